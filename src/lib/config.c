@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* config.c: dispo.conf (GKeyFile) and the embedded default used when no file
+ * is named, so that `dispo demo` and `dispo import` need no set-up. */
+#include "config.h"
+
+#include "lib/lib.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK(dispo-config-error-quark, dispo_config_error)
+
+const char dispo_config_default_text[] =
+	"# dispo's embedded default: data under ./var, no mail server needed.\n"
+	"[general]\n"
+	"data_dir = var\n"
+	"language = id\n"
+	"\n"
+	"[calendar]\n"
+	"timezone = Asia/Jakarta\n"
+	"\n"
+	"[policy]\n"
+	"agency_domains = kuduskab.go.id\n"
+	"require_authentication = false\n"
+	"trusted_authserv_id = mx.kuduskab.go.id\n";
+
+/* Keys dispo knows, so that a typo is reported instead of silently ignored. */
+static const char *const known_keys[] = {
+	"general.data_dir",        "general.language",
+	"calendar.timezone",       "calendar.working_days",
+	"calendar.working_hours",  "calendar.holidays",
+	"limits.message_size",     "limits.header_size",
+	"limits.parts",            "limits.depth",
+	"limits.text_size",        "store.busy_timeout",
+	"store.import_batch",      "intake.workflow",
+	"intake.tag",              "intake.mailbox",
+	"policy.agency_domains",   "policy.require_authentication",
+	"policy.trusted_authserv_id",
+};
+
+static bool
+key_known(const char *group, const char *key)
+{
+	g_autofree char *full = g_strconcat(group, ".", key, NULL);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(known_keys); i++)
+		if (strcmp(full, known_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+warn_unknown_keys(GKeyFile *kf, const char *origin)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+	for (size_t g = 0; groups[g]; g++) {
+		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		for (size_t k = 0; keys && keys[k]; k++)
+			if (!key_known(groups[g], keys[k]))
+				fprintf(stderr, "dispo: %s: unknown setting [%s] %s (ignored)\n", origin,
+				        groups[g], keys[k]);
+	}
+}
+
+static char *
+get_string(GKeyFile *kf, const char *group, const char *key, const char *dflt)
+{
+	char *v = g_key_file_get_string(kf, group, key, NULL);
+
+	if (!v)
+		return g_strdup(dflt);
+	g_strstrip(v);
+	return v;
+}
+
+static bool
+invalid(GError **error, const char *origin, const char *group, const char *key, const char *why)
+{
+	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s", origin,
+	            group, key, why);
+	return false;
+}
+
+static bool
+get_size(GKeyFile *kf, const char *origin, const char *group, const char *key, uint64_t dflt,
+         uint64_t *out, GError **error)
+{
+	g_autofree char *v = get_string(kf, group, key, NULL);
+	g_autoptr(GError) e = NULL;
+
+	if (!v) {
+		*out = dflt;
+		return true;
+	}
+	if (!dispo_size_parse(v, out, &e))
+		return invalid(error, origin, group, key, e->message);
+	if (*out == 0)
+		return invalid(error, origin, group, key, "must be more than zero");
+	return true;
+}
+
+static bool
+get_uint(GKeyFile *kf, const char *origin, const char *group, const char *key, unsigned dflt,
+         unsigned lo, unsigned hi, unsigned *out, GError **error)
+{
+	g_autofree char *v = get_string(kf, group, key, NULL);
+	guint64 n;
+	g_autofree char *why = NULL;
+
+	if (!v) {
+		*out = dflt;
+		return true;
+	}
+	if (!g_ascii_string_to_unsigned(v, 10, lo, hi, &n, NULL)) {
+		why = g_strdup_printf("'%s' is not a whole number from %u to %u", v, lo, hi);
+		return invalid(error, origin, group, key, why);
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
+static bool
+get_bool(GKeyFile *kf, const char *origin, const char *group, const char *key, bool dflt,
+         bool *out, GError **error)
+{
+	g_autofree char *v = get_string(kf, group, key, NULL);
+	g_autofree char *why = NULL;
+
+	if (!v)
+		*out = dflt;
+	else if (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "yes") == 0 ||
+	         strcmp(v, "1") == 0)
+		*out = true;
+	else if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
+	         strcmp(v, "0") == 0)
+		*out = false;
+	else {
+		why = g_strdup_printf("'%s' is neither true nor false", v);
+		return invalid(error, origin, group, key, why);
+	}
+	return true;
+}
+
+static char **
+split_list(const char *v)
+{
+	g_auto(GStrv) parts = g_strsplit(v ? v : "", ";", -1);
+	GPtrArray *out = g_ptr_array_new();
+
+	for (size_t i = 0; parts[i]; i++) {
+		g_strstrip(parts[i]);
+		if (*parts[i])
+			g_ptr_array_add(out, g_ascii_strdown(parts[i], -1));
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static bool
+tag_valid(const char *tag)
+{
+	size_t n = strlen(tag);
+
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isupper(tag[i]) && !g_ascii_isdigit(tag[i]))
+			return false;
+	return true;
+}
+
+dispo_config *
+dispo_config_load_data(const char *text, const char *origin, const char *base_dir, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(dispo_config) c = g_new0(dispo_config, 1);
+	g_autoptr(GError) e = NULL;
+	g_autofree char *data_dir = NULL;
+	g_autofree char *domains = NULL;
+	uint64_t busy;
+
+	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
+		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID, "%s: %s", origin,
+		            e->message);
+		return NULL;
+	}
+	warn_unknown_keys(kf, origin);
+
+	data_dir = get_string(kf, "general", "data_dir", "/var/lib/dispo");
+	if (!*data_dir) {
+		invalid(error, origin, "general", "data_dir", "must name a directory");
+		return NULL;
+	}
+	c->data_dir = g_path_is_absolute(data_dir) ? g_strdup(data_dir)
+	                                           : g_build_filename(base_dir, data_dir, NULL);
+	c->language = get_string(kf, "general", "language", "id");
+	if (strcmp(c->language, "id") != 0 && strcmp(c->language, "en") != 0) {
+		invalid(error, origin, "general", "language", "must be id or en");
+		return NULL;
+	}
+
+	c->tz_name = get_string(kf, "calendar", "timezone", "Asia/Jakarta");
+	c->tz = g_time_zone_new_identifier(c->tz_name);
+	if (!c->tz) {
+		g_autofree char *why = g_strdup_printf(
+			"unknown time zone '%s' (use a name such as Asia/Jakarta or an offset "
+			"such as +07:00; names need the tzdata package)",
+			c->tz_name);
+		invalid(error, origin, "calendar", "timezone", why);
+		return NULL;
+	}
+
+	if (!get_size(kf, origin, "limits", "message_size", 64ULL << 20, &c->limits.message_size,
+	              error) ||
+	    !get_size(kf, origin, "limits", "header_size", 64ULL << 10, &c->limits.header_size,
+	              error) ||
+	    !get_uint(kf, origin, "limits", "parts", 200, 1, 100000, &c->limits.parts, error) ||
+	    !get_uint(kf, origin, "limits", "depth", 16, 1, 1000, &c->limits.depth, error) ||
+	    !get_size(kf, origin, "limits", "text_size", 1ULL << 20, &c->limits.text_size, error))
+		return NULL;
+
+	if (!get_size(kf, origin, "store", "busy_timeout", 10000, &busy, error))
+		return NULL;
+	if (busy > 600000) {
+		invalid(error, origin, "store", "busy_timeout", "is in milliseconds, at most 600000");
+		return NULL;
+	}
+	c->busy_timeout_ms = (int)busy;
+	if (!get_uint(kf, origin, "store", "import_batch", 256, 1, 100000, &c->import_batch, error))
+		return NULL;
+
+	c->workflow = get_string(kf, "intake", "workflow", "pendaftaran");
+	c->tag = get_string(kf, "intake", "tag", "SE");
+	if (!tag_valid(c->tag)) {
+		invalid(error, origin, "intake", "tag", "must be 1 to 8 capital letters or digits");
+		return NULL;
+	}
+	c->mailbox = get_string(kf, "intake", "mailbox", "sertifikat@kuduskab.go.id");
+
+	domains = get_string(kf, "policy", "agency_domains", "");
+	c->agency_domains = split_list(domains);
+	if (!get_bool(kf, origin, "policy", "require_authentication", true,
+	              &c->require_authentication, error))
+		return NULL;
+	c->trusted_authserv_id = get_string(kf, "policy", "trusted_authserv_id", "");
+	if (c->require_authentication && !*c->trusted_authserv_id) {
+		invalid(error, origin, "policy", "trusted_authserv_id",
+		        "must name the host whose Authentication-Results count when "
+		        "require_authentication is true");
+		return NULL;
+	}
+	return g_steal_pointer(&c);
+}
+
+dispo_config *
+dispo_config_load(const char *path, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *dir = NULL;
+	g_autofree char *cwd = g_get_current_dir();
+	g_autoptr(GError) e = NULL;
+	dispo_config *c;
+
+	if (!path || !*path)
+		path = g_getenv("DISPO_CONFIG");
+	if (!path || !*path)
+		return dispo_config_load_data(dispo_config_default_text, "embedded default", cwd,
+		                              error);
+	if (!dispo_file_read(path, 1 << 20, &text, NULL, &e)) {
+		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_NOT_FOUND,
+		            "cannot read the configuration: %s", e->message);
+		return NULL;
+	}
+	dir = g_path_get_dirname(path);
+	if (!g_path_is_absolute(dir)) {
+		char *abs = g_build_filename(cwd, dir, NULL);
+		g_free(dir);
+		dir = abs;
+	}
+	c = dispo_config_load_data(text, path, dir, error);
+	if (c)
+		c->path = g_strdup(path);
+	return c;
+}
+
+void
+dispo_config_free(dispo_config *c)
+{
+	if (!c)
+		return;
+	g_free(c->path);
+	g_free(c->data_dir);
+	g_free(c->language);
+	if (c->tz)
+		g_time_zone_unref(c->tz);
+	g_free(c->tz_name);
+	g_free(c->workflow);
+	g_free(c->tag);
+	g_free(c->mailbox);
+	g_strfreev(c->agency_domains);
+	g_free(c->trusted_authserv_id);
+	g_free(c);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* file.c: durable file writes (temp, fsync, rename, fsync dir) and errno
+ * mapped to temporary or permanent errors. */
+#include "config.h"
+
+#include "lib/lib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(dispo-io-error-quark, dispo_io_error)
+
+bool
+dispo_io_error_set(GError **error, int errnum, const char *what, const char *path)
+{
+	int code;
+
+	switch (errnum) {
+	case ENOSPC:
+	case EDQUOT:
+	case EIO:
+	case EINTR:
+	case EAGAIN:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+	case EFBIG: /* RLIMIT_FSIZE: the host ran out of room for us */
+	case EROFS: /* remounted read-only after an error; an admin will fix it */
+		code = DISPO_IO_ERROR_TEMPORARY;
+		break;
+	default:
+		code = DISPO_IO_ERROR_PERMANENT;
+	}
+	g_set_error(error, DISPO_IO_ERROR, code, "%s %s: %s", what, path ? path : "",
+	            g_strerror(errnum));
+	return false;
+}
+
+bool
+dispo_mkdir_p(const char *path, GError **error)
+{
+	if (g_mkdir_with_parents(path, 0700) != 0)
+		return dispo_io_error_set(error, errno, "cannot create directory", path);
+	return true;
+}
+
+bool
+dispo_fsync_dir(const char *path, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot open directory", path);
+	if (fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		return dispo_io_error_set(error, e, "cannot sync directory", path);
+	}
+	close(fd);
+	return true;
+}
+
+bool
+dispo_write_all(int fd, const void *data, size_t len, const char *path, GError **error)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dispo_io_error_set(error, errno, "cannot write", path);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool
+dispo_file_write_atomic(const char *path, const void *data, size_t len, int mode, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", path, (int)getpid());
+	int fd;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot create", tmp);
+	if (!dispo_write_all(fd, data, len, tmp, error))
+		goto fail;
+	if (fsync(fd) != 0) {
+		dispo_io_error_set(error, errno, "cannot sync", tmp);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		dispo_io_error_set(error, errno, "cannot close", tmp);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		dispo_io_error_set(error, errno, "cannot rename to", path);
+		goto fail;
+	}
+	return dispo_fsync_dir(dir, error);
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return false;
+}
+
+bool
+dispo_file_read(const char *path, size_t max, char **data, size_t *len, GError **error)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	size_t got = 0;
+
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot open", path);
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return dispo_io_error_set(error, e, "cannot stat", path);
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_TOO_LARGE,
+		            "%s is %" G_GUINT64_FORMAT " bytes, more than the %zu allowed", path,
+		            (guint64)st.st_size, max);
+		return false;
+	}
+	buf = g_malloc((size_t)st.st_size + 1);
+	for (;;) {
+		ssize_t n;
+		if (got == (size_t)st.st_size)
+			break;
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			g_free(buf);
+			return dispo_io_error_set(error, e, "cannot read", path);
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = buf;
+	if (len)
+		*len = got;
+	return true;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* lib.h: the small shared toolbox every module may use: errors, safe file
+ * writes, hashing, time, sizes and the configuration. */
+#ifndef DISPO_LIB_H
+#define DISPO_LIB_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Errors of the file-system helpers. TEMPORARY covers what a retry may cure
+ * (disk full, quota, I/O error, interrupted); the rest needs a person. */
+#define DISPO_IO_ERROR (dispo_io_error_quark())
+GQuark dispo_io_error_quark(void);
+typedef enum {
+	DISPO_IO_ERROR_TEMPORARY,
+	DISPO_IO_ERROR_PERMANENT,
+	DISPO_IO_ERROR_TOO_LARGE,
+} dispo_io_error_code;
+
+/* Fills *error from errno, prefixing "what path: ". Returns false so callers
+ * can write `return dispo_io_error_set(...)`. */
+bool dispo_io_error_set(GError **error, int errnum, const char *what, const char *path);
+
+/* ---- files ------------------------------------------------------------- */
+
+/* mkdir -p with mode 0700 for new directories. */
+bool dispo_mkdir_p(const char *path, GError **error);
+/* fsync a directory so that a rename inside it survives a crash. */
+bool dispo_fsync_dir(const char *path, GError **error);
+/* Writes data to path durably: temp file in the same directory, fsync,
+ * rename, fsync of the directory. */
+bool dispo_file_write_atomic(const char *path, const void *data, size_t len, int mode,
+                             GError **error);
+/* Reads a whole file, refusing files over max bytes. */
+bool dispo_file_read(const char *path, size_t max, char **data, size_t *len, GError **error);
+/* Full write and read loops that retry on EINTR and short counts. */
+bool dispo_write_all(int fd, const void *data, size_t len, const char *path, GError **error);
+
+/* ---- hashing ----------------------------------------------------------- */
+
+#define DISPO_SHA256_HEX_LEN 64
+/* Writes 64 lower-case hex digits and a NUL into out. */
+void dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1]);
+bool dispo_sha256_hex_valid(const char *s);
+
+/* ---- time -------------------------------------------------------------- */
+
+/* Unix seconds (UTC). Time in dispo is passed in, never read deep inside a
+ * module: the CLI reads the clock or --now once and hands it down. */
+typedef int64_t dispo_time;
+
+bool dispo_time_parse_iso8601(const char *s, dispo_time *out, GError **error);
+/* ISO 8601 with the offset of tz (e.g. 2026-11-24T09:15:00+07:00). */
+char *dispo_time_format_iso8601(dispo_time t, GTimeZone *tz);
+/* A short local form for tables: 2026-11-24 09:15. */
+char *dispo_time_format_short(dispo_time t, GTimeZone *tz);
+int dispo_time_year(dispo_time t, GTimeZone *tz);
+
+/* ---- sizes ------------------------------------------------------------- */
+
+/* Parses "50MB", "64 KiB", "1000" (bytes). Units are binary (1 MB = 2^20). */
+bool dispo_size_parse(const char *s, uint64_t *out, GError **error);
+/* 1.5 MB, 312 KB, 17 B. */
+char *dispo_size_format(uint64_t bytes);
+
+/* ---- text -------------------------------------------------------------- */
+
+/* Returns a copy of s that is valid UTF-8 and free of NUL and of control
+ * characters other than \n and \t (those become U+FFFD or are dropped). */
+char *dispo_utf8_clean(const char *s, gssize len);
+/* Width in terminal columns of a UTF-8 string (wide CJK counts as 2). */
+size_t dispo_utf8_width(const char *s);
+/* Copies s cut to at most width columns, ending in "…" when cut. */
+char *dispo_utf8_truncate(const char *s, size_t width);
+
+/* ---- configuration ----------------------------------------------------- */
+
+#define DISPO_CONFIG_ERROR (dispo_config_error_quark())
+GQuark dispo_config_error_quark(void);
+typedef enum {
+	DISPO_CONFIG_ERROR_INVALID,
+	DISPO_CONFIG_ERROR_NOT_FOUND,
+} dispo_config_error_code;
+
+typedef struct dispo_limits {
+	uint64_t message_size; /* raw bytes of one message */
+	uint64_t header_size;  /* one unfolded header field */
+	unsigned parts;        /* MIME parts in one message */
+	unsigned depth;        /* multipart / message nesting */
+	uint64_t text_size;    /* the text body kept for the workflow */
+} dispo_limits;
+
+typedef struct dispo_config {
+	char *path;     /* file it came from, or NULL for the embedded default */
+	char *data_dir; /* absolute */
+	char *language; /* "id" or "en" */
+	GTimeZone *tz;  /* [calendar] timezone; the office's local time */
+	char *tz_name;
+	dispo_limits limits;
+	int busy_timeout_ms;
+	unsigned import_batch; /* messages per intake transaction in import */
+	/* [intake]: until the rules exist, the one workflow applications open. */
+	char *workflow;
+	char *tag;
+	char *mailbox;
+	/* [policy] (names fixed by DESIGN.md) */
+	char **agency_domains;
+	bool require_authentication;
+	char *trusted_authserv_id;
+} dispo_config;
+
+/* The text of the embedded default, for `dispo config` and the man page. */
+extern const char dispo_config_default_text[];
+
+/* Loads path, or $DISPO_CONFIG when path is NULL, or the embedded default
+ * when both are absent. Relative data_dir is resolved against the working
+ * directory for the embedded default and against the file's directory for a
+ * file. */
+dispo_config *dispo_config_load(const char *path, GError **error);
+dispo_config *dispo_config_load_data(const char *text, const char *origin, const char *base_dir,
+                                     GError **error);
+void dispo_config_free(dispo_config *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_config, dispo_config_free)
+
+#endif

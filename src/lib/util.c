@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* util.c: hashing, time, size and UTF-8 helpers shared by all modules. */
+#include "config.h"
+
+#include "lib/lib.h"
+
+#include <string.h>
+
+void
+dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1])
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(sum, data, (gssize)len);
+	memcpy(out, g_checksum_get_string(sum), DISPO_SHA256_HEX_LEN + 1);
+}
+
+bool
+dispo_sha256_hex_valid(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < DISPO_SHA256_HEX_LEN; i++)
+		if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
+			return false;
+	return s[i] == '\0';
+}
+
+bool
+dispo_time_parse_iso8601(const char *s, dispo_time *out, GError **error)
+{
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (s)
+		dt = g_date_time_new_from_iso8601(s, utc);
+	if (!dt && s && strlen(s) == 10) {
+		/* A bare date means its midnight in UTC. */
+		g_autofree char *full = g_strconcat(s, "T00:00:00Z", NULL);
+		dt = g_date_time_new_from_iso8601(full, utc);
+	}
+	if (!dt) {
+		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+		            "'%s' is not an ISO 8601 time (write e.g. 2026-11-24T09:15:00+07:00)",
+		            s ? s : "");
+		return false;
+	}
+	*out = g_date_time_to_unix(dt);
+	return true;
+}
+
+static GDateTime *
+local_time(dispo_time t, GTimeZone *tz)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(t);
+	g_autoptr(GTimeZone) fallback = NULL;
+
+	if (!utc)
+		utc = g_date_time_new_from_unix_utc(0);
+	if (!tz)
+		tz = fallback = g_time_zone_new_utc();
+	return g_date_time_to_timezone(utc, tz);
+}
+
+char *
+dispo_time_format_iso8601(dispo_time t, GTimeZone *tz)
+{
+	g_autoptr(GDateTime) dt = local_time(t, tz);
+	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
+dispo_time_format_short(dispo_time t, GTimeZone *tz)
+{
+	g_autoptr(GDateTime) dt = local_time(t, tz);
+	return g_date_time_format(dt, "%Y-%m-%d %H:%M");
+}
+
+int
+dispo_time_year(dispo_time t, GTimeZone *tz)
+{
+	g_autoptr(GDateTime) dt = local_time(t, tz);
+	return g_date_time_get_year(dt);
+}
+
+bool
+dispo_size_parse(const char *s, uint64_t *out, GError **error)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "", 1 },           { "b", 1 },
+		{ "k", 1ULL << 10 }, { "kb", 1ULL << 10 }, { "kib", 1ULL << 10 },
+		{ "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
+		{ "g", 1ULL << 30 }, { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 },
+	};
+	const char *p = s;
+	char *end;
+	guint64 n;
+	g_autofree char *unit = NULL;
+
+	while (p && g_ascii_isspace(*p))
+		p++;
+	if (!p || !g_ascii_isdigit(*p))
+		goto bad;
+	n = g_ascii_strtoull(p, &end, 10);
+	while (g_ascii_isspace(*end))
+		end++;
+	unit = g_ascii_strdown(end, -1);
+	g_strchomp(unit);
+	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (strcmp(unit, units[i].unit) == 0) {
+			if (n > UINT64_MAX / units[i].mult)
+				goto bad;
+			*out = n * units[i].mult;
+			return true;
+		}
+	}
+bad:
+	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+	            "'%s' is not a size (write e.g. 50MB, 64KB or 1000)", s ? s : "");
+	return false;
+}
+
+char *
+dispo_size_format(uint64_t bytes)
+{
+	if (bytes < 1024)
+		return g_strdup_printf("%" G_GUINT64_FORMAT " B", (guint64)bytes);
+	if (bytes < 1024 * 1024)
+		return g_strdup_printf("%.0f KB", bytes / 1024.0);
+	if (bytes < 1024ULL * 1024 * 1024)
+		return g_strdup_printf("%.1f MB", bytes / (1024.0 * 1024));
+	return g_strdup_printf("%.1f GB", bytes / (1024.0 * 1024 * 1024));
+}
+
+char *
+dispo_utf8_clean(const char *s, gssize len)
+{
+	g_autofree char *valid = NULL;
+	GString *out;
+	const char *p;
+
+	if (!s)
+		return NULL;
+	valid = g_utf8_make_valid(s, len);
+	out = g_string_sized_new(strlen(valid));
+	for (p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == '\n' || c == '\t')
+			g_string_append_c(out, (char)c);
+		else if (c == '\r')
+			continue;
+		else if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029)
+			g_string_append_unichar(out, 0xFFFD);
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+size_t
+dispo_utf8_width(const char *s)
+{
+	size_t w = 0;
+
+	for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iszerowidth(c))
+			continue;
+		w += g_unichar_iswide(c) ? 2 : 1;
+	}
+	return w;
+}
+
+char *
+dispo_utf8_truncate(const char *s, size_t width)
+{
+	GString *out;
+	size_t w = 0;
+
+	if (!s)
+		return g_strdup("");
+	if (dispo_utf8_width(s) <= width)
+		return g_strdup(s);
+	out = g_string_new(NULL);
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		size_t cw = g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
+		if (w + cw + 1 > width)
+			break;
+		g_string_append_unichar(out, c);
+		w += cw;
+	}
+	g_string_append(out, "…");
+	return g_string_free(out, FALSE);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mime-private.h: what the files of src/mime share and nobody else sees. */
+#ifndef DISPO_MIME_PRIVATE_H
+#define DISPO_MIME_PRIVATE_H
+
+#include "mime/mime.h"
+
+#include <gmime/gmime.h>
+
+/* GMime 3.2 declares no g_autoptr cleanups; these are all GObjects except
+ * the ones with their own free function. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimePart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeDataWrapper, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeContentType, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFormatOptions, g_mime_format_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeReferences, g_mime_references_free)
+
+/* The streaming form of mime_prescan(), fed while the message is read. */
+typedef struct mime_prescanner mime_prescanner;
+mime_prescanner *mime_prescan_new(const dispo_limits *limits);
+void mime_prescan_feed(mime_prescanner *p, const char *data, size_t len);
+bool mime_prescan_decided(const mime_prescanner *p);
+char *mime_prescan_finish(mime_prescanner *p);
+void mime_prescan_free(mime_prescanner *p);
+
+void mime_ensure_init(void);
+dispo_mail *mime_mail_new(void);
+void mime_mailbox_free(dispo_mailbox *m);
+void mime_attachment_free(dispo_attachment *a);
+
+#endif

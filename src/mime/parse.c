@@ -1,0 +1,786 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* parse.c: one parse of a message with GMime into a dispo_mail: envelope,
+ * best text body, and attachments streamed to disk with their SHA-256. */
+#include "config.h"
+
+#include "mime/mime-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(dispo-mime-error-quark, dispo_mime_error)
+
+#define SCAN_CHUNK (64 * 1024)
+#define MAX_WARNINGS 20
+/* A header block larger than this is not read for an over-limit message. */
+#define MAX_HEADER_BLOCK (1024 * 1024)
+
+void
+mime_ensure_init(void)
+{
+	static gsize once;
+
+	if (g_once_init_enter(&once)) {
+		g_mime_init();
+		g_once_init_leave(&once, 1);
+	}
+}
+
+typedef struct {
+	const dispo_limits *limits;
+	const char *attachment_dir;
+	dispo_mail *mail;
+	GMimeParserOptions *options;
+	GError *error; /* a write failure: stops the walk, the parse fails */
+	bool stop;     /* a limit was reached */
+} walk_ctx;
+
+static void
+over_limit(walk_ctx *ctx, char *reason)
+{
+	if (ctx->mail->status == DISPO_MAIL_PARSED) {
+		ctx->mail->status = DISPO_MAIL_OVER_LIMIT;
+		ctx->mail->problem = reason;
+	} else {
+		g_free(reason);
+	}
+	ctx->stop = true;
+}
+
+static void
+on_parser_warning(gint64 offset, GMimeParserWarning code, const char *item, gpointer data)
+{
+	dispo_mail *mail = data;
+	const char *what;
+	g_autofree char *clean = NULL;
+
+	if (mail->warnings->len >= MAX_WARNINGS)
+		return;
+	switch (code) {
+	case GMIME_WARN_DUPLICATED_HEADER: what = "duplicated header"; break;
+	case GMIME_WARN_DUPLICATED_PARAMETER: what = "duplicated parameter"; break;
+	case GMIME_WARN_UNENCODED_8BIT_HEADER: what = "unencoded 8-bit header"; break;
+	case GMIME_WARN_INVALID_CONTENT_TYPE: what = "invalid Content-Type"; break;
+	case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: what = "invalid encoded word"; break;
+	case GMIME_WARN_MALFORMED_MULTIPART: what = "malformed multipart"; break;
+	case GMIME_WARN_TRUNCATED_MESSAGE: what = "truncated message"; break;
+	case GMIME_WARN_MALFORMED_MESSAGE: what = "malformed message"; break;
+	case GMIME_CRIT_INVALID_HEADER_NAME: what = "invalid header name"; break;
+	case GMIME_CRIT_CONFLICTING_HEADER: what = "conflicting header"; break;
+	case GMIME_CRIT_CONFLICTING_PARAMETER: what = "conflicting parameter"; break;
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "multipart without boundary"; break;
+	case GMIME_WARN_INVALID_PARAMETER: what = "invalid parameter"; break;
+	case GMIME_WARN_INVALID_ADDRESS_LIST: what = "invalid address list"; break;
+	case GMIME_CRIT_NESTING_OVERFLOW: what = "nesting overflow"; break;
+	case GMIME_WARN_PART_WITHOUT_CONTENT: what = "part without content"; break;
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "part without headers or content"; break;
+	default: what = "parser warning"; break;
+	}
+	if (item && *item) {
+		g_autofree char *cut = g_strndup(item, 60);
+		clean = dispo_utf8_clean(cut, -1);
+		g_strdelimit(clean, "\n\t", ' ');
+	}
+	g_ptr_array_add(mail->warnings,
+	                clean ? g_strdup_printf("%s at byte %" G_GINT64_FORMAT ": %s", what, offset, clean)
+	                      : g_strdup_printf("%s at byte %" G_GINT64_FORMAT, what, offset));
+}
+
+/* ---- envelope ------------------------------------------------------------ */
+
+static char *
+clean_line(const char *s)
+{
+	char *c = dispo_utf8_clean(s, -1);
+
+	if (c) {
+		g_strdelimit(c, "\n\t", ' ');
+		g_strstrip(c);
+	}
+	return c;
+}
+
+static void
+add_mailboxes(GPtrArray *out, InternetAddressList *list, unsigned depth)
+{
+	if (!list || depth > 4)
+		return;
+	for (int i = 0; i < internet_address_list_length(list); i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			add_mailboxes(out, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+			              depth + 1);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			dispo_mailbox *m = g_new0(dispo_mailbox, 1);
+			const char *name = internet_address_get_name(ia);
+			m->name = name && *name ? clean_line(name) : NULL;
+			m->address = clean_line(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+			g_ptr_array_add(out, m);
+		}
+	}
+}
+
+static void
+parse_addresses(walk_ctx *ctx, GPtrArray *out, const char *value)
+{
+	g_autoptr(InternetAddressList) list = NULL;
+
+	if (!value)
+		return;
+	list = internet_address_list_parse(ctx->options, value);
+	add_mailboxes(out, list, 0);
+}
+
+static char *
+strip_angles(const char *v)
+{
+	g_autofree char *s = clean_line(v);
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+		return g_strndup(s + 1, n - 2);
+	return g_steal_pointer(&s);
+}
+
+static dispo_time
+header_date(const char *value)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (!value)
+		return 0;
+	dt = g_mime_utils_header_decode_date(value);
+	return dt ? g_date_time_to_unix(dt) : 0;
+}
+
+static bool
+is_message_header(const char *name)
+{
+	static const char *const names[] = { "from",        "sender",     "to",
+	                                     "cc",          "bcc",        "subject",
+	                                     "date",        "message-id", "received",
+	                                     "return-path", "reply-to",   "in-reply-to",
+	                                     "references",  "delivered-to" };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (g_ascii_strcasecmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Reads the top-level headers; false when none of them is a message header. */
+static bool
+read_envelope(walk_ctx *ctx, GMimeMessage *msg)
+{
+	dispo_mail *mail = ctx->mail;
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	bool message_like = false;
+	int count = list ? g_mime_header_list_get_count(list) : 0;
+	GMimeObject *top;
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+		g_autofree char *unfolded = raw ? g_mime_utils_header_unfold(raw) : g_strdup("");
+		dispo_header *dh;
+
+		if (!name)
+			continue;
+		if (strlen(unfolded) > ctx->limits->header_size && !ctx->stop)
+			over_limit(ctx, g_strdup_printf("header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT,
+			                                name, strlen(unfolded), (guint64)ctx->limits->header_size));
+		message_like |= is_message_header(name);
+		dh = g_new0(dispo_header, 1);
+		dh->name = clean_line(name);
+		dh->value = clean_line(unfolded);
+		g_ptr_array_add(mail->headers, dh);
+
+		if (g_ascii_strcasecmp(name, "Received") == 0) {
+			const char *semi = strrchr(unfolded, ';');
+			dispo_time t = header_date(semi ? semi + 1 : NULL);
+			if (t > mail->received)
+				mail->received = t;
+		}
+	}
+
+	parse_addresses(ctx, mail->from, mime_mail_header(mail, "From"));
+	parse_addresses(ctx, mail->to, mime_mail_header(mail, "To"));
+	parse_addresses(ctx, mail->cc, mime_mail_header(mail, "Cc"));
+	parse_addresses(ctx, mail->reply_to, mime_mail_header(mail, "Reply-To"));
+	parse_addresses(ctx, mail->sender, mime_mail_header(mail, "Sender"));
+
+	if (mime_mail_header(mail, "Return-Path")) {
+		g_autoptr(GPtrArray) rp = g_ptr_array_new_with_free_func((GDestroyNotify)mime_mailbox_free);
+		parse_addresses(ctx, rp, mime_mail_header(mail, "Return-Path"));
+		mail->return_path = g_strdup(rp->len ? ((dispo_mailbox *)rp->pdata[0])->address : "");
+	}
+	if (g_mime_message_get_subject(msg))
+		mail->subject = clean_line(g_mime_message_get_subject(msg));
+	if (g_mime_message_get_message_id(msg))
+		mail->message_id = clean_line(g_mime_message_get_message_id(msg));
+	if (mime_mail_header(mail, "In-Reply-To")) {
+		g_autoptr(GMimeReferences) refs =
+			g_mime_references_parse(ctx->options, mime_mail_header(mail, "In-Reply-To"));
+		if (refs && g_mime_references_length(refs) > 0)
+			mail->in_reply_to = clean_line(g_mime_references_get_message_id(refs, 0));
+		else
+			mail->in_reply_to = strip_angles(mime_mail_header(mail, "In-Reply-To"));
+	}
+	if (mime_mail_header(mail, "References")) {
+		g_autoptr(GMimeReferences) refs =
+			g_mime_references_parse(ctx->options, mime_mail_header(mail, "References"));
+		for (int i = 0; refs && i < g_mime_references_length(refs) && i < 100; i++)
+			g_ptr_array_add(mail->references,
+			                clean_line(g_mime_references_get_message_id(refs, i)));
+	}
+	mail->date = header_date(mime_mail_header(mail, "Date"));
+
+	top = g_mime_message_get_mime_part(msg);
+	if (top) {
+		GMimeContentType *ct = g_mime_object_get_content_type(top);
+		if (ct) {
+			g_autofree char *mt = g_mime_content_type_get_mime_type(ct);
+			const char *rt = g_mime_content_type_get_parameter(ct, "report-type");
+			mail->content_type = g_ascii_strdown(mt, -1);
+			if (rt)
+				mail->report_type = g_ascii_strdown(rt, -1);
+		}
+	}
+	return message_like;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Decodes a text part to UTF-8, reading at most about max decoded bytes. */
+static char *
+part_text(walk_ctx *ctx, GMimePart *part, uint64_t max)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *src;
+	g_autoptr(GMimeStream) cut = NULL;
+	g_autoptr(GMimeStream) mem = NULL;
+	GByteArray *bytes;
+	const char *charset;
+	gint64 len;
+	g_autofree char *converted = NULL;
+
+	if (!w || !(src = g_mime_data_wrapper_get_stream(w)))
+		return g_strdup("");
+	/* Encoded bytes are at most a third larger than decoded ones (base64);
+	 * reading twice max of them bounds the memory whatever the encoding. */
+	len = g_mime_stream_length(src);
+	if (len > 0 && (uint64_t)len > max * 2) {
+		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 2));
+		w = g_mime_data_wrapper_new_with_stream(cut, g_mime_data_wrapper_get_encoding(w));
+	} else {
+		g_object_ref(w);
+	}
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	g_object_unref(w);
+	g_mime_stream_reset(src);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	if (bytes->len > max)
+		g_byte_array_set_size(bytes, (guint)max);
+
+	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+		const char *iconv_name = g_mime_charset_iconv_name(charset);
+		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
+		                                    iconv_name, "\xEF\xBF\xBD", NULL, NULL, NULL);
+	}
+	if (!converted && !g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
+		/* No or wrong charset: what Windows and old phones send is cp1252. */
+		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
+		                                    "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
+	if (converted)
+		return dispo_utf8_clean(converted, -1);
+	(void)ctx;
+	return dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
+}
+
+static bool
+is_type(GMimeObject *obj, const char *type, const char *subtype)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	return ct && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+/* A text part that is meant to be read, not saved. */
+static bool
+is_body_text(GMimeObject *obj)
+{
+	const char *disp = g_mime_object_get_disposition(obj);
+
+	if (!is_type(obj, "text", "plain") && !is_type(obj, "text", "html"))
+		return false;
+	if (disp && g_ascii_strcasecmp(disp, "attachment") == 0)
+		return false;
+	return g_mime_part_get_filename(GMIME_PART(obj)) == NULL;
+}
+
+static void
+append_body(GString *body, const char *text)
+{
+	if (!text || !*text)
+		return;
+	if (body->len > 0 && body->str[body->len - 1] != '\n')
+		g_string_append_c(body, '\n');
+	g_string_append(body, text);
+}
+
+static void
+append_text_part(walk_ctx *ctx, GMimePart *part, GString *body)
+{
+	g_autofree char *text = NULL;
+
+	if (body->len >= ctx->limits->text_size)
+		return;
+	text = part_text(ctx, part, ctx->limits->text_size - body->len);
+	if (is_type(GMIME_OBJECT(part), "text", "html")) {
+		g_autofree char *plain = mime_html_to_text(text, strlen(text));
+		append_body(body, plain);
+		ctx->mail->body_from_html = true;
+	} else {
+		append_body(body, text);
+	}
+}
+
+/* ---- attachments ----------------------------------------------------------- */
+
+static bool
+save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
+{
+	g_autoptr(GMimeFilter) sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
+	g_autoptr(GMimeStream) sink = NULL;
+	g_autoptr(GMimeStream) filtered = NULL;
+	g_autofree char *tmp = NULL;
+	g_autofree char *hex = NULL;
+	int fd = -1;
+
+	if (ctx->attachment_dir) {
+		g_autofree char *tmpdir = g_build_filename(ctx->attachment_dir, "tmp", NULL);
+		if (!dispo_mkdir_p(tmpdir, &ctx->error))
+			return false;
+		tmp = g_build_filename(tmpdir, "part.XXXXXX", NULL);
+		fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return dispo_io_error_set(&ctx->error, errno, "cannot create", tmp);
+		sink = g_mime_stream_fs_new(fd);
+		g_mime_stream_fs_set_owner(GMIME_STREAM_FS(sink), TRUE);
+	} else {
+		sink = g_mime_stream_null_new();
+	}
+	filtered = g_mime_stream_filter_new(sink);
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), sum);
+	if (w && g_mime_data_wrapper_write_to_stream(w, filtered) < 0) {
+		if (tmp)
+			unlink(tmp);
+		g_set_error(&ctx->error, DISPO_MIME_ERROR, DISPO_MIME_ERROR_TEMPORARY,
+		            "cannot write attachment %s: %s", tmp ? tmp : "", g_strerror(errno));
+		return false;
+	}
+	if (w)
+		g_mime_stream_reset(g_mime_data_wrapper_get_stream(w));
+	g_mime_stream_flush(filtered);
+	hex = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
+	g_strlcpy(a->sha256, hex, sizeof a->sha256);
+
+	if (!tmp) {
+		a->size = GMIME_STREAM_NULL(sink)->written;
+		return true;
+	}
+	a->size = (uint64_t)g_mime_stream_tell(sink);
+	if (fsync(fd) != 0) {
+		dispo_io_error_set(&ctx->error, errno, "cannot sync", tmp);
+		unlink(tmp);
+		return false;
+	}
+	{
+		char sub[3] = { a->sha256[0], a->sha256[1], 0 };
+		g_autofree char *dir = g_build_filename(ctx->attachment_dir, sub, NULL);
+		a->path = g_build_filename(dir, a->sha256, NULL);
+		if (!dispo_mkdir_p(dir, &ctx->error)) {
+			unlink(tmp);
+			return false;
+		}
+		if (access(a->path, F_OK) == 0) {
+			unlink(tmp); /* the same bytes are already there */
+			return true;
+		}
+		if (rename(tmp, a->path) != 0) {
+			dispo_io_error_set(&ctx->error, errno, "cannot rename to", a->path);
+			unlink(tmp);
+			return false;
+		}
+		return dispo_fsync_dir(dir, &ctx->error);
+	}
+}
+
+static void
+add_attachment(walk_ctx *ctx, GMimeObject *obj, unsigned msg_depth, const char *part_id)
+{
+	dispo_attachment *a = g_new0(dispo_attachment, 1);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *disp = g_mime_object_get_disposition(obj);
+	const char *name = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+	GMimeDataWrapper *w = GMIME_IS_PART(obj) ? g_mime_part_get_content(GMIME_PART(obj)) : NULL;
+
+	if (ct) {
+		g_autofree char *mt = g_mime_content_type_get_mime_type(ct);
+		a->content_type = g_ascii_strdown(mt, -1);
+	} else {
+		a->content_type = g_strdup("application/octet-stream");
+	}
+	a->filename = name ? dispo_utf8_clean(name, -1) : NULL;
+	a->disposition = disp ? g_ascii_strdown(disp, -1) : NULL;
+	a->part_id = g_strdup(part_id);
+	a->depth = msg_depth;
+	g_ptr_array_add(ctx->mail->attachments, a);
+	if (!save_content(ctx, w, a))
+		ctx->stop = true;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+static void walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth,
+                 const char *part_id, GString *body, bool collect);
+
+static bool
+check_headers(walk_ctx *ctx, GMimeObject *obj)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int count = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		if (raw && strlen(raw) > ctx->limits->header_size) {
+			over_limit(ctx, g_strdup_printf("header %s of a MIME part is over the limit of %" G_GUINT64_FORMAT " bytes",
+			                                g_mime_header_get_name(h),
+			                                (guint64)ctx->limits->header_size));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Which child of a multipart/alternative carries the text: a non-blank
+ * text/plain leaf when there is one, else the richest (last) alternative. */
+static int
+alternative_choice(walk_ctx *ctx, GMimeMultipart *mp)
+{
+	int n = g_mime_multipart_get_count(mp);
+
+	for (int i = 0; i < n; i++) {
+		GMimeObject *child = g_mime_multipart_get_part(mp, i);
+		if (GMIME_IS_PART(child) && is_type(child, "text", "plain") && is_body_text(child)) {
+			g_autofree char *text = part_text(ctx, GMIME_PART(child), 4096);
+			g_strstrip(text);
+			if (*text)
+				return i;
+		}
+	}
+	return n - 1;
+}
+
+static void
+walk_message(walk_ctx *ctx, GMimeMessage *inner, unsigned depth, unsigned msg_depth,
+             const char *part_id, GString *body, bool collect)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(inner);
+
+	ctx->mail->forwarded++;
+	if (collect) {
+		InternetAddressList *from = g_mime_message_get_from(inner);
+		g_autofree char *from_s = from ? internet_address_list_to_string(from, NULL, FALSE) : NULL;
+		const char *subject = g_mime_message_get_subject(inner);
+		const char *date = g_mime_object_get_header(GMIME_OBJECT(inner), "Date");
+		g_autofree char *head = g_strdup_printf(
+			"---------- Forwarded message ----------\nFrom: %s\nDate: %s\nSubject: %s\n",
+			from_s ? from_s : "", date ? date : "", subject ? subject : "");
+		g_autofree char *clean = dispo_utf8_clean(head, -1);
+		append_body(body, "");
+		if (body->len > 0)
+			g_string_append_c(body, '\n');
+		g_string_append(body, clean);
+		g_string_append_c(body, '\n');
+	}
+	if (top)
+		walk(ctx, top, depth + 1, msg_depth + 1, part_id, body, collect);
+}
+
+static void
+walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth, const char *part_id,
+     GString *body, bool collect)
+{
+	if (ctx->stop || !obj)
+		return;
+	if (depth > ctx->limits->depth) {
+		over_limit(ctx, g_strdup_printf("MIME nesting deeper than %u levels", ctx->limits->depth));
+		return;
+	}
+	if (++ctx->mail->parts > ctx->limits->parts) {
+		over_limit(ctx, g_strdup_printf("more than %u MIME parts", ctx->limits->parts));
+		return;
+	}
+	if (depth > ctx->mail->depth)
+		ctx->mail->depth = depth;
+	if (!check_headers(ctx, obj))
+		return;
+
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+		int chosen = is_type(obj, "multipart", "alternative") ? alternative_choice(ctx, mp) : -1;
+		for (int i = 0; i < n && !ctx->stop; i++) {
+			g_autofree char *id = *part_id ? g_strdup_printf("%s.%d", part_id, i + 1)
+			                               : g_strdup_printf("%d", i + 1);
+			walk(ctx, g_mime_multipart_get_part(mp, i), depth + 1, msg_depth, id, body,
+			     collect && (chosen < 0 || chosen == i));
+		}
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (inner)
+			walk_message(ctx, inner, depth, msg_depth, part_id, body, collect);
+		return;
+	}
+	if (!GMIME_IS_PART(obj))
+		return;
+	if (is_body_text(obj)) {
+		if (collect)
+			append_text_part(ctx, GMIME_PART(obj), body);
+		return;
+	}
+	add_attachment(ctx, obj, msg_depth, *part_id ? part_id : "1");
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+/* Reads up to max bytes from the stream's start into a new buffer. */
+static GByteArray *
+read_head(GMimeStream *s, size_t max)
+{
+	GByteArray *buf = g_byte_array_sized_new(4096);
+	char chunk[4096];
+
+	g_mime_stream_reset(s);
+	while (buf->len < max) {
+		ssize_t n = g_mime_stream_read(s, chunk, MIN(sizeof chunk, max - buf->len));
+		if (n <= 0)
+			break;
+		g_byte_array_append(buf, (const guint8 *)chunk, (guint)n);
+	}
+	g_mime_stream_reset(s);
+	return buf;
+}
+
+/* Where the message starts: after an mbox "From " line, if any. */
+static size_t
+message_start(const GByteArray *head)
+{
+	const char *p = (const char *)head->data;
+
+	if (head->len >= 5 && memcmp(p, "From ", 5) == 0) {
+		const char *nl = memchr(p, '\n', head->len);
+		return nl ? (size_t)(nl - p + 1) : head->len;
+	}
+	return 0;
+}
+
+/* Why the bytes at start do not begin with a header field, or NULL. */
+static char *
+not_a_header(const GByteArray *head, size_t start)
+{
+	const char *p = (const char *)head->data + start;
+	size_t n = head->len - start, i;
+	g_autoptr(GString) shown = g_string_new(NULL);
+
+	if (n == 0)
+		return g_strdup(head->len == 0 ? "the file is empty" : "nothing after the mbox From line");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == ':' && i > 0)
+			return NULL;
+		if (c == ' ' || c == '\t') {
+			/* "Name : value" is tolerated, as GMime does. */
+			size_t j = i;
+			while (j < n && (p[j] == ' ' || p[j] == '\t'))
+				j++;
+			if (j < n && p[j] == ':' && i > 0)
+				return NULL;
+			break;
+		}
+		if (c < 33 || c > 126)
+			break;
+	}
+	for (i = 0; i < n && i < 32; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '\n' || c == '\r')
+			break;
+		if (c >= 32 && c < 127)
+			g_string_append_c(shown, (char)c);
+		else
+			g_string_append_printf(shown, "\\x%02x", c);
+	}
+	return g_strdup_printf("does not begin with a header field (first bytes: \"%s\")", shown->str);
+}
+
+/* The header block: from start to the first empty line, at most max bytes. */
+static size_t
+header_block_end(const GByteArray *head, size_t start)
+{
+	const char *p = (const char *)head->data;
+
+	for (size_t i = start; i + 1 < head->len; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 1;
+		if (p[i + 1] == '\r' && i + 2 < head->len && p[i + 2] == '\n')
+			return i + 1;
+	}
+	return head->len;
+}
+
+static GMimeMessage *
+construct(GMimeStream *stream, GMimeParserOptions *options)
+{
+	g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream(stream);
+
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	g_mime_parser_set_persist_stream(parser, TRUE);
+	return g_mime_parser_construct_message(parser, options);
+}
+
+static GMimeParserOptions *
+options_for(dispo_mail *mail)
+{
+	GMimeParserOptions *o = g_mime_parser_options_new();
+	static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
+
+	g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets(o, fallback);
+	g_mime_parser_options_set_warning_callback(o, on_parser_warning, mail);
+	return o;
+}
+
+static dispo_mail *
+parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir,
+             GError **error)
+{
+	g_autoptr(dispo_mail) mail = mime_mail_new();
+	g_autoptr(GByteArray) head = read_head(stream, MAX_HEADER_BLOCK);
+	g_autoptr(GMimeStream) body_stream = NULL;
+	g_autoptr(GMimeMessage) msg = NULL;
+	g_autoptr(GString) body = g_string_new(NULL);
+	g_autofree char *verdict = NULL;
+	walk_ctx ctx = { limits, attachment_dir, mail, NULL, NULL, false };
+	size_t start = message_start(head);
+	char *why;
+
+	if ((why = not_a_header(head, start)) != NULL) {
+		mail->status = DISPO_MAIL_UNPARSEABLE;
+		mail->problem = why;
+		return g_steal_pointer(&mail);
+	}
+
+	/* The structure is judged from the raw bytes first. */
+	{
+		mime_prescanner *scan = mime_prescan_new(limits);
+		char chunk[SCAN_CHUNK];
+		ssize_t n;
+		g_mime_stream_reset(stream);
+		while (!mime_prescan_decided(scan) &&
+		       (n = g_mime_stream_read(stream, chunk, sizeof chunk)) > 0)
+			mime_prescan_feed(scan, chunk, (size_t)n);
+		verdict = mime_prescan_finish(scan);
+		mime_prescan_free(scan);
+		g_mime_stream_reset(stream);
+	}
+
+	ctx.options = options_for(mail);
+	if (verdict) {
+		/* Over a limit: read only the header block, so that the sender can
+		 * still be told why. */
+		size_t end = header_block_end(head, start);
+		g_autoptr(GMimeStream) hs = g_mime_stream_mem_new_with_buffer(
+			(const char *)head->data + start, end - start);
+		mail->status = DISPO_MAIL_OVER_LIMIT;
+		mail->problem = g_steal_pointer(&verdict);
+		msg = construct(hs, ctx.options);
+		if (msg)
+			read_envelope(&ctx, msg);
+		g_mime_parser_options_free(ctx.options);
+		return g_steal_pointer(&mail);
+	}
+
+	body_stream = start ? g_mime_stream_substream(stream, stream->bound_start + (gint64)start,
+	                                              stream->bound_end)
+	                    : g_object_ref(stream);
+	msg = construct(body_stream, ctx.options);
+	if (!msg) {
+		mail->status = DISPO_MAIL_UNPARSEABLE;
+		mail->problem = g_strdup("no message could be read from the bytes");
+		g_mime_parser_options_free(ctx.options);
+		return g_steal_pointer(&mail);
+	}
+	if (!read_envelope(&ctx, msg)) {
+		mail->status = DISPO_MAIL_UNPARSEABLE;
+		g_free(mail->problem);
+		mail->problem = g_strdup("no message header (From, To, Subject, Date, Message-ID "
+		                         "or Received): not an email message");
+		g_mime_parser_options_free(ctx.options);
+		return g_steal_pointer(&mail);
+	}
+	if (!ctx.stop)
+		walk(&ctx, g_mime_message_get_mime_part(msg), 1, 0, "", body, true);
+	g_mime_parser_options_free(ctx.options);
+	if (ctx.error) {
+		g_propagate_error(error, ctx.error);
+		return NULL;
+	}
+	if (body->len > 0)
+		mail->body = g_string_free(g_steal_pointer(&body), FALSE);
+	return g_steal_pointer(&mail);
+}
+
+dispo_mail *
+mime_mail_parse_data(const void *data, size_t len, const dispo_limits *limits,
+                     const char *attachment_dir, GError **error)
+{
+	g_autoptr(GMimeStream) s = NULL;
+
+	mime_ensure_init();
+	s = g_mime_stream_mem_new_with_buffer(data, len);
+	return parse_stream(s, limits, attachment_dir, error);
+}
+
+dispo_mail *
+mime_mail_parse_file(const char *path, const dispo_limits *limits, const char *attachment_dir,
+                     GError **error)
+{
+	g_autoptr(GMimeStream) s = NULL;
+	int fd;
+
+	mime_ensure_init();
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		dispo_io_error_set(error, errno, "cannot open", path);
+		return NULL;
+	}
+	/* The parser keeps parts as windows onto this file (persist_stream), so
+	 * an attachment is decoded from disk to disk, never held in memory. */
+	s = g_mime_stream_fs_new(fd);
+	return parse_stream(s, limits, attachment_dir, error);
+}

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* requests.c: requests, their numbers, and the hash-chained audit events. */
+#include "config.h"
+
+#include "store/store-private.h"
+
+#include <string.h>
+
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Each field is length-prefixed so that no two different events serialise
+ * to the same bytes. */
+static void
+hash_field(GChecksum *sum, const char *s)
+{
+	g_autofree char *len = g_strdup_printf("%zu:", s ? strlen(s) : (size_t)0);
+	g_checksum_update(sum, (const guchar *)len, -1);
+	if (s)
+		g_checksum_update(sum, (const guchar *)s, (gssize)strlen(s));
+}
+
+static char *
+event_hash(const char *prev, const char *number, unsigned seq, dispo_time at, const char *actor,
+           const char *kind, const char *detail, int64_t message_id, const char *rules_version)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree char *seq_s = g_strdup_printf("%u", seq);
+	g_autofree char *at_s = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)at);
+	g_autofree char *msg_s = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)message_id);
+
+	hash_field(sum, prev);
+	hash_field(sum, number);
+	hash_field(sum, seq_s);
+	hash_field(sum, at_s);
+	hash_field(sum, actor);
+	hash_field(sum, kind);
+	hash_field(sum, detail);
+	hash_field(sum, msg_s);
+	hash_field(sum, rules_version);
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+static bool
+request_number_of(dispo_store *store, int64_t request_id, char **number, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, "SELECT number FROM requests WHERE id = ?", error);
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no request with id %" G_GINT64_FORMAT, (gint64)request_id);
+		return false;
+	}
+	*number = store_column_dup(st, 0);
+	sqlite3_reset(st);
+	return true;
+}
+
+bool
+store_event_append(dispo_store *store, int64_t request_id, const dispo_event_new *ev,
+                   GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *prev = NULL;
+	g_autofree char *number = NULL;
+	g_autofree char *hash = NULL;
+	unsigned seq = 1;
+	const char *detail = ev->detail ? ev->detail : "{}";
+	int rc;
+
+	if (!request_number_of(store, request_id, &number, error))
+		return false;
+	st = store_stmt(store,
+	                "SELECT seq, hash FROM events WHERE request_id = ? ORDER BY seq DESC LIMIT 1",
+	                error);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		seq = (unsigned)sqlite3_column_int(st, 0) + 1;
+		prev = store_column_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read the audit trail");
+	if (!prev)
+		prev = g_strdup(GENESIS_HASH);
+	hash = event_hash(prev, number, seq, ev->at, ev->actor, ev->kind, detail, ev->message_id,
+	                  ev->rules_version);
+
+	st = store_stmt(store,
+	                "INSERT INTO events (request_id, seq, at, actor, kind, detail, message_id,"
+	                " rules_version, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                error);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	sqlite3_bind_int(st, 2, (int)seq);
+	sqlite3_bind_int64(st, 3, ev->at);
+	bind_text(st, 4, ev->actor);
+	bind_text(st, 5, ev->kind);
+	bind_text(st, 6, detail);
+	if (ev->message_id)
+		sqlite3_bind_int64(st, 7, ev->message_id);
+	else
+		sqlite3_bind_null(st, 7);
+	bind_text(st, 8, ev->rules_version);
+	bind_text(st, 9, prev);
+	bind_text(st, 10, hash);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot append an audit event");
+	return true;
+}
+
+bool
+store_request_open(dispo_store *store, const char *workflow, const char *tag, int year,
+                   const char *state, const char *applicant, int64_t message_id,
+                   const dispo_event_new *first, char **number_out, GError **error)
+{
+	sqlite3_stmt *st;
+	int64_t n, request_id;
+	g_autofree char *number = NULL;
+	int rc;
+
+	st = store_stmt(store,
+	                "INSERT INTO request_counters (tag, year, last) VALUES (?, ?, 1)"
+	                " ON CONFLICT (tag, year) DO UPDATE SET last = last + 1 RETURNING last",
+	                error);
+	if (!st)
+		return false;
+	bind_text(st, 1, tag);
+	sqlite3_bind_int(st, 2, year);
+	rc = sqlite3_step(st);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(store, error, "cannot number a request");
+	if (n > 999999) {
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED,
+		            "request numbers %s-%d-000001 to 999999 are all used", tag, year);
+		return false;
+	}
+	number = g_strdup_printf("%s-%04d-%06" G_GINT64_FORMAT, tag, year, (gint64)n);
+
+	st = store_stmt(store,
+	                "INSERT INTO requests (number, workflow, state, applicant, message_id,"
+	                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                error);
+	if (!st)
+		return false;
+	bind_text(st, 1, number);
+	bind_text(st, 2, workflow);
+	bind_text(st, 3, state);
+	bind_text(st, 4, applicant);
+	sqlite3_bind_int64(st, 5, message_id);
+	sqlite3_bind_int64(st, 6, first->at);
+	sqlite3_bind_int64(st, 7, first->at);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot open a request");
+	request_id = sqlite3_last_insert_rowid(store->db);
+	if (!store_event_append(store, request_id, first, error))
+		return false;
+	if (number_out)
+		*number_out = g_steal_pointer(&number);
+	return true;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static void
+event_row_free(dispo_event_row *e)
+{
+	g_free(e->actor);
+	g_free(e->kind);
+	g_free(e->detail);
+	g_free(e->rules_version);
+	g_free(e->hash);
+	g_free(e);
+}
+
+static void
+attachment_info_free(dispo_attachment_info *a)
+{
+	g_free(a->part_id);
+	g_free(a->filename);
+	g_free(a->content_type);
+	g_free(a->sha256);
+	g_free(a);
+}
+
+void
+store_request_row_free(dispo_request_row *r)
+{
+	if (!r)
+		return;
+	g_free(r->number);
+	g_free(r->workflow);
+	g_free(r->state);
+	g_free(r->applicant);
+	g_free(r->message_sha256);
+	g_free(r->subject);
+	if (r->attachments)
+		g_ptr_array_unref(r->attachments);
+	if (r->events)
+		g_ptr_array_unref(r->events);
+	g_free(r);
+}
+
+#define REQUEST_COLUMNS                                                                           \
+	"SELECT r.id, r.number, r.workflow, r.state, r.applicant, r.created_at, r.updated_at,"    \
+	" m.sha256, m.subject,"                                                                   \
+	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id" \
+	" FROM requests r JOIN messages m ON m.id = r.message_id"
+
+static dispo_request_row *
+request_from_row(sqlite3_stmt *st)
+{
+	dispo_request_row *r = g_new0(dispo_request_row, 1);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->number = store_column_dup(st, 1);
+	r->workflow = store_column_dup(st, 2);
+	r->state = store_column_dup(st, 3);
+	r->applicant = store_column_dup(st, 4);
+	r->created_at = sqlite3_column_int64(st, 5);
+	r->updated_at = sqlite3_column_int64(st, 6);
+	r->message_sha256 = store_column_dup(st, 7);
+	r->subject = store_column_dup(st, 8);
+	r->attachment_count = (unsigned)sqlite3_column_int(st, 9);
+	return r;
+}
+
+GPtrArray *
+store_requests_list(dispo_store *store, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, REQUEST_COLUMNS " ORDER BY r.id", error);
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)store_request_row_free);
+	int rc;
+
+	if (!st)
+		return NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(out, request_from_row(st));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_fail(store, error, "cannot list requests");
+		return NULL;
+	}
+	return g_steal_pointer(&out);
+}
+
+static bool
+load_attachments(dispo_store *store, int64_t message_id, dispo_request_row *r, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT seq, part_id, filename, content_type, size, sha256, depth"
+	                              " FROM attachments WHERE message_id = ? ORDER BY seq",
+	                              error);
+	int rc;
+
+	if (!st)
+		return false;
+	r->attachments = g_ptr_array_new_with_free_func((GDestroyNotify)attachment_info_free);
+	sqlite3_bind_int64(st, 1, message_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dispo_attachment_info *a = g_new0(dispo_attachment_info, 1);
+		a->seq = (unsigned)sqlite3_column_int(st, 0);
+		a->part_id = store_column_dup(st, 1);
+		a->filename = store_column_dup(st, 2);
+		a->content_type = store_column_dup(st, 3);
+		a->size = (uint64_t)sqlite3_column_int64(st, 4);
+		a->sha256 = store_column_dup(st, 5);
+		a->depth = (unsigned)sqlite3_column_int(st, 6);
+		g_ptr_array_add(r->attachments, a);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || store_fail(store, error, "cannot read attachments");
+}
+
+static bool
+load_events(dispo_store *store, dispo_request_row *r, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT seq, at, actor, kind, detail, rules_version, hash"
+	                              " FROM events WHERE request_id = ? ORDER BY seq",
+	                              error);
+	int rc;
+
+	if (!st)
+		return false;
+	r->events = g_ptr_array_new_with_free_func((GDestroyNotify)event_row_free);
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dispo_event_row *e = g_new0(dispo_event_row, 1);
+		e->seq = (unsigned)sqlite3_column_int(st, 0);
+		e->at = sqlite3_column_int64(st, 1);
+		e->actor = store_column_dup(st, 2);
+		e->kind = store_column_dup(st, 3);
+		e->detail = store_column_dup(st, 4);
+		e->rules_version = store_column_dup(st, 5);
+		e->hash = store_column_dup(st, 6);
+		g_ptr_array_add(r->events, e);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || store_fail(store, error, "cannot read events");
+}
+
+dispo_request_row *
+store_request_get(dispo_store *store, const char *number, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, REQUEST_COLUMNS " WHERE r.number = ?", error);
+	g_autoptr(dispo_request_row) r = NULL;
+	int64_t message_id;
+	int rc;
+
+	if (!st)
+		return NULL;
+	bind_text(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+			            "no request %s (dispo requests list shows them all)", number);
+		else
+			store_fail(store, error, "cannot read a request");
+		return NULL;
+	}
+	r = request_from_row(st);
+	message_id = sqlite3_column_int64(st, 10);
+	sqlite3_reset(st);
+	if (!load_attachments(store, message_id, r, error) || !load_events(store, r, error))
+		return NULL;
+	return g_steal_pointer(&r);
+}
+
+bool
+store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(
+		store,
+		"SELECT r.number, e.seq, e.at, e.actor, e.kind, e.detail, e.message_id,"
+		" e.rules_version, e.prev_hash, e.hash FROM events e JOIN requests r ON r.id = e.request_id"
+		" ORDER BY e.request_id, e.seq",
+		error);
+	g_autofree char *last_number = NULL;
+	g_autofree char *prev = NULL;
+	unsigned expect_seq = 1;
+	int rc;
+
+	if (!st)
+		return false;
+	*checked = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *number = (const char *)sqlite3_column_text(st, 0);
+		unsigned seq = (unsigned)sqlite3_column_int(st, 1);
+		const char *stored_prev = (const char *)sqlite3_column_text(st, 8);
+		const char *stored_hash = (const char *)sqlite3_column_text(st, 9);
+		g_autofree char *hash = NULL;
+
+		if (!last_number || strcmp(last_number, number) != 0) {
+			g_free(last_number);
+			last_number = g_strdup(number);
+			g_free(prev);
+			prev = g_strdup(GENESIS_HASH);
+			expect_seq = 1;
+		}
+		hash = event_hash(prev, number, seq, sqlite3_column_int64(st, 2),
+		                  (const char *)sqlite3_column_text(st, 3),
+		                  (const char *)sqlite3_column_text(st, 4),
+		                  (const char *)sqlite3_column_text(st, 5), sqlite3_column_int64(st, 6),
+		                  (const char *)sqlite3_column_text(st, 7));
+		if (seq != expect_seq || g_strcmp0(stored_prev, prev) != 0 ||
+		    g_strcmp0(stored_hash, hash) != 0) {
+			g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
+			            "audit trail of %s is broken at event %u: it was changed after it "
+			            "was written",
+			            number, seq);
+			sqlite3_reset(st);
+			return false;
+		}
+		g_free(prev);
+		prev = g_steal_pointer(&hash);
+		expect_seq++;
+		(*checked)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || store_fail(store, error, "cannot read events");
+}

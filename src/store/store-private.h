@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* store-private.h: what the files of src/store share (and its own tests). */
+#ifndef DISPO_STORE_PRIVATE_H
+#define DISPO_STORE_PRIVATE_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+struct dispo_store {
+	sqlite3 *db;
+	char *db_path;
+	char *mail_dir;
+	GHashTable *stmts; /* SQL text -> prepared sqlite3_stmt, reused */
+	bool in_tx;
+};
+
+/* The migration that brings the schema from version i-1 to i is
+ * store_migrations[i]; store_migrations[0] is unused. */
+extern const char *const store_migrations[];
+extern const int store_migrations_count;
+
+/* A cached statement, reset and unbound, or NULL with *error. */
+sqlite3_stmt *store_stmt(dispo_store *store, const char *sql, GError **error);
+/* Fills *error from the connection's last error; returns false. */
+bool store_fail(dispo_store *store, GError **error, const char *what);
+bool store_exec(dispo_store *store, const char *sql, GError **error);
+/* Opens the database and migrates it only up to `version` (tests of
+ * migrations start from an old schema this way). */
+dispo_store *store_open_version(const char *db_path, const char *mail_dir, int busy_timeout_ms,
+                                int version, GError **error);
+
+char *store_column_dup(sqlite3_stmt *st, int col);
+
+#endif
