@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cli.h: what the subcommands of the dispo binary share: global options,
+ * the configuration, the clock, and the store under data_dir. */
+#ifndef DISPO_CLI_H
+#define DISPO_CLI_H
+
+#include "lib/lib.h"
+#include "store/store.h"
+
+#include <sysexits.h>
+
+typedef struct dispo_cli {
+	const char *command;
+	char *config_path; /* --config */
+	char *now_text;    /* --now */
+	dispo_config *config;
+	dispo_time now;    /* --now, or the clock read once at start */
+	bool now_given;
+} dispo_cli;
+
+/* The --config and --now entries every subcommand accepts. */
+GOptionGroup *cli_global_group(dispo_cli *cli);
+/* Parses a subcommand's options (with the global ones); on a usage error
+ * prints it and returns false. */
+bool cli_parse(dispo_cli *cli, GOptionEntry *entries, const char *params, const char *summary,
+               int *argc, char ***argv);
+/* Loads the configuration and the time; prints what is wrong and returns
+ * false (exit with EX_CONFIG). */
+bool cli_load(dispo_cli *cli);
+/* Opens data_dir/dispo.db (creating data_dir), raw mail under data_dir/mail. */
+dispo_store *cli_store_open(dispo_cli *cli, GError **error);
+/* Prints "dispo COMMAND: message" on stderr. */
+void cli_error(const dispo_cli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The exit code for an error: EX_TEMPFAIL when a retry may help. */
+int cli_exit_code(const GError *error);
+
+int cli_deliver(dispo_cli *cli, int argc, char **argv);
+int cli_import(dispo_cli *cli, int argc, char **argv);
+int cli_requests(dispo_cli *cli, int argc, char **argv);
+int cli_demo(dispo_cli *cli, int argc, char **argv);
+/* `requests show` as a table (the demo prints it too). */
+int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
+
+/* A realistic application email (sample.c), the n-th of a generated set:
+ * used by the demo and the benchmarks. */
+GBytes *cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz);
+/* A one-page PDF whose page shows lines of text. */
+GBytes *cli_sample_pdf(const char *const *lines);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dispo-demo.c: `dispo demo`, the SOP on sample mail under ./var with the
+ * embedded default, no server: every email is a real file to open. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "ingest/ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MARKER ".dispo-demo"
+
+static bool
+remove_tree(const char *path, GError **error)
+{
+	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (d) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			g_autofree char *child = g_build_filename(path, name, NULL);
+			if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+			    !g_file_test(child, G_FILE_TEST_IS_SYMLINK)) {
+				if (!remove_tree(child, error))
+					return false;
+			} else if (unlink(child) != 0) {
+				return dispo_io_error_set(error, errno, "cannot remove", child);
+			}
+		}
+	}
+	if (rmdir(path) != 0 && errno != ENOENT)
+		return dispo_io_error_set(error, errno, "cannot remove", path);
+	return true;
+}
+
+/* A fresh demo directory: an old demo is replaced, anything else is left
+ * alone. */
+static bool
+fresh_dir(const char *dir, GError **error)
+{
+	g_autofree char *marker = g_build_filename(dir, MARKER, NULL);
+	g_autoptr(GDir) d = NULL;
+
+	if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
+		if (!remove_tree(dir, error))
+			return false;
+	} else if ((d = g_dir_open(dir, 0, NULL)) && g_dir_read_name(d)) {
+		g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,
+		            "%s exists and was not made by dispo demo; choose another with --dir",
+		            dir);
+		return false;
+	}
+	return dispo_mkdir_p(dir, error) &&
+	       dispo_file_write_atomic(marker, "made by dispo demo\n", 19, 0644, error);
+}
+
+/* Delivers bytes into a Maildir the way an MDA does: tmp/, then new/. */
+static char *
+maildir_deliver(const char *maildir, GBytes *msg, dispo_time t, GError **error)
+{
+	static unsigned seq;
+	g_autofree char *name = g_strdup_printf("%" G_GINT64_FORMAT ".M%uP%d.dispo-demo",
+	                                        (gint64)t, seq++, (int)getpid());
+	g_autofree char *tmp = g_build_filename(maildir, "tmp", name, NULL);
+	char *path = g_build_filename(maildir, "new", name, NULL);
+	gsize len;
+	const void *data = g_bytes_get_data(msg, &len);
+
+	if (!dispo_file_write_atomic(tmp, data, len, 0600, error) || rename(tmp, path) != 0) {
+		if (error && !*error)
+			dispo_io_error_set(error, errno, "cannot deliver to", path);
+		g_free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static void
+say(dispo_cli *cli, dispo_time t, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+say(dispo_cli *cli, dispo_time t, const char *fmt, ...)
+{
+	g_autofree char *when = dispo_time_format_short(t, cli->config->tz);
+	g_autofree char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	printf("%s  %s\n", when + 11, msg);
+}
+
+int
+cli_demo(dispo_cli *cli, int argc, char **argv)
+{
+	g_autofree char *dir_opt = NULL;
+	GOptionEntry entries[] = {
+		{ "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir_opt, "where to put the demo (default: ./var)",
+		  "DIR" },
+		G_OPTION_ENTRY_NULL
+	};
+	g_autoptr(GError) e = NULL;
+	g_autoptr(dispo_store) store = NULL;
+	g_autoptr(dispo_ingest) ing = NULL;
+	g_autoptr(GBytes) app = NULL;
+	g_autofree char *cwd = g_get_current_dir();
+	g_autofree char *dir = NULL;
+	g_autofree char *inbox = NULL;
+	g_autofree char *delivered = NULL;
+	g_autofree char *rel = NULL;
+	dispo_ingest_options opt = { 0 };
+	g_autofree char *number = NULL;
+	int rc;
+
+	if (!cli_parse(cli, entries, NULL,
+	               "Runs SOP 067 on sample mail with the embedded default configuration:\n"
+	               "an application arrives in a Maildir inbox and is stored as a request.\n"
+	               "Everything is left under the demo directory to look at.",
+	               &argc, &argv))
+		return EX_USAGE;
+	if (!cli_load(cli))
+		return EX_CONFIG;
+	/* The demo always runs on the embedded default, only its place moves. */
+	dispo_config_free(cli->config);
+	cli->config = dispo_config_load_data(dispo_config_default_text, "embedded default", cwd, &e);
+	if (!cli->config)
+		goto fail;
+	dir = g_canonicalize_filename(dir_opt ? dir_opt : "var", cwd);
+	g_free(cli->config->data_dir);
+	cli->config->data_dir = g_strdup(dir);
+	if (!fresh_dir(dir, &e))
+		goto fail;
+	inbox = g_build_filename(dir, "inbox", NULL);
+	for (const char *sub = "tmp"; sub; sub = strcmp(sub, "tmp") == 0   ? "new"
+	                                       : strcmp(sub, "new") == 0 ? "cur"
+	                                                                 : NULL) {
+		g_autofree char *p = g_build_filename(inbox, sub, NULL);
+		if (!dispo_mkdir_p(p, &e))
+			goto fail;
+	}
+	store = cli_store_open(cli, &e);
+	if (!store)
+		goto fail;
+
+	printf("dispo demo: SOP 067 Pendaftaran Penerbitan Sertifikat Elektronik\n"
+	       "data under %s (embedded default configuration)\n\n", dir);
+
+	app = cli_sample_application(0, cli->now, cli->config->tz);
+	delivered = maildir_deliver(inbox, app, cli->now, &e);
+	if (!delivered)
+		goto fail;
+	rel = g_str_has_prefix(delivered, cwd) ? g_strdup(delivered + strlen(cwd) + 1)
+	                                        : g_strdup(delivered);
+	say(cli, cli->now, "Budi Santoso <budi.santoso@kuduskab.go.id> emails %s", cli->config->mailbox);
+	say(cli, cli->now, "  \"Permohonan Penerbitan Sertifikat Elektronik\", 3 PDF attachments");
+	say(cli, cli->now, "  (the email as it arrived: %s)", rel);
+
+	opt.source = "demo";
+	opt.now = cli->now;
+	opt.now_override = cli->now;
+	opt.batch = 16;
+	ing = ingest_new(cli->config, store, &opt);
+	if (!ingest_path(ing, inbox, &e) || !ingest_flush(ing, &e))
+		goto fail;
+	if (ingest_opened(ing)->len != 1) {
+		cli_error(cli, "the sample application opened %u requests instead of one",
+		          ingest_opened(ing)->len);
+		return EX_SOFTWARE;
+	}
+	number = g_strdup(ingest_opened(ing)->pdata[0]);
+	say(cli, cli->now, "dispo stores it and opens request %s (state: received)", number);
+
+	/* Exactly once: the same inbox read again changes nothing. */
+	g_clear_pointer(&ing, ingest_free);
+	ing = ingest_new(cli->config, store, &opt);
+	if (!ingest_path(ing, inbox, &e) || !ingest_flush(ing, &e))
+		goto fail;
+	say(cli, cli->now, "the inbox read again: %u stored, %u duplicate (exactly once)",
+	    ingest_stats(ing)->stored, ingest_stats(ing)->duplicate);
+
+	printf("\n");
+	rc = cli_request_print(cli, store, number);
+	printf("\nLook around: %s/inbox (Maildir), %s/mail (raw messages by SHA-256),\n"
+	       "%s/attachments (decoded files), %s/dispo.db (SQLite). Run\n"
+	       "  dispo requests list        (or --format json)\n"
+	       "from %s to see what is stored.\n",
+	       dir, dir, dir, dir, cwd);
+	return rc;
+fail:
+	cli_error(cli, "%s", e->message);
+	return cli_exit_code(e);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dispo.c: the dispo binary: global options and the table of subcommands. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "ingest/ingest.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+	const char *name;
+	int (*run)(dispo_cli *cli, int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ "demo", cli_demo, "run the SOP on sample mail under ./var (no server needed)" },
+	{ "deliver", cli_deliver, "store one message read from standard input (for an MTA)" },
+	{ "import", cli_import, "store messages from Maildirs, mbox files and .eml files" },
+	{ "requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)" },
+};
+
+GOptionGroup *
+cli_global_group(dispo_cli *cli)
+{
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &cli->config_path,
+		  "configuration file (default: $DISPO_CONFIG, else the embedded default)", "FILE" },
+		{ "now", 0, 0, G_OPTION_ARG_STRING, &cli->now_text,
+		  "judge every message at this time (ISO 8601), for replays and tests", "TIME" },
+		G_OPTION_ENTRY_NULL
+	};
+	GOptionGroup *g = g_option_group_new("global", "Options of every command:",
+	                                     "Show the options of every command", NULL, NULL);
+	g_option_group_add_entries(g, entries);
+	return g;
+}
+
+bool
+cli_parse(dispo_cli *cli, GOptionEntry *entries, const char *params, const char *summary,
+          int *argc, char ***argv)
+{
+	g_autofree char *title = g_strdup_printf("%s%s%s", cli->command, params ? " " : "",
+	                                         params ? params : "");
+	g_autoptr(GOptionContext) ctx = g_option_context_new(title);
+	g_autoptr(GError) e = NULL;
+
+	g_option_context_set_summary(ctx, summary);
+	if (entries)
+		g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, cli_global_group(cli));
+	if (!g_option_context_parse(ctx, argc, argv, &e)) {
+		cli_error(cli, "%s (see dispo %s --help)", e->message, cli->command);
+		return false;
+	}
+	return true;
+}
+
+void
+cli_error(const dispo_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "dispo%s%s: %s\n", cli->command ? " " : "", cli->command ? cli->command : "",
+	        msg);
+}
+
+int
+cli_exit_code(const GError *error)
+{
+	if (ingest_error_is_temporary(error))
+		return EX_TEMPFAIL;
+	if (error && error->domain == DISPO_CONFIG_ERROR)
+		return EX_CONFIG;
+	if (error && error->domain == DISPO_INGEST_ERROR && error->code == DISPO_INGEST_ERROR_NO_INPUT)
+		return EX_NOINPUT;
+	if (error && error->domain == DISPO_STORE_ERROR)
+		return error->code == DISPO_STORE_ERROR_NOT_FOUND ? EX_DATAERR : EX_SOFTWARE;
+	return EX_SOFTWARE;
+}
+
+bool
+cli_load(dispo_cli *cli)
+{
+	g_autoptr(GError) e = NULL;
+
+	cli->config = dispo_config_load(cli->config_path, &e);
+	if (!cli->config) {
+		cli_error(cli, "%s", e->message);
+		return false;
+	}
+	if (cli->now_text) {
+		if (!dispo_time_parse_iso8601(cli->now_text, &cli->now, &e)) {
+			cli_error(cli, "--now: %s", e->message);
+			return false;
+		}
+		cli->now_given = true;
+	} else {
+		cli->now = g_get_real_time() / G_USEC_PER_SEC;
+	}
+	return true;
+}
+
+dispo_store *
+cli_store_open(dispo_cli *cli, GError **error)
+{
+	g_autofree char *db = g_build_filename(cli->config->data_dir, "dispo.db", NULL);
+	g_autofree char *mail = g_build_filename(cli->config->data_dir, "mail", NULL);
+
+	if (!dispo_mkdir_p(cli->config->data_dir, error))
+		return NULL;
+	return store_open(db, mail, cli->config->busy_timeout_ms, error);
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "Usage: dispo [--config FILE] [--now TIME] COMMAND [OPTIONS]\n\n"
+	             "dispo runs an office's procedures (SOPs) by email.\n\nCommands:\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'dispo COMMAND --help' shows a command's options; man dispo tells more.\n");
+}
+
+/* Takes the global options that come before the command name. */
+static int
+take_globals(dispo_cli *cli, int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+		char **slot = NULL;
+		const char *value = NULL;
+		if (strcmp(a, "--config") == 0 || strcmp(a, "-c") == 0)
+			slot = &cli->config_path;
+		else if (strcmp(a, "--now") == 0)
+			slot = &cli->now_text;
+		else if (g_str_has_prefix(a, "--config="))
+			slot = &cli->config_path, value = a + 9;
+		else if (g_str_has_prefix(a, "--now="))
+			slot = &cli->now_text, value = a + 6;
+		else
+			break;
+		if (!value) {
+			if (i + 1 >= argc)
+				return -1;
+			value = argv[++i];
+		}
+		g_free(*slot);
+		*slot = g_strdup(value);
+		i++;
+	}
+	return i;
+}
+
+int
+main(int argc, char **argv)
+{
+	dispo_cli cli = { 0 };
+	int first, rc;
+
+	setlocale(LC_ALL, "");
+	first = take_globals(&cli, argc, argv);
+	if (first < 0) {
+		fprintf(stderr, "dispo: %s needs a value\n", argv[argc - 1]);
+		return EX_USAGE;
+	}
+	if (first >= argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0 ||
+	    strcmp(argv[first], "help") == 0) {
+		usage(stdout);
+		return EX_OK;
+	}
+	if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "version") == 0) {
+		printf("dispo %s (schema %d)\n", PACKAGE_VERSION, store_schema_latest());
+		return EX_OK;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (strcmp(argv[first], commands[i].name) != 0)
+			continue;
+		cli.command = commands[i].name;
+		rc = commands[i].run(&cli, argc - first, argv + first);
+		dispo_config_free(cli.config);
+		g_free(cli.config_path);
+		g_free(cli.now_text);
+		return rc;
+	}
+	fprintf(stderr, "dispo: unknown command '%s'\n\n", argv[first]);
+	usage(stderr);
+	return EX_USAGE;
+}

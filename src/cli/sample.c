@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* sample.c: realistic sample applications (invented people at an example
+ * office) for the demo and the benchmarks, built as a mail client would. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "mime/mime.h"
+
+#include <string.h>
+
+/* PDF text strings escape \, ( and ). */
+static void
+pdf_string(GString *out, const char *s)
+{
+	g_string_append_c(out, '(');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '(' || *s == ')')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, ')');
+}
+
+GBytes *
+cli_sample_pdf(const char *const *lines)
+{
+	GString *pdf = g_string_new("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
+	g_autoptr(GString) content = g_string_new("BT /F1 12 Tf 72 770 Td 16 TL\n");
+	gsize offsets[6];
+	gsize xref;
+
+	for (size_t i = 0; lines[i]; i++) {
+		pdf_string(content, lines[i]);
+		g_string_append(content, " '\n");
+	}
+	g_string_append(content, "ET\n");
+
+	offsets[1] = pdf->len;
+	g_string_append(pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	offsets[2] = pdf->len;
+	g_string_append(pdf, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+	offsets[3] = pdf->len;
+	g_string_append(pdf, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+	                     " /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
+	offsets[4] = pdf->len;
+	g_string_append(pdf, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\n"
+	                     "endobj\n");
+	offsets[5] = pdf->len;
+	g_string_append_printf(pdf, "5 0 obj\n<< /Length %zu >>\nstream\n%sendstream\nendobj\n",
+	                       content->len, content->str);
+	xref = pdf->len;
+	g_string_append(pdf, "xref\n0 6\n0000000000 65535 f \n");
+	for (int i = 1; i <= 5; i++)
+		g_string_append_printf(pdf, "%010zu 00000 n \n", offsets[i]);
+	g_string_append_printf(pdf, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	                       xref);
+	return g_string_free_to_bytes(pdf);
+}
+
+typedef struct {
+	const char *name;
+	const char *local;
+	const char *position;
+	const char *unit;
+	const char *birth; /* yyyymmdd */
+	int gender;        /* 1 man, 2 woman */
+} person;
+
+static const person people[] = {
+	{ "Budi Santoso", "budi.santoso", "Analis Kebijakan", "Bagian Organisasi", "19850312", 1 },
+	{ "Siti Rahayu", "siti.rahayu", "Kepala Seksi Pelayanan", "Dinas Kependudukan dan Pencatatan Sipil",
+	  "19880724", 2 },
+	{ "Agus Prasetyo", "agus.prasetyo", "Pranata Komputer", "Dinas Komunikasi dan Informatika",
+	  "19790105", 1 },
+	{ "Dewi Lestari", "dewi.lestari", "Sekretaris Camat", "Kecamatan Jati", "19830930", 2 },
+	{ "Rudi Hartono", "rudi.hartono", "Kepala Sub Bagian Umum", "Dinas Pendidikan", "19761118", 1 },
+};
+
+GBytes *
+cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz)
+{
+	const person *p = &people[n % G_N_ELEMENTS(people)];
+	unsigned serial = n / G_N_ELEMENTS(people);
+	g_autofree char *local = serial ? g_strdup_printf("%s%u", p->local, serial) : g_strdup(p->local);
+	g_autofree char *from = g_strdup_printf("%s <%s@kuduskab.go.id>", p->name, local);
+	/* NIP: birth date, appointment month, gender, serial; NIK: region, birth
+	 * date (day + 40 for women), serial. */
+	g_autofree char *nip = g_strdup_printf("%s%.4d%02d%d%03u", p->birth,
+	                                       atoi(p->birth) / 10000 + 23, 3, p->gender,
+	                                       (serial + 1) % 1000);
+	int day = atoi(p->birth + 6) + (p->gender == 2 ? 40 : 0);
+	g_autofree char *nik = g_strdup_printf("331903%02d%.2s%.2s%04u", day, p->birth + 4,
+	                                       p->birth + 2, (serial + 1) % 10000);
+	g_autofree char *body = g_strdup_printf(
+		"Yth. Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus,\n\n"
+		"Dengan hormat, bersama ini saya mengajukan permohonan penerbitan sertifikat\n"
+		"elektronik untuk penandatanganan dokumen dinas. Berkas terlampir: surat\n"
+		"permohonan, scan KTP, dan surat rekomendasi dari atasan.\n\n"
+		"Nama: %s\nNIP: %s\nNIK: %s\nJabatan: %s\nUnit Kerja: %s\nEmail dinas: %s@kuduskab.go.id\n\n"
+		"Terima kasih.\n\nHormat saya,\n%s\n",
+		p->name, nip, nik, p->position, p->unit, local, p->name);
+	const char *letter[] = { "SURAT PERMOHONAN", "Penerbitan Sertifikat Elektronik", "",
+		                 "Yang bertanda tangan di bawah ini:", p->name, nip, p->position,
+		                 p->unit, NULL };
+	const char *ktp[] = { "REPUBLIK INDONESIA", "PROVINSI JAWA TENGAH - KABUPATEN KUDUS",
+		              "NIK", nik, "Nama", p->name, NULL };
+	const char *reco[] = { "SURAT REKOMENDASI", "Penerbitan Sertifikat Elektronik", "",
+		               "Dengan ini merekomendasikan:", p->name, nip, local, NULL };
+	g_autoptr(GBytes) letter_pdf = cli_sample_pdf(letter);
+	g_autoptr(GBytes) ktp_pdf = cli_sample_pdf(ktp);
+	g_autoptr(GBytes) reco_pdf = cli_sample_pdf(reco);
+	g_autoptr(dispo_compose) c = mime_compose_new(from, "sertifikat@kuduskab.go.id",
+	                                              "Permohonan Penerbitan Sertifikat Elektronik",
+	                                              body);
+	g_autofree char *mid = g_strdup_printf("sample-%u-%" G_GINT64_FORMAT "@mail.kuduskab.go.id", n,
+	                                       (gint64)date);
+	g_autofree char *first = g_strdup(p->name);
+	g_autofree char *fn_letter = NULL, *fn_ktp = NULL, *fn_reco = NULL;
+	gsize len;
+	const void *data;
+
+	*strchr(first, ' ') = 0;
+	fn_letter = g_strdup_printf("Surat Permohonan %s.pdf", first);
+	fn_ktp = g_strdup_printf("scan KTP %s.pdf", first);
+	fn_reco = g_strdup_printf("Surat Rekomendasi %s.pdf", first);
+	mime_compose_set_date(c, date, tz);
+	mime_compose_set_message_id(c, mid);
+	mime_compose_set_header(c, "User-Agent", "Mozilla Thunderbird");
+	data = g_bytes_get_data(letter_pdf, &len);
+	mime_compose_attach(c, fn_letter, "application/pdf", data, len);
+	data = g_bytes_get_data(ktp_pdf, &len);
+	mime_compose_attach(c, fn_ktp, "application/pdf", data, len);
+	data = g_bytes_get_data(reco_pdf, &len);
+	mime_compose_attach(c, fn_reco, "application/pdf", data, len);
+	return mime_compose_render(c);
+}

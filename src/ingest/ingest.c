@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ingest.c: the intake pipeline: spool and hash, keep the raw bytes, parse
+ * once, classify, and commit a batch of messages, their attachments and the
+ * requests they open in one transaction. */
+#include "config.h"
+
+#include "ingest/ingest-private.h"
+
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(dispo-ingest-error-quark, dispo_ingest_error)
+
+typedef struct {
+	char sha256[DISPO_SHA256_HEX_LEN + 1];
+	uint64_t size;
+	dispo_mail *mail;
+	const char *kind;
+	dispo_time arrived;
+} pending_item;
+
+struct dispo_ingest {
+	const dispo_config *config;
+	dispo_store *store;
+	dispo_ingest_options opt;
+	char *attachment_dir;
+	GPtrArray *pending;       /* pending_item * */
+	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
+	dispo_ingest_stats stats;
+	GPtrArray *opened;
+};
+
+bool
+ingest_error_is_temporary(const GError *e)
+{
+	if (!e)
+		return false;
+	return (e->domain == DISPO_STORE_ERROR && e->code == DISPO_STORE_ERROR_TEMPORARY) ||
+	       (e->domain == DISPO_IO_ERROR && e->code == DISPO_IO_ERROR_TEMPORARY) ||
+	       (e->domain == DISPO_MIME_ERROR && e->code == DISPO_MIME_ERROR_TEMPORARY) ||
+	       (e->domain == DISPO_INGEST_ERROR && e->code == DISPO_INGEST_ERROR_TEMPORARY);
+}
+
+static void
+pending_item_free(pending_item *p)
+{
+	mime_mail_free(p->mail);
+	g_free(p);
+}
+
+dispo_ingest *
+ingest_new(const dispo_config *config, dispo_store *store, const dispo_ingest_options *options)
+{
+	dispo_ingest *ing = g_new0(dispo_ingest, 1);
+
+	ing->config = config;
+	ing->store = store;
+	ing->opt = *options;
+	if (ing->opt.batch == 0)
+		ing->opt.batch = 1;
+	ing->attachment_dir = g_build_filename(config->data_dir, "attachments", NULL);
+	ing->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_item_free);
+	ing->pending_shas = g_hash_table_new(g_str_hash, g_str_equal);
+	ing->opened = g_ptr_array_new_with_free_func(g_free);
+	return ing;
+}
+
+void
+ingest_free(dispo_ingest *ing)
+{
+	if (!ing)
+		return;
+	g_hash_table_destroy(ing->pending_shas);
+	g_ptr_array_unref(ing->pending);
+	g_ptr_array_unref(ing->opened);
+	g_free(ing->attachment_dir);
+	g_free(ing);
+}
+
+const dispo_ingest_stats *
+ingest_stats(const dispo_ingest *ing)
+{
+	return &ing->stats;
+}
+
+GPtrArray *
+ingest_opened(const dispo_ingest *ing)
+{
+	return ing->opened;
+}
+
+/* The time a message is judged at: --now, else for stored mail the newest
+ * Received: (or Date:, or the file's time), else the clock. */
+static dispo_time
+arrival_time(const dispo_ingest *ing, const dispo_mail *mail, dispo_time file_time)
+{
+	if (ing->opt.now_override)
+		return ing->opt.now_override;
+	if (!ing->opt.use_received)
+		return ing->opt.now;
+	if (mail->received)
+		return mail->received;
+	if (mail->date)
+		return mail->date;
+	return file_time ? file_time : ing->opt.now;
+}
+
+static char *
+event_detail(const pending_item *p)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "message_sha256");
+	json_builder_add_string_value(b, p->sha256);
+	json_builder_set_member_name(b, "subject");
+	json_builder_add_string_value(b, p->mail->subject ? p->mail->subject : "");
+	json_builder_set_member_name(b, "attachments");
+	json_builder_add_int_value(b, p->mail->attachments->len);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+static const char *
+first_address(const dispo_mail *mail)
+{
+	return mail->from->len ? ((dispo_mailbox *)mail->from->pdata[0])->address : NULL;
+}
+
+/* Stores one pending message; *delta counts what the commit will make true. */
+static bool
+commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrArray *opened,
+            GError **error)
+{
+	dispo_mail *mail = p->mail;
+	dispo_message_row row = { 0 };
+	g_autofree char *applicant = NULL;
+	bool inserted;
+
+	memcpy(row.sha256, p->sha256, sizeof row.sha256);
+	row.size = p->size;
+	row.source = ing->opt.source;
+	row.status = mime_mail_status_name(mail->status);
+	row.problem = mail->problem;
+	row.kind = p->kind;
+	row.message_id = mail->message_id;
+	row.in_reply_to = mail->in_reply_to;
+	row.from_addr = first_address(mail);
+	row.from_count = mail->from->len;
+	row.subject = mail->subject;
+	row.date = mail->date;
+	row.arrived_at = p->arrived;
+	row.stored_at = ing->opt.now;
+	if (!store_message_insert(ing->store, &row, &inserted, error))
+		return false;
+	if (!inserted) {
+		delta->duplicate++;
+		return true;
+	}
+	for (guint i = 0; i < mail->attachments->len; i++) {
+		const dispo_attachment *a = mail->attachments->pdata[i];
+		dispo_attachment_row ar = { i + 1,       a->part_id, a->filename, a->content_type,
+			                    a->size,     a->sha256,  a->depth };
+		if (!store_attachment_insert(ing->store, row.id, &ar, error))
+			return false;
+	}
+	switch (mail->status) {
+	case DISPO_MAIL_PARSED: delta->stored++; break;
+	case DISPO_MAIL_OVER_LIMIT: delta->over_limit++; break;
+	case DISPO_MAIL_UNPARSEABLE: delta->unparseable++; break;
+	}
+	if (mail->status != DISPO_MAIL_PARSED || strcmp(p->kind, "application") != 0)
+		return true;
+
+	applicant = g_ascii_strdown(first_address(mail), -1);
+	{
+		g_autofree char *detail = event_detail(p);
+		g_autofree char *number = NULL;
+		dispo_event_new ev = { p->arrived, applicant, "received", detail, row.id, NULL };
+		if (!store_request_open(ing->store, ing->config->workflow, ing->config->tag,
+		                        dispo_time_year(p->arrived, ing->config->tz), "received",
+		                        applicant, row.id, &ev, &number, error))
+			return false;
+		g_ptr_array_add(opened, g_steal_pointer(&number));
+		delta->requests++;
+	}
+	return true;
+}
+
+bool
+ingest_flush(dispo_ingest *ing, GError **error)
+{
+	dispo_ingest_stats delta = { 0 };
+	g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func(g_free);
+
+	if (ing->pending->len == 0)
+		return true;
+	if (!store_begin(ing->store, error))
+		goto fail;
+	for (guint i = 0; i < ing->pending->len; i++)
+		if (!commit_item(ing, ing->pending->pdata[i], &delta, opened, error)) {
+			store_rollback(ing->store);
+			goto fail;
+		}
+	if (!store_commit(ing->store, error))
+		goto fail;
+
+	ing->stats.stored += delta.stored;
+	ing->stats.duplicate += delta.duplicate;
+	ing->stats.unparseable += delta.unparseable;
+	ing->stats.over_limit += delta.over_limit;
+	ing->stats.requests += delta.requests;
+	for (guint i = 0; i < opened->len; i++)
+		g_ptr_array_add(ing->opened, g_strdup(opened->pdata[i]));
+	g_hash_table_remove_all(ing->pending_shas);
+	g_ptr_array_set_size(ing->pending, 0);
+	return true;
+fail:
+	/* The raw messages are on disk already; a retry finds them and stores
+	 * the rows, so nothing is lost and nothing doubles. */
+	g_hash_table_remove_all(ing->pending_shas);
+	g_ptr_array_set_size(ing->pending, 0);
+	return false;
+}
+
+/* A message fully written to its spool: keep it, parse it, queue its rows. */
+static bool
+ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GError **error)
+{
+	g_autofree char *path = NULL;
+	pending_item *p;
+	int64_t existing;
+
+	if (!store_spool_finish(spool, error))
+		return false;
+	ing->stats.messages++;
+	ing->stats.bytes += store_spool_size(spool);
+	if (g_hash_table_contains(ing->pending_shas, store_spool_sha256(spool))) {
+		ing->stats.duplicate++;
+		goto done;
+	}
+	if (!store_message_find(ing->store, store_spool_sha256(spool), &existing, error))
+		return false;
+	if (existing) {
+		ing->stats.duplicate++;
+		goto done;
+	}
+	if (!store_spool_commit(ing->store, spool, error))
+		return false;
+
+	p = g_new0(pending_item, 1);
+	g_strlcpy(p->sha256, store_spool_sha256(spool), sizeof p->sha256);
+	p->size = store_spool_size(spool);
+	path = store_blob_path(ing->store, p->sha256);
+	p->mail = mime_mail_parse_file(path, &ing->config->limits, ing->attachment_dir, error);
+	if (!p->mail) {
+		g_free(p);
+		return false;
+	}
+	p->kind = ingest_classify(p->mail);
+	p->arrived = arrival_time(ing, p->mail, file_time);
+	/* The body is not kept in the batch: the raw message is the record. */
+	g_clear_pointer(&p->mail->body, g_free);
+	g_ptr_array_add(ing->pending, p);
+	g_hash_table_add(ing->pending_shas, p->sha256);
+	if (ing->pending->len >= ing->opt.batch && !ingest_flush(ing, error))
+		return false;
+done:
+	if (ing->opt.progress)
+		ing->opt.progress(&ing->stats, ing->opt.progress_user);
+	return true;
+}
+
+bool
+ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time,
+             GError **error)
+{
+	g_autoptr(dispo_spool) spool = store_spool_new(ing->store, error);
+
+	if (!spool || !store_spool_write(spool, data, len, error))
+		return false;
+	return ingest_spooled(ing, spool, file_time, error);
+}
+
+bool
+ingest_fd_at(dispo_ingest *ing, int fd, dispo_time file_time, GError **error)
+{
+	g_autoptr(dispo_spool) spool = store_spool_new(ing->store, error);
+	char buf[64 * 1024];
+
+	if (!spool)
+		return false;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return dispo_io_error_set(error, errno, "cannot read the message from", "input");
+		if (n == 0)
+			break;
+		if (!store_spool_write(spool, buf, (size_t)n, error))
+			return false;
+	}
+	return ingest_spooled(ing, spool, file_time, error);
+}
+
+bool
+ingest_fd(dispo_ingest *ing, int fd, GError **error)
+{
+	return ingest_fd_at(ing, fd, 0, error);
+}
+
+void
+ingest_count_file(dispo_ingest *ing, bool failed)
+{
+	if (failed)
+		ing->stats.failed++;
+	else
+		ing->stats.files++;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ingest.h: the intake pipeline: bytes from a source (stdin, a Maildir, an
+ * mbox, a file) are stored raw, parsed once, classified and committed, and
+ * an application opens a request. */
+#ifndef DISPO_INGEST_H
+#define DISPO_INGEST_H
+
+#include "lib/lib.h"
+#include "mime/mime.h"
+#include "store/store.h"
+
+#define DISPO_INGEST_ERROR (dispo_ingest_error_quark())
+GQuark dispo_ingest_error_quark(void);
+typedef enum {
+	DISPO_INGEST_ERROR_TEMPORARY,
+	DISPO_INGEST_ERROR_NO_INPUT, /* a path that does not exist or cannot be read */
+} dispo_ingest_error_code;
+
+/* True for an error of any module that a retry may cure (EX_TEMPFAIL). */
+bool ingest_error_is_temporary(const GError *error);
+
+typedef struct dispo_ingest_stats {
+	unsigned files;       /* files read (a Maildir message, an mbox, an .eml) */
+	unsigned messages;    /* messages seen */
+	unsigned stored;      /* new and parsed */
+	unsigned duplicate;   /* these exact bytes were stored before */
+	unsigned unparseable; /* new, kept, marked unparseable */
+	unsigned over_limit;  /* new, kept, marked over a limit */
+	unsigned failed;      /* files that could not be read (named on stderr) */
+	unsigned requests;    /* requests opened */
+	uint64_t bytes;       /* bytes of messages seen */
+} dispo_ingest_stats;
+
+typedef void (*dispo_ingest_progress)(const dispo_ingest_stats *stats, void *user);
+
+typedef struct dispo_ingest_options {
+	const char *source;     /* recorded with each message: deliver, import */
+	dispo_time now;         /* the clock, read once by the caller */
+	dispo_time now_override; /* --now: every message arrives then; 0 if not given */
+	bool use_received;      /* judge arrival by the newest Received: (import) */
+	unsigned batch;         /* messages per transaction; 1 for deliver */
+	dispo_ingest_progress progress;
+	void *progress_user;
+} dispo_ingest_options;
+
+typedef struct dispo_ingest dispo_ingest;
+
+dispo_ingest *ingest_new(const dispo_config *config, dispo_store *store,
+                         const dispo_ingest_options *options);
+/* Commits what is pending (ingest_flush) and frees; pending work is rolled
+ * back when the last flush failed. */
+void ingest_free(dispo_ingest *ing);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_ingest, ingest_free)
+
+/* One message read from fd to its end (dispo deliver: stdin). */
+bool ingest_fd(dispo_ingest *ing, int fd, GError **error);
+/* One message in memory. */
+bool ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time,
+                  GError **error);
+/* A Maildir (new/ and cur/, and its Maildir++ folders), an mbox file, a
+ * single message file, or a directory of them. Unreadable files are counted
+ * as failed and named on stderr; a store failure stops the import. */
+bool ingest_path(dispo_ingest *ing, const char *path, GError **error);
+/* Commits the pending batch in one transaction. */
+bool ingest_flush(dispo_ingest *ing, GError **error);
+
+const dispo_ingest_stats *ingest_stats(const dispo_ingest *ing);
+/* Numbers of the requests opened so far (char *). */
+GPtrArray *ingest_opened(const dispo_ingest *ing);
+
+/* What a message is, judged from its headers alone: application, reply,
+ * bounce, auto_reply or other. */
+const char *ingest_classify(const dispo_mail *mail);
+
+/* Total bytes under the given paths, for a progress bar. */
+uint64_t ingest_paths_size(char **paths);
+
+/* mbox: calls fn for each message (without its From_ line). Messages are
+ * split at "From " lines that follow an empty line, or by Content-Length
+ * when that header lands exactly on the next From_ line. */
+typedef bool (*dispo_mbox_fn)(const char *data, size_t len, void *user, GError **error);
+bool ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user,
+                       GError **error);
+
+#endif

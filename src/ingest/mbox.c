@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mbox.c: splits an mbox file into messages (RFC 4155: a "From " line after
+ * an empty line starts a message; Content-Length is honoured when it lands
+ * exactly on the next From_ line, as Solaris and old Netscape wrote it). */
+#include "config.h"
+
+#include "ingest/ingest.h"
+
+#include <string.h>
+
+static bool
+starts_with(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Where the header block that starts at p ends (just after its empty line). */
+static const char *
+header_end(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return end;
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return nl + 1;
+		p = nl + 1;
+	}
+	return end;
+}
+
+static bool
+content_length(const char *p, const char *end, uint64_t *out)
+{
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if ((size_t)(le - p) > 15 && g_ascii_strncasecmp(p, "Content-Length:", 15) == 0) {
+			const char *v = p + 15;
+			char *stop;
+			guint64 n;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v == le || !g_ascii_isdigit(*v))
+				return false;
+			n = g_ascii_strtoull(v, &stop, 10);
+			*out = n;
+			return true;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+/* With Content-Length, where the message ends and the next one starts, if
+ * the length is trustworthy. */
+static bool
+by_length(const char *start, const char *end, const char **msg_end, const char **next)
+{
+	const char *hend = header_end(start, end);
+	const char *c;
+	uint64_t n;
+
+	if (!content_length(start, hend, &n) || n > (uint64_t)(end - hend))
+		return false;
+	c = hend + n;
+	if (c == end) {
+		*msg_end = *next = end;
+		return true;
+	}
+	if (starts_with(c, end, "From ")) {
+		*msg_end = *next = c;
+		return true;
+	}
+	if (starts_with(c, end, "\nFrom ")) {
+		*msg_end = c;
+		*next = c + 1;
+		return true;
+	}
+	if (starts_with(c, end, "\r\nFrom ")) {
+		*msg_end = c;
+		*next = c + 2;
+		return true;
+	}
+	return false;
+}
+
+/* Without: the next "From " line that follows an empty line. */
+static void
+by_separator(const char *start, const char *end, const char **msg_end, const char **next)
+{
+	const char *p = start;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		if (starts_with(nl + 1, end, "\nFrom ")) {
+			*msg_end = nl + 1;
+			*next = nl + 2;
+			return;
+		}
+		if (starts_with(nl + 1, end, "\r\nFrom ")) {
+			*msg_end = nl + 1;
+			*next = nl + 3;
+			return;
+		}
+		p = nl + 1;
+	}
+	*msg_end = *next = end;
+}
+
+bool
+ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user, GError **error)
+{
+	const char *end = data + len;
+	const char *p = data;
+
+	if (!starts_with(p, end, "From "))
+		return fn(data, len, user, error);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *start = nl ? nl + 1 : end;
+		const char *msg_end, *next;
+
+		if (!by_length(start, end, &msg_end, &next))
+			by_separator(start, end, &msg_end, &next);
+		if (!fn(start, (size_t)(msg_end - start), user, error))
+			return false;
+		p = next;
+	}
+	return true;
+}
