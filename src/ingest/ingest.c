@@ -19,6 +19,7 @@ typedef struct {
 	dispo_mail *mail;
 	const char *kind;
 	dispo_time arrived;
+	char *source;
 } pending_item;
 
 struct dispo_ingest {
@@ -30,6 +31,7 @@ struct dispo_ingest {
 	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
 	dispo_ingest_stats stats;
 	GPtrArray *opened;
+	char *source; /* options.source, or options.source:PATH of the current file */
 };
 
 bool
@@ -47,6 +49,7 @@ static void
 pending_item_free(pending_item *p)
 {
 	mime_mail_free(p->mail);
+	g_free(p->source);
 	g_free(p);
 }
 
@@ -64,6 +67,7 @@ ingest_new(const dispo_config *config, dispo_store *store, const dispo_ingest_op
 	ing->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_item_free);
 	ing->pending_shas = g_hash_table_new(g_str_hash, g_str_equal);
 	ing->opened = g_ptr_array_new_with_free_func(g_free);
+	ing->source = g_strdup(ing->opt.source);
 	return ing;
 }
 
@@ -76,6 +80,7 @@ ingest_free(dispo_ingest *ing)
 	g_ptr_array_unref(ing->pending);
 	g_ptr_array_unref(ing->opened);
 	g_free(ing->attachment_dir);
+	g_free(ing->source);
 	g_free(ing);
 }
 
@@ -145,7 +150,7 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 
 	memcpy(row.sha256, p->sha256, sizeof row.sha256);
 	row.size = p->size;
-	row.source = ing->opt.source;
+	row.source = p->source;
 	row.status = mime_mail_status_name(mail->status);
 	row.problem = mail->problem;
 	row.kind = p->kind;
@@ -257,10 +262,11 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 	p = g_new0(pending_item, 1);
 	g_strlcpy(p->sha256, store_spool_sha256(spool), sizeof p->sha256);
 	p->size = store_spool_size(spool);
+	p->source = g_strdup(ing->source);
 	path = store_blob_path(ing->store, p->sha256);
 	p->mail = mime_mail_parse_file(path, &ing->config->limits, ing->attachment_dir, error);
 	if (!p->mail) {
-		g_free(p);
+		pending_item_free(p);
 		return false;
 	}
 	p->kind = ingest_classify(p->mail);
@@ -314,6 +320,13 @@ bool
 ingest_fd(dispo_ingest *ing, int fd, GError **error)
 {
 	return ingest_fd_at(ing, fd, 0, error);
+}
+
+void
+ingest_set_source(dispo_ingest *ing, const char *path)
+{
+	g_free(ing->source);
+	ing->source = g_strdup_printf("%s:%s", ing->opt.source, path);
 }
 
 void

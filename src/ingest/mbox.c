@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mbox.c: splits an mbox file into messages (RFC 4155: a "From " line after
- * an empty line starts a message; Content-Length is honoured when it lands
- * exactly on the next From_ line, as Solaris and old Netscape wrote it). */
+/* mbox.c: splits an mbox file into messages (RFC 4155: a From_ line starts
+ * a message; Content-Length is honoured when it lands exactly on the next
+ * From_ line, as Solaris and old Netscape wrote it). */
 #include "config.h"
 
 #include "ingest/ingest.h"
@@ -88,7 +88,33 @@ by_length(const char *start, const char *end, const char **msg_end, const char *
 	return false;
 }
 
-/* Without: the next "From " line that follows an empty line. */
+/* Whether p starts a From_ line: "From ", an envelope sender that is "-"
+ * (Netscape), MAILER-DAEMON or holds an "@", then a header on the next line.
+ * An unquoted "From Russia with love" in a body fails both tests. */
+static bool
+is_from_line(const char *p, const char *end)
+{
+	const char *sp, *nl, *q;
+
+	if (!starts_with(p, end, "From "))
+		return false;
+	p += 5;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	if (!nl)
+		return false;
+	for (sp = p; sp < nl && *sp != ' ' && *sp != '\r'; sp++)
+		;
+	if (!((sp - p == 1 && *p == '-') || memchr(p, '@', (size_t)(sp - p)) ||
+	      (sp - p == 13 && memcmp(p, "MAILER-DAEMON", 13) == 0)))
+		return false;
+	for (q = nl + 1; q < end && *q != ':'; q++)
+		if ((unsigned char)*q < 33 || (unsigned char)*q > 126)
+			return false;
+	return q < end && q > nl + 1;
+}
+
+/* Without: the next From_ line. The newline before it (and an empty line,
+ * the usual separator) belongs to the mbox, not to the message. */
 static void
 by_separator(const char *start, const char *end, const char **msg_end, const char **next)
 {
@@ -98,14 +124,15 @@ by_separator(const char *start, const char *end, const char **msg_end, const cha
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			break;
-		if (starts_with(nl + 1, end, "\nFrom ")) {
-			*msg_end = nl + 1;
-			*next = nl + 2;
-			return;
-		}
-		if (starts_with(nl + 1, end, "\r\nFrom ")) {
-			*msg_end = nl + 1;
-			*next = nl + 3;
+		if (is_from_line(nl + 1, end)) {
+			*next = nl + 1;
+			/* Drop the empty separator line, if there is one. */
+			if (nl > start && nl[-1] == '\n')
+				*msg_end = nl;
+			else if (nl - 1 > start && nl[-1] == '\r' && nl[-2] == '\n')
+				*msg_end = nl - 1;
+			else
+				*msg_end = nl + 1;
 			return;
 		}
 		p = nl + 1;

@@ -160,8 +160,8 @@ static bool
 import_file(const char *path, const struct stat *st, void *user, GError **error)
 {
 	dispo_ingest *ing = user;
-	char head[5];
-	ssize_t n;
+	char head[8];
+	ssize_t n, bom;
 	int fd;
 	bool ok;
 
@@ -176,19 +176,20 @@ import_file(const char *path, const struct stat *st, void *user, GError **error)
 		return true;
 	}
 	n = pread(fd, head, sizeof head, 0);
-	if (n == (ssize_t)sizeof head && memcmp(head, "From ", 5) == 0 && st->st_size > 0) {
+	bom = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	ingest_count_file(ing, false);
+	ingest_set_source(ing, path);
+	if (n >= bom + 5 && memcmp(head + bom, "From ", 5) == 0) {
 		mbox_ctx c = { ing, st->st_mtime };
-		void *map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		char *map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			close(fd);
 			return dispo_io_error_set(error, errno, "cannot map", path);
 		}
 		madvise(map, (size_t)st->st_size, MADV_SEQUENTIAL);
-		ingest_count_file(ing, false);
-		ok = ingest_mbox_split(map, (size_t)st->st_size, mbox_message, &c, error);
+		ok = ingest_mbox_split(map + bom, (size_t)st->st_size - bom, mbox_message, &c, error);
 		munmap(map, (size_t)st->st_size);
 	} else {
-		ingest_count_file(ing, false);
 		ok = ingest_fd_at(ing, fd, st->st_mtime, error);
 	}
 	close(fd);

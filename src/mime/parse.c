@@ -158,27 +158,12 @@ header_date(const char *value)
 	return dt ? g_date_time_to_unix(dt) : 0;
 }
 
-static bool
-is_message_header(const char *name)
-{
-	static const char *const names[] = { "from",        "sender",     "to",
-	                                     "cc",          "bcc",        "subject",
-	                                     "date",        "message-id", "received",
-	                                     "return-path", "reply-to",   "in-reply-to",
-	                                     "references",  "delivered-to" };
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
-		if (g_ascii_strcasecmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Reads the top-level headers; false when none of them is a message header. */
-static bool
+/* Reads the top-level headers into the envelope. */
+static void
 read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 {
 	dispo_mail *mail = ctx->mail;
 	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
-	bool message_like = false;
 	int count = list ? g_mime_header_list_get_count(list) : 0;
 	GMimeObject *top;
 
@@ -194,7 +179,6 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 		if (strlen(unfolded) > ctx->limits->header_size && !ctx->stop)
 			over_limit(ctx, g_strdup_printf("header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT,
 			                                name, strlen(unfolded), (guint64)ctx->limits->header_size));
-		message_like |= is_message_header(name);
 		dh = g_new0(dispo_header, 1);
 		dh->name = clean_line(name);
 		dh->value = clean_line(unfolded);
@@ -251,7 +235,6 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 				mail->report_type = g_ascii_strdown(rt, -1);
 		}
 	}
-	return message_like;
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -287,6 +270,8 @@ part_text(walk_ctx *ctx, GMimePart *part, uint64_t max)
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	if (bytes->len > max)
 		g_byte_array_set_size(bytes, (guint)max);
+	if (bytes->len == 0)
+		return g_strdup("");
 
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
@@ -583,17 +568,21 @@ read_head(GMimeStream *s, size_t max)
 	return buf;
 }
 
-/* Where the message starts: after an mbox "From " line, if any. */
+/* Where the message starts: after a UTF-8 byte order mark (Windows editors
+ * save .eml files with one) and an mbox "From " line, if any. */
 static size_t
 message_start(const GByteArray *head)
 {
 	const char *p = (const char *)head->data;
+	size_t start = 0;
 
-	if (head->len >= 5 && memcmp(p, "From ", 5) == 0) {
-		const char *nl = memchr(p, '\n', head->len);
+	if (head->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		start = 3;
+	if (head->len >= start + 5 && memcmp(p + start, "From ", 5) == 0) {
+		const char *nl = memchr(p + start, '\n', head->len - start);
 		return nl ? (size_t)(nl - p + 1) : head->len;
 	}
-	return 0;
+	return start;
 }
 
 /* Why the bytes at start do not begin with a header field, or NULL. */
@@ -735,14 +724,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		g_mime_parser_options_free(ctx.options);
 		return g_steal_pointer(&mail);
 	}
-	if (!read_envelope(&ctx, msg)) {
-		mail->status = DISPO_MAIL_UNPARSEABLE;
-		g_free(mail->problem);
-		mail->problem = g_strdup("no message header (From, To, Subject, Date, Message-ID "
-		                         "or Received): not an email message");
-		g_mime_parser_options_free(ctx.options);
-		return g_steal_pointer(&mail);
-	}
+	read_envelope(&ctx, msg);
 	if (!ctx.stop)
 		walk(&ctx, g_mime_message_get_mime_part(msg), 1, 0, "", body, true);
 	g_mime_parser_options_free(ctx.options);
