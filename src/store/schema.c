@@ -165,5 +165,11 @@ static const char v1[] =
 	"  updated_at INTEGER NOT NULL"
 	");";
 
-const char *const store_migrations[] = { NULL, v1 };
+/* v2: the questions intake asks of every message (how many answers went to
+ * this address lately; what else has this applicant asked) need indexes. */
+static const char v2[] =
+	"CREATE INDEX messages_from_arrived ON messages (from_addr, arrived_at);"
+	"CREATE INDEX requests_applicant ON requests (applicant);";
+
+const char *const store_migrations[] = { NULL, v1, v2 };
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-lib.c: sizes, times, UTF-8 cleaning, durable writes, configuration. */
+#include "config.h"
+
+#include "lib/lib.h"
+
+#include "testutil.h"
+
+#include <sys/stat.h>
+
+static void
+test_size_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+		uint64_t want;
+	} cases[] = {
+		{ "0", true, 0 },
+		{ "1000", true, 1000 },
+		{ "64KB", true, 64 << 10 },
+		{ "64 kib", true, 64 << 10 },
+		{ "50MB", true, 50ULL << 20 },
+		{ " 2 g ", true, 2ULL << 30 },
+		{ "1.5MB", false, 0 },
+		{ "MB", false, 0 },
+		{ "-1", false, 0 },
+		{ "", false, 0 },
+		{ "10 parsecs", false, 0 },
+		{ "99999999999999999999GB", false, 0 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		uint64_t got = 12345;
+		GError *e = NULL;
+		bool ok = dispo_size_parse(cases[i].in, &got, &e);
+		if (ok != cases[i].ok)
+			fail_msg("size '%s': ok=%d, want %d", cases[i].in, ok, cases[i].ok);
+		if (ok)
+			assert_int_equal(got, cases[i].want);
+		else
+			assert_non_null(strstr(e->message, "is not a size"));
+		g_clear_error(&e);
+	}
+}
+
+static void
+test_size_format(void **state)
+{
+	char *s;
+	s = dispo_size_format(17);
+	assert_string_equal(s, "17 B");
+	g_free(s);
+	s = dispo_size_format(312 * 1024);
+	assert_string_equal(s, "312 KB");
+	g_free(s);
+	s = dispo_size_format(1536 * 1024);
+	assert_string_equal(s, "1.5 MB");
+	g_free(s);
+}
+
+static void
+test_time(void **state)
+{
+	GTimeZone *jkt = g_time_zone_new_identifier("Asia/Jakarta");
+	dispo_time t;
+	GError *e = NULL;
+	char *s;
+
+	assert_non_null(jkt);
+	assert_true(dispo_time_parse_iso8601("2026-11-24T09:15:00+07:00", &t, NULL));
+	assert_int_equal(t, 1795486500);
+	assert_true(dispo_time_parse_iso8601("2026-11-24T02:15:00Z", &t, NULL));
+	assert_int_equal(t, 1795486500);
+	assert_true(dispo_time_parse_iso8601("2026-11-24", &t, NULL));
+	assert_int_equal(t, 1795478400);
+	assert_false(dispo_time_parse_iso8601("24/11/2026", &t, &e));
+	assert_non_null(strstr(e->message, "ISO 8601"));
+	g_clear_error(&e);
+
+	s = dispo_time_format_iso8601(1795486500, jkt);
+	assert_string_equal(s, "2026-11-24T09:15:00+07:00");
+	g_free(s);
+	s = dispo_time_format_short(1795486500, jkt);
+	assert_string_equal(s, "2026-11-24 09:15");
+	g_free(s);
+	/* New Year's Eve 20:00 UTC is already next year in Kudus. */
+	assert_true(dispo_time_parse_iso8601("2026-12-31T20:00:00Z", &t, NULL));
+	assert_int_equal(dispo_time_year(t, jkt), 2027);
+	g_time_zone_unref(jkt);
+}
+
+static void
+test_utf8(void **state)
+{
+	char *s = dispo_utf8_clean("ok\tline\r\nnext\x01\xff end", -1);
+	/* CR dropped, tab and LF kept, control -> U+FFFD, invalid byte -> U+FFFD. */
+	assert_string_equal(s, "ok\tline\nnext\xef\xbf\xbd\xef\xbf\xbd end");
+	g_free(s);
+	assert_int_equal(dispo_utf8_width("Budi"), 4);
+	assert_int_equal(dispo_utf8_width("こんにちは"), 10);
+	s = dispo_utf8_truncate("Permohonan Penerbitan Sertifikat", 12);
+	assert_string_equal(s, "Permohonan …");
+	assert_int_equal(dispo_utf8_width(s), 12);
+	g_free(s);
+	s = dispo_utf8_truncate("short", 12);
+	assert_string_equal(s, "short");
+	g_free(s);
+}
+
+static void
+test_sha256(void **state)
+{
+	char hex[65];
+	dispo_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_true(dispo_sha256_hex_valid(hex));
+	assert_false(dispo_sha256_hex_valid("BA7816BF"));
+	assert_false(dispo_sha256_hex_valid("../../etc/passwd"));
+}
+
+static void
+test_file_write_atomic(void **state)
+{
+	char *dir = test_tmpdir("lib");
+	char *path = g_build_filename(dir, "f", NULL);
+	char *data = NULL;
+	size_t len;
+	struct stat st;
+	GError *e = NULL;
+
+	assert_true(dispo_file_write_atomic(path, "one", 3, 0600, &e));
+	assert_true(dispo_file_write_atomic(path, "two!", 4, 0600, &e));
+	assert_true(dispo_file_read(path, 100, &data, &len, &e));
+	assert_int_equal(len, 4);
+	assert_string_equal(data, "two!");
+	g_free(data);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* No temp file is left behind. */
+	{
+		GDir *d = g_dir_open(dir, 0, NULL);
+		assert_string_equal(g_dir_read_name(d), "f");
+		assert_null(g_dir_read_name(d));
+		g_dir_close(d);
+	}
+	assert_false(dispo_file_read(path, 2, &data, &len, &e));
+	assert_true(g_error_matches(e, DISPO_IO_ERROR, DISPO_IO_ERROR_TOO_LARGE));
+	g_clear_error(&e);
+	g_free(path);
+	path = g_build_filename(dir, "missing", "f", NULL);
+	assert_false(dispo_file_write_atomic(path, "x", 1, 0600, &e));
+	assert_true(g_error_matches(e, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT));
+	g_clear_error(&e);
+	g_free(path);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
+static void
+test_config_default(void **state)
+{
+	GError *e = NULL;
+	dispo_config *c;
+
+	g_unsetenv("DISPO_CONFIG");
+	c = dispo_config_load(NULL, &e);
+	assert_non_null(c);
+	assert_null(c->path);
+	assert_true(g_str_has_suffix(c->data_dir, "/var"));
+	assert_true(g_path_is_absolute(c->data_dir));
+	assert_false(c->require_authentication); /* the demo's default */
+	assert_string_equal(c->agency_domains[0], "kuduskab.go.id");
+	assert_null(c->agency_domains[1]);
+	assert_string_equal(c->tag, "SE");
+	assert_int_equal(c->limits.message_size, 64ULL << 20);
+	dispo_config_free(c);
+}
+
+static void
+test_config_file(void **state)
+{
+	char *dir = test_tmpdir("config");
+	char *path = g_build_filename(dir, "dispo.conf", NULL);
+	GError *e = NULL;
+	dispo_config *c;
+
+	g_file_set_contents(path,
+	                    "[general]\ndata_dir = data\n[policy]\n"
+	                    "agency_domains = KudusKab.go.id; jatengprov.go.id ;\n"
+	                    "trusted_authserv_id = mx.kuduskab.go.id\n"
+	                    "[limits]\nmessage_size = 10MB\nparts = 20\n",
+	                    -1, NULL);
+	/* DISPO_CONFIG names the file when --config is absent. */
+	g_setenv("DISPO_CONFIG", path, TRUE);
+	c = dispo_config_load(NULL, &e);
+	g_unsetenv("DISPO_CONFIG");
+	assert_non_null(c);
+	assert_string_equal(c->path, path);
+	{
+		char *want = g_build_filename(dir, "data", NULL);
+		assert_string_equal(c->data_dir, want); /* relative to the file */
+		g_free(want);
+	}
+	/* A file's missing keys take the production defaults. */
+	assert_true(c->require_authentication);
+	assert_string_equal(c->agency_domains[0], "kuduskab.go.id");
+	assert_string_equal(c->agency_domains[1], "jatengprov.go.id");
+	assert_null(c->agency_domains[2]);
+	assert_int_equal(c->limits.message_size, 10ULL << 20);
+	assert_int_equal(c->limits.parts, 20);
+	dispo_config_free(c);
+	g_free(path);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
+static void
+test_config_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+	} cases[] = {
+		{ "[limits]\nmessage_size = lots\n", "[limits] message_size: 'lots' is not a size" },
+		{ "[limits]\nparts = 0\n", "[limits] parts: '0' is not a whole number" },
+		{ "[limits]\ndepth = many\n", "[limits] depth" },
+		{ "[general]\nlanguage = fr\n", "[general] language: must be id or en" },
+		{ "[calendar]\ntimezone = Mars/Olympus\n", "unknown time zone 'Mars/Olympus'" },
+		{ "[policy]\nrequire_authentication = maybe\n", "'maybe' is neither true nor false" },
+		{ "[policy]\nrequire_authentication = true\n", "[policy] trusted_authserv_id" },
+		{ "[intake]\ntag = se-\n", "[intake] tag" },
+		{ "[store]\nbusy_timeout = 999999999\n", "[store] busy_timeout" },
+		{ "this is not a key file\n", "test.conf" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GError *e = NULL;
+		g_autofree char *text = g_strconcat(
+			strstr(cases[i].text, "trusted") || strstr(cases[i].text, "require_auth")
+				? ""
+				: "[policy]\ntrusted_authserv_id = mx.example.go.id\n",
+			cases[i].text, NULL);
+		dispo_config *c = dispo_config_load_data(text, "test.conf", "/tmp", &e);
+		if (c || !e || !strstr(e->message, cases[i].message))
+			fail_msg("case %zu: want error containing '%s', got '%s'", i, cases[i].message,
+			         e ? e->message : "(loaded)");
+		g_clear_error(&e);
+	}
+}
+
+static void
+test_config_missing_file(void **state)
+{
+	GError *e = NULL;
+	assert_null(dispo_config_load("/nonexistent/dispo.conf", &e));
+	assert_true(g_error_matches(e, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_NOT_FOUND));
+	assert_non_null(strstr(e->message, "/nonexistent/dispo.conf"));
+	g_clear_error(&e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size_parse),      cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_time),            cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_sha256),          cmocka_unit_test(test_file_write_atomic),
+		cmocka_unit_test(test_config_default),  cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_errors),   cmocka_unit_test(test_config_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,32 @@
+-- A dispo database at schema version 1, written by dispo 0.1.0 (dispo demo),
+-- dumped with sqlite3 .dump. Frozen: the migration test starts from it.
+PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE messages (  id INTEGER PRIMARY KEY,  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),  size INTEGER NOT NULL,  source TEXT NOT NULL,  status TEXT NOT NULL CHECK (status IN ('parsed', 'over_limit', 'unparseable')),  problem TEXT,  kind TEXT NOT NULL,  message_id TEXT,  in_reply_to TEXT,  from_addr TEXT,  from_count INTEGER NOT NULL DEFAULT 0,  subject TEXT,  date INTEGER,  arrived_at INTEGER NOT NULL,  stored_at INTEGER NOT NULL);
+INSERT INTO messages VALUES(1,'5592debb2b1deed79177fbbe77589eb5347d3637b9b888f410c92ea855f9eae7',4591,'demo','parsed',NULL,'application','sample-0-1795526108@mail.kuduskab.go.id',NULL,'budi.santoso@kuduskab.go.id',1,'Permohonan Penerbitan Sertifikat Elektronik',1795526108,1795526108,1795526108);
+CREATE TABLE attachments (  id INTEGER PRIMARY KEY,  message_id INTEGER NOT NULL REFERENCES messages (id),  seq INTEGER NOT NULL,  part_id TEXT NOT NULL,  filename TEXT,  content_type TEXT NOT NULL,  detected_type TEXT,  size INTEGER NOT NULL,  sha256 TEXT NOT NULL,  depth INTEGER NOT NULL DEFAULT 0,  UNIQUE (message_id, seq));
+INSERT INTO attachments VALUES(1,1,1,'2','Surat Permohonan Budi.pdf','application/pdf',NULL,767,'2274609fc0a3ee978372f0a7791ae9ab153baab5f48dd2b506a44b46903af676',0);
+INSERT INTO attachments VALUES(2,1,2,'3','scan KTP Budi.pdf','application/pdf',NULL,703,'3c768b001ef86cfcb8f00eb6f025766ce3f2ae4216efcfa322324bde290d0345',0);
+INSERT INTO attachments VALUES(3,1,3,'4','Surat Rekomendasi Budi.pdf','application/pdf',NULL,736,'e63f7a48f3c11f38f87f22cdcc08a5160701abd6da056f38f6ac23bc78541c71',0);
+CREATE TABLE requests (  id INTEGER PRIMARY KEY,  number TEXT NOT NULL UNIQUE,  workflow TEXT NOT NULL,  state TEXT NOT NULL,  step TEXT,  applicant TEXT NOT NULL,  message_id INTEGER NOT NULL UNIQUE REFERENCES messages (id),  created_at INTEGER NOT NULL,  updated_at INTEGER NOT NULL,  due_at INTEGER);
+INSERT INTO requests VALUES(1,'SE-2026-000001','pendaftaran','received',NULL,'budi.santoso@kuduskab.go.id',1,1795526108,1795526108,NULL);
+CREATE TABLE request_counters (  tag TEXT NOT NULL,  year INTEGER NOT NULL,  last INTEGER NOT NULL,  PRIMARY KEY (tag, year));
+INSERT INTO request_counters VALUES('SE',2026,1);
+CREATE TABLE events (  id INTEGER PRIMARY KEY,  request_id INTEGER NOT NULL REFERENCES requests (id),  seq INTEGER NOT NULL,  at INTEGER NOT NULL,  actor TEXT NOT NULL,  kind TEXT NOT NULL,  detail TEXT NOT NULL DEFAULT '{}',  message_id INTEGER REFERENCES messages (id),  rules_version TEXT,  prev_hash TEXT NOT NULL,  hash TEXT NOT NULL,  UNIQUE (request_id, seq));
+INSERT INTO events VALUES(1,1,1,1795526108,'budi.santoso@kuduskab.go.id','received','{"message_sha256":"5592debb2b1deed79177fbbe77589eb5347d3637b9b888f410c92ea855f9eae7","subject":"Permohonan Penerbitan Sertifikat Elektronik","attachments":3}',1,NULL,'0000000000000000000000000000000000000000000000000000000000000000','d23fc62d7a2cd8e35002541b6fa974de232de9d6d6a87b0bdd7eeaee5adbcf44');
+CREATE TABLE outbox (  id INTEGER PRIMARY KEY,  request_id INTEGER REFERENCES requests (id),  step TEXT,  template TEXT NOT NULL,  message_id TEXT NOT NULL UNIQUE,  to_addr TEXT NOT NULL,  reply_to TEXT,  blob_sha256 TEXT,  state TEXT NOT NULL DEFAULT 'pending'    CHECK (state IN ('pending', 'sending', 'sent', 'failed')),  attempts INTEGER NOT NULL DEFAULT 0,  next_attempt_at INTEGER,  last_error TEXT,  created_at INTEGER NOT NULL,  sent_at INTEGER);
+CREATE TABLE tokens (  token TEXT PRIMARY KEY,  purpose TEXT NOT NULL,  request_id INTEGER REFERENCES requests (id),  step TEXT,  role TEXT,  address TEXT,  outbox_id INTEGER REFERENCES outbox (id),  created_at INTEGER NOT NULL,  expires_at INTEGER,  used_at INTEGER,  used_by INTEGER REFERENCES messages (id));
+CREATE TABLE employees (  id INTEGER PRIMARY KEY,  nip TEXT NOT NULL UNIQUE,  nik TEXT,  name TEXT NOT NULL,  email TEXT NOT NULL,  unit TEXT,  position TEXT,  status TEXT NOT NULL,  updated_at INTEGER NOT NULL);
+CREATE TABLE role_holders (  id INTEGER PRIMARY KEY,  role TEXT NOT NULL,  employee_id INTEGER NOT NULL REFERENCES employees (id),  deputy TEXT CHECK (deputy IS NULL OR deputy IN ('plt', 'plh')),  valid_from TEXT,  valid_until TEXT);
+CREATE TABLE certificates (  id INTEGER PRIMARY KEY,  employee_id INTEGER REFERENCES employees (id),  email TEXT NOT NULL,  nip TEXT,  name TEXT,  serial TEXT,  request_id INTEGER REFERENCES requests (id),  state TEXT NOT NULL CHECK (state IN ('issued', 'revoked')),  issued_at INTEGER NOT NULL,  revoked_at INTEGER,  revoke_request_id INTEGER REFERENCES requests (id));
+CREATE TABLE imap_checkpoints (  mailbox TEXT PRIMARY KEY,  uidvalidity INTEGER NOT NULL,  last_uid INTEGER NOT NULL,  updated_at INTEGER NOT NULL);
+CREATE INDEX messages_message_id ON messages (message_id);
+CREATE INDEX messages_from ON messages (from_addr);
+CREATE INDEX requests_state ON requests (state);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events  BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events  BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE INDEX outbox_pending ON outbox (state, next_attempt_at);
+CREATE INDEX employees_email ON employees (email);
+CREATE INDEX role_holders_role ON role_holders (role);
+CREATE INDEX certificates_email ON certificates (email);
+COMMIT;
