@@ -94,7 +94,7 @@ test_read(const char *path, size_t *len)
 /* Compares text with the golden file; DISPO_UPDATE_GOLDEN=1 rewrites it
  * (then read the diff before committing). */
 static inline void
-test_golden(const char *golden_path, const char *text)
+test_golden_compare(const char *golden_path, const char *text)
 {
 	char *want = NULL;
 

@@ -174,7 +174,7 @@ mime_html_to_text(const char *html, size_t len)
 		return g_strdup("");
 	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 	                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                             HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	                             HTML_PARSE_NONET);
 	if (!doc)
 		return g_strdup("");
 	c.out = out;

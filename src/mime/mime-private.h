@@ -29,6 +29,15 @@ char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
 
 void mime_ensure_init(void);
+/* A text part decoded to clean UTF-8 (charset converted, format=flowed
+ * joined), reading at most about max decoded bytes. */
+char *mime_part_text(GMimePart *part, uint64_t max);
+/* RFC 3676: joins flowed lines, removes space-stuffing. */
+char *mime_unflow(const char *text, bool delsp);
+/* A decoded name (file name, parser item) as one line of valid UTF-8 with
+ * every control character, newline included, shown as U+FFFD: it can be
+ * displayed and logged but never forges a line. */
+char *mime_clean_name(const char *name);
 dispo_mail *mime_mail_new(void);
 void mime_mailbox_free(dispo_mailbox *m);
 void mime_attachment_free(dispo_attachment *a);

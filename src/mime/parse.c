@@ -80,12 +80,14 @@ on_parser_warning(gint64 offset, GMimeParserWarning code, const char *item, gpoi
 	}
 	if (item && *item) {
 		g_autofree char *cut = g_strndup(item, 60);
-		clean = dispo_utf8_clean(cut, -1);
-		g_strdelimit(clean, "\n\t", ' ');
+		clean = mime_clean_name(cut);
 	}
-	g_ptr_array_add(mail->warnings,
-	                clean ? g_strdup_printf("%s at byte %" G_GINT64_FORMAT ": %s", what, offset, clean)
-	                      : g_strdup_printf("%s at byte %" G_GINT64_FORMAT, what, offset));
+	{
+		g_autofree char *where = offset >= 0 ? g_strdup_printf(" at byte %" G_GINT64_FORMAT, offset)
+		                                     : g_strdup("");
+		g_ptr_array_add(mail->warnings, clean ? g_strdup_printf("%s%s: %s", what, where, clean)
+		                                      : g_strdup_printf("%s%s", what, where));
+	}
 }
 
 /* ---- envelope ------------------------------------------------------------ */
@@ -239,57 +241,6 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* Decodes a text part to UTF-8, reading at most about max decoded bytes. */
-static char *
-part_text(walk_ctx *ctx, GMimePart *part, uint64_t max)
-{
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeStream *src;
-	g_autoptr(GMimeStream) cut = NULL;
-	g_autoptr(GMimeStream) mem = NULL;
-	GByteArray *bytes;
-	const char *charset;
-	gint64 len;
-	g_autofree char *converted = NULL;
-
-	if (!w || !(src = g_mime_data_wrapper_get_stream(w)))
-		return g_strdup("");
-	/* Encoded bytes are at most a third larger than decoded ones (base64);
-	 * reading twice max of them bounds the memory whatever the encoding. */
-	len = g_mime_stream_length(src);
-	if (len > 0 && (uint64_t)len > max * 2) {
-		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 2));
-		w = g_mime_data_wrapper_new_with_stream(cut, g_mime_data_wrapper_get_encoding(w));
-	} else {
-		g_object_ref(w);
-	}
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, mem);
-	g_object_unref(w);
-	g_mime_stream_reset(src);
-	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	if (bytes->len > max)
-		g_byte_array_set_size(bytes, (guint)max);
-	if (bytes->len == 0)
-		return g_strdup("");
-
-	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
-	    g_ascii_strcasecmp(charset, "us-ascii") != 0) {
-		const char *iconv_name = g_mime_charset_iconv_name(charset);
-		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
-		                                    iconv_name, "\xEF\xBF\xBD", NULL, NULL, NULL);
-	}
-	if (!converted && !g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
-		/* No or wrong charset: what Windows and old phones send is cp1252. */
-		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
-		                                    "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
-	if (converted)
-		return dispo_utf8_clean(converted, -1);
-	(void)ctx;
-	return dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
-}
-
 static bool
 is_type(GMimeObject *obj, const char *type, const char *subtype)
 {
@@ -327,7 +278,7 @@ append_text_part(walk_ctx *ctx, GMimePart *part, GString *body)
 
 	if (body->len >= ctx->limits->text_size)
 		return;
-	text = part_text(ctx, part, ctx->limits->text_size - body->len);
+	text = mime_part_text(part, ctx->limits->text_size - body->len);
 	if (is_type(GMIME_OBJECT(part), "text", "html")) {
 		g_autofree char *plain = mime_html_to_text(text, strlen(text));
 		append_body(body, plain);
@@ -423,7 +374,7 @@ add_attachment(walk_ctx *ctx, GMimeObject *obj, unsigned msg_depth, const char *
 	} else {
 		a->content_type = g_strdup("application/octet-stream");
 	}
-	a->filename = name ? dispo_utf8_clean(name, -1) : NULL;
+	a->filename = name ? mime_clean_name(name) : NULL;
 	a->disposition = disp ? g_ascii_strdown(disp, -1) : NULL;
 	a->part_id = g_strdup(part_id);
 	a->depth = msg_depth;
@@ -466,7 +417,7 @@ alternative_choice(walk_ctx *ctx, GMimeMultipart *mp)
 	for (int i = 0; i < n; i++) {
 		GMimeObject *child = g_mime_multipart_get_part(mp, i);
 		if (GMIME_IS_PART(child) && is_type(child, "text", "plain") && is_body_text(child)) {
-			g_autofree char *text = part_text(ctx, GMIME_PART(child), 4096);
+			g_autofree char *text = mime_part_text(GMIME_PART(child), 4096);
 			g_strstrip(text);
 			if (*text)
 				return i;

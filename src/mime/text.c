@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* text.c: text parts to clean UTF-8: transfer decoding, charset
+ * conversion with a cp1252 fallback, and format=flowed (RFC 3676). */
+#include "config.h"
+
+#include "mime/mime-private.h"
+
+#include <string.h>
+
+char *
+mime_clean_name(const char *name)
+{
+	g_autofree char *valid = g_utf8_make_valid(name, -1);
+	GString *out = g_string_sized_new(strlen(valid));
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029)
+			g_string_append_unichar(out, 0xFFFD);
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *
+mime_unflow(const char *text, bool delsp)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_sized_new(strlen(text));
+	bool joining = false; /* the previous line was flowed */
+	unsigned joining_depth = 0;
+
+	for (size_t i = 0; lines[i]; i++) {
+		const char *l = lines[i];
+		unsigned depth = 0;
+		size_t len;
+		bool flowed;
+
+		if (!lines[i + 1] && !*l)
+			break; /* the empty piece after the final newline */
+		while (l[depth] == '>')
+			depth++;
+		l += depth;
+		if (*l == ' ')
+			l++; /* space-stuffing, or the space after quote marks */
+		len = strlen(l);
+		flowed = len > 0 && l[len - 1] == ' ' && strcmp(l, "-- ") != 0;
+		if (joining && depth != joining_depth) {
+			/* A quote depth change ends a paragraph, whatever the space said. */
+			g_string_append_c(out, '\n');
+			joining = false;
+		}
+		if (!joining) {
+			for (unsigned d = 0; d < depth; d++)
+				g_string_append_c(out, '>');
+			if (depth)
+				g_string_append_c(out, ' ');
+		}
+		g_string_append_len(out, l, flowed && delsp ? len - 1 : len);
+		if (!flowed)
+			g_string_append_c(out, '\n');
+		joining = flowed;
+		joining_depth = depth;
+	}
+	if (joining)
+		g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
+char *
+mime_part_text(GMimePart *part, uint64_t max)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *src;
+	g_autoptr(GMimeStream) cut = NULL;
+	g_autoptr(GMimeStream) mem = NULL;
+	GByteArray *bytes;
+	const char *charset, *format, *delsp;
+	gint64 len;
+	g_autofree char *converted = NULL;
+	g_autofree char *clean = NULL;
+
+	if (!w || !(src = g_mime_data_wrapper_get_stream(w)))
+		return g_strdup("");
+	/* Encoded bytes are at most a third larger than decoded ones (base64);
+	 * reading twice max of them bounds the memory whatever the encoding. */
+	len = g_mime_stream_length(src);
+	if (len > 0 && (uint64_t)len > max * 2) {
+		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 2));
+		w = g_mime_data_wrapper_new_with_stream(cut, g_mime_data_wrapper_get_encoding(w));
+	} else {
+		g_object_ref(w);
+	}
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	g_object_unref(w);
+	g_mime_stream_reset(src);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	if (bytes->len > max)
+		g_byte_array_set_size(bytes, (guint)max);
+	if (bytes->len == 0)
+		return g_strdup("");
+
+	charset = g_mime_object_get_content_type_parameter(obj, "charset");
+	if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+		const char *iconv_name = g_mime_charset_iconv_name(charset);
+		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
+		                                    iconv_name, "\xEF\xBF\xBD", NULL, NULL, NULL);
+	}
+	if (!converted && !g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
+		/* No or wrong charset: what Windows and old phones send is cp1252. */
+		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
+		                                    "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
+	clean = converted ? dispo_utf8_clean(converted, -1)
+	                  : dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
+	format = g_mime_object_get_content_type_parameter(obj, "format");
+	if (format && g_ascii_strcasecmp(format, "flowed") == 0) {
+		delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
+		return mime_unflow(clean, delsp && g_ascii_strcasecmp(delsp, "yes") == 0);
+	}
+	return g_steal_pointer(&clean);
+}

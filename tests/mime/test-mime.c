@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-mime.c: the parser against golden dumps of our own emails, limits,
+ * HTML to text, the raw prescan, every file of the shared MIME corpus, and
+ * a 50 MB attachment decoded to disk without being held in memory. */
+#include "config.h"
+
+#include "mime/mime.h"
+
+#include "testutil.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const dispo_limits default_limits = { 64ULL << 20, 64 << 10, 200, 16, 1 << 20 };
+
+static GPtrArray *
+files_with_suffix(const char *dir, const char *suffix)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	assert_non_null(d);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, suffix))
+			g_ptr_array_add(out, g_build_filename(dir, name, NULL));
+	g_dir_close(d);
+	return out;
+}
+
+static int
+compare_paths(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each tests/mime/data/NN-*.eml parses to exactly its .golden dump, and the
+ * attachments saved on disk hash to what the dump says. */
+static void
+test_golden_emails(void **state)
+{
+	char *dir = test_srcdir("tests/mime/data");
+	GPtrArray *emls = files_with_suffix(dir, ".eml");
+	char *scratch = test_tmpdir("golden");
+	GTimeZone *utc = g_time_zone_new_utc();
+
+	g_ptr_array_sort(emls, compare_paths);
+	assert_true(emls->len >= 20);
+	for (guint i = 0; i < emls->len; i++) {
+		const char *path = emls->pdata[i];
+		char *golden = g_strconcat(path, ".golden", NULL);
+		GError *e = NULL;
+		dispo_mail *m = mime_mail_parse_file(path, &default_limits, scratch, &e);
+		char *dump;
+
+		if (!m)
+			fail_msg("%s: %s", path, e->message);
+		dump = mime_mail_dump(m, utc);
+		test_golden_compare(golden, dump);
+		for (guint a = 0; a < m->attachments->len; a++) {
+			const dispo_attachment *att = m->attachments->pdata[a];
+			size_t len;
+			char *data = test_read(att->path, &len);
+			char hex[65];
+			dispo_sha256_hex(data, len, hex);
+			assert_int_equal(len, att->size);
+			assert_string_equal(hex, att->sha256);
+			g_free(data);
+		}
+		/* The dump is what a person reads: valid UTF-8, no NUL. */
+		assert_true(g_utf8_validate(dump, -1, NULL));
+		g_free(dump);
+		g_free(golden);
+		mime_mail_free(m);
+	}
+	g_time_zone_unref(utc);
+	test_rm_rf(scratch);
+	g_free(scratch);
+	g_ptr_array_unref(emls);
+	g_free(dir);
+}
+
+/* The same message against small limits: kept, marked, the reason named,
+ * and the envelope still read so that the sender can be answered. */
+static void
+test_limits(void **state)
+{
+	static const char nested[] =
+		"From: Budi <budi@kuduskab.go.id>\nSubject: bersarang\n"
+		"Content-Type: multipart/mixed; boundary=a\n\n"
+		"--a\nContent-Type: multipart/mixed; boundary=b\n\n"
+		"--b\nContent-Type: multipart/mixed; boundary=c\n\n"
+		"--c\nContent-Type: text/plain\n\nhalo\n--c--\n--b--\n--a--\n";
+	static const struct {
+		dispo_limits limits;
+		const char *problem;
+	} cases[] = {
+		{ { 100, 64 << 10, 200, 16, 1 << 20 }, "message is larger than the limit of 100 B" },
+		{ { 1 << 20, 10, 200, 16, 1 << 20 }, "header From is 26 bytes, over the limit of 10" },
+		{ { 1 << 20, 64 << 10, 2, 16, 1 << 20 }, "more than 2 MIME parts" },
+		{ { 1 << 20, 64 << 10, 200, 2, 1 << 20 }, "MIME nesting deeper than 2 levels" },
+		{ { 1 << 20, 64 << 10, 200, 16, 1 << 20 }, NULL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		dispo_mail *m = mime_mail_parse_data(nested, strlen(nested), &cases[i].limits, NULL, NULL);
+		assert_non_null(m);
+		if (!cases[i].problem) {
+			assert_int_equal(m->status, DISPO_MAIL_PARSED);
+			assert_int_equal(m->depth, 4);
+			assert_string_equal(m->body, "halo");
+		} else {
+			assert_int_equal(m->status, DISPO_MAIL_OVER_LIMIT);
+			if (!strstr(m->problem, cases[i].problem))
+				fail_msg("case %zu: problem '%s', want '%s'", i, m->problem, cases[i].problem);
+			assert_int_equal(m->from->len, 1);
+			assert_string_equal(((dispo_mailbox *)m->from->pdata[0])->address,
+			                    "budi@kuduskab.go.id");
+			assert_string_equal(m->subject, "bersarang");
+		}
+		mime_mail_free(m);
+	}
+}
+
+static void
+test_unparseable(void **state)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+		const char *problem;
+	} cases[] = {
+		{ "", 0, "the file is empty" },
+		{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "does not begin with a header field (first bytes: \"\\x89PNG\")" },
+		{ "Hello there, this is just text.\n", 32, "does not begin with a header field" },
+		{ ": no name\n\nbody", 16, "does not begin with a header field" },
+		{ "From someone Mon Nov 23\n", 24, "nothing after the mbox From line" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		dispo_mail *m = mime_mail_parse_data(cases[i].data, cases[i].len, &default_limits, NULL, NULL);
+		assert_non_null(m);
+		assert_int_equal(m->status, DISPO_MAIL_UNPARSEABLE);
+		if (!strstr(m->problem, cases[i].problem))
+			fail_msg("case %zu: problem '%s', want '%s'", i, m->problem, cases[i].problem);
+		mime_mail_free(m);
+	}
+	/* A byte order mark and an mbox From_ line are not a problem. */
+	{
+		const char msg[] = "\xef\xbb\xbf" "From a@b Mon\nFrom: a@b\nSubject: ok\n\nbody\n";
+		dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
+		assert_int_equal(m->status, DISPO_MAIL_PARSED);
+		assert_string_equal(m->subject, "ok");
+		mime_mail_free(m);
+	}
+}
+
+static void
+test_prescan(void **state)
+{
+	dispo_limits l = { 1 << 20, 64 << 10, 5, 16, 1 << 20 };
+	GString *s = g_string_new("Content-Type: multipart/mixed;\n boundary=\"XyZ\"\n\n");
+	char *v;
+
+	/* Folded boundary parameter, 4 parts: fine; the 5th opening line is not. */
+	for (int i = 0; i < 4; i++)
+		g_string_append(s, "--XyZ\nContent-Type: text/plain\n\nx\n");
+	v = mime_prescan(s->str, s->len, &l);
+	assert_null(v);
+	/* A line that only looks like the boundary in another case is not one. */
+	g_string_append(s, "--xyz\n--XyZ--\n");
+	v = mime_prescan(s->str, s->len, &l);
+	assert_null(v);
+	g_string_append(s, "--XyZ\n\n--XyZ\n\n");
+	v = mime_prescan(s->str, s->len, &l);
+	assert_non_null(v);
+	assert_string_equal(v, "more than 5 MIME parts");
+	g_free(v);
+	/* Thousands of nested containers never reach GMime. */
+	g_string_truncate(s, 0);
+	for (int i = 0; i < 10; i++)
+		g_string_append(s, "Content-Type: message/rfc822\n\n");
+	v = mime_prescan(s->str, s->len, &l);
+	assert_string_equal(v, "more than 5 nested MIME containers");
+	g_free(v);
+	g_string_free(s, TRUE);
+}
+
+static void
+test_html_to_text(void **state)
+{
+	static const struct {
+		const char *html;
+		const char *text;
+	} cases[] = {
+		{ "<p>SETUJU</p>", "SETUJU\n" },
+		{ "<div>Nama: <b>Budi</b></div><div>NIP:&nbsp;1985</div>", "Nama: Budi\nNIP: 1985\n" },
+		{ "<html><head><style>p{}</style><title>t</title></head><body><p class=MsoNormal>"
+		  "Setuju,<o:p></o:p></p><p class=MsoNormal>lanjutkan</p></body></html>",
+		  "Setuju,\nlanjutkan\n" },
+		{ "baris satu<br>baris dua<br/>baris tiga", "baris satu\nbaris dua\nbaris tiga\n" },
+		{ "<p>OK</p><blockquote><p>Pada Senin menulis:</p><blockquote>lama</blockquote></blockquote>",
+		  "OK\n> Pada Senin menulis:\n> > lama\n" },
+		{ "<ul><li>satu</li><li>dua</li></ul>", "- satu\n- dua\n" },
+		{ "<table><tr><td>NIP</td><td>1985</td></tr></table>", "NIP 1985\n" },
+		{ "<script>alert(1)</script>aman", "aman\n" },
+		{ "&lt;b&gt; &amp; &eacute;", "<b> & é\n" },
+		{ "<p>   banyak     spasi   </p>", "banyak spasi\n" },
+		{ "<pre>a  b\nc</pre>", "a  b\nc\n" },
+		{ "", "" },
+		{ "<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2\n" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = mime_html_to_text(cases[i].html, strlen(cases[i].html));
+		if (strcmp(got, cases[i].text) != 0)
+			fail_msg("case %zu: '%s' gave '%s', want '%s'", i, cases[i].html, got,
+			         cases[i].text);
+		g_free(got);
+	}
+}
+
+static void
+walk_corpus(const char *dir, GPtrArray *out)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		char *path = g_build_filename(dir, name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			walk_corpus(path, out);
+		else
+			g_ptr_array_add(out, g_strdup(path));
+		g_free(path);
+	}
+	g_dir_close(d);
+}
+
+/* Every file of ../shared/testdata/mime parses without a crash into one of
+ * the three states, with a readable subject and no NUL in the body. */
+static void
+test_shared_corpus(void **state)
+{
+	char *dir = test_shared("mime");
+	GPtrArray *files;
+	char *scratch;
+	unsigned counts[3] = { 0 };
+
+	if (!dir)
+		skip();
+	files = g_ptr_array_new_with_free_func(g_free);
+	walk_corpus(dir, files);
+	assert_true(files->len > 100);
+	scratch = test_tmpdir("corpus");
+	for (guint i = 0; i < files->len; i++) {
+		GError *e = NULL;
+		dispo_mail *m = mime_mail_parse_file(files->pdata[i], &default_limits, scratch, &e);
+		if (!m)
+			fail_msg("%s: %s", (char *)files->pdata[i], e->message);
+		counts[m->status]++;
+		if (m->status != DISPO_MAIL_PARSED)
+			assert_non_null(m->problem);
+		if (m->subject)
+			assert_true(g_utf8_validate(m->subject, -1, NULL));
+		if (m->body) {
+			assert_true(g_utf8_validate(m->body, -1, NULL));
+			assert_null(memchr(m->body, '\0', strlen(m->body)));
+		}
+		for (guint a = 0; a < m->attachments->len; a++) {
+			const dispo_attachment *att = m->attachments->pdata[a];
+			assert_true(dispo_sha256_hex_valid(att->sha256));
+			if (att->filename)
+				assert_true(g_utf8_validate(att->filename, -1, NULL));
+		}
+		mime_mail_free(m);
+	}
+	print_message("shared corpus: %u files, %u parsed, %u over a limit, %u unparseable\n",
+	              files->len, counts[0], counts[1], counts[2]);
+	assert_int_equal(counts[0] + counts[1] + counts[2], files->len);
+	/* MimeKit's stack-overflow.txt has a To: of about 130 KB: over the limit. */
+	assert_true(counts[1] >= 1);
+	test_rm_rf(scratch);
+	g_free(scratch);
+	g_ptr_array_unref(files);
+	g_free(dir);
+}
+
+/* A 50 MB attachment is decoded from disk to disk: the parsing process
+ * grows by far less than the attachment (measured in a child process,
+ * whose peak resident size is its own). */
+static void
+test_big_attachment_streams(void **state)
+{
+	const size_t att_size = 50u << 20;
+	char *dir = test_tmpdir("big");
+	char *path = g_build_filename(dir, "big.eml", NULL);
+	FILE *f = fopen(path, "w");
+	guchar chunk[57 * 1024];
+	char out[sizeof chunk * 4 / 3 + 4096];
+	int state_b64 = 0, save = 0;
+	GRand *rnd = g_rand_new_with_seed(42);
+	pid_t pid;
+	int status, pipefd[2];
+	long grown_kb;
+	size_t total;
+
+	fputs("From: budi@kuduskab.go.id\nSubject: besar\nContent-Type: multipart/mixed; "
+	      "boundary=b\n\n--b\nContent-Type: text/plain\n\nscan\n--b\nContent-Type: "
+	      "application/pdf; name=scan.pdf\nContent-Transfer-Encoding: base64\n\n",
+	      f);
+	for (total = 0; total < att_size; total += sizeof chunk) {
+		for (size_t i = 0; i < sizeof chunk; i++)
+			chunk[i] = (guchar)g_rand_int(rnd);
+		fwrite(out, 1, g_base64_encode_step(chunk, sizeof chunk, TRUE, out, &state_b64, &save),
+		       f);
+	}
+	fwrite(out, 1, g_base64_encode_close(TRUE, out, &state_b64, &save), f);
+	fputs("\n--b--\n", f);
+	fclose(f);
+	g_rand_free(rnd);
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct rusage before, after;
+		dispo_mail *m;
+		long kb;
+		dispo_limits roomy = default_limits;
+		roomy.message_size = 128u << 20;
+		getrusage(RUSAGE_SELF, &before);
+		m = mime_mail_parse_file(path, &roomy, dir, NULL);
+		getrusage(RUSAGE_SELF, &after);
+		kb = after.ru_maxrss - before.ru_maxrss;
+		if (!m || m->attachments->len != 1 ||
+		    ((dispo_attachment *)m->attachments->pdata[0])->size != total)
+			kb = -1;
+		if (write(pipefd[1], &kb, sizeof kb) != sizeof kb)
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	assert_int_equal(read(pipefd[0], &grown_kb, sizeof grown_kb), sizeof grown_kb);
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	print_message("50 MB attachment: the parser grew by %ld KB\n", grown_kb);
+	assert_true(grown_kb >= 0);
+	/* Not once the attachment, let alone several times: under 10 MB. */
+	assert_true(grown_kb < 10 * 1024);
+	test_rm_rf(dir);
+	g_free(path);
+	g_free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_emails),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_unparseable),
+		cmocka_unit_test(test_prescan),
+		cmocka_unit_test(test_html_to_text),
+		cmocka_unit_test(test_shared_corpus),
+		cmocka_unit_test(test_big_attachment_streams),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
