@@ -81,6 +81,8 @@ cli_exit_code(const GError *error)
 		return EX_CONFIG;
 	if (error && error->domain == DISPO_INGEST_ERROR && error->code == DISPO_INGEST_ERROR_NO_INPUT)
 		return EX_NOINPUT;
+	if (error && error->domain == DISPO_IO_ERROR)
+		return EX_IOERR;
 	if (error && error->domain == DISPO_STORE_ERROR)
 		return error->code == DISPO_STORE_ERROR_NOT_FOUND ? EX_DATAERR : EX_SOFTWARE;
 	return EX_SOFTWARE;

@@ -102,6 +102,22 @@ get_size(GKeyFile *kf, const char *origin, const char *group, const char *key, u
 }
 
 static bool
+get_duration(GKeyFile *kf, const char *origin, const char *group, const char *key, int64_t dflt,
+             int64_t *out, GError **error)
+{
+	g_autofree char *v = get_string(kf, group, key, NULL);
+	g_autoptr(GError) e = NULL;
+
+	if (!v) {
+		*out = dflt;
+		return true;
+	}
+	if (!dispo_duration_parse(v, out, &e))
+		return invalid(error, origin, group, key, e->message);
+	return true;
+}
+
+static bool
 get_uint(GKeyFile *kf, const char *origin, const char *group, const char *key, unsigned dflt,
          unsigned lo, unsigned hi, unsigned *out, GError **error)
 {
@@ -179,7 +195,7 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	g_autoptr(GError) e = NULL;
 	g_autofree char *data_dir = NULL;
 	g_autofree char *domains = NULL;
-	uint64_t busy;
+	int64_t busy;
 
 	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &e)) {
 		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID, "%s: %s", origin,
@@ -221,10 +237,10 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	    !get_size(kf, origin, "limits", "text_size", 1ULL << 20, &c->limits.text_size, error))
 		return NULL;
 
-	if (!get_size(kf, origin, "store", "busy_timeout", 10000, &busy, error))
+	if (!get_duration(kf, origin, "store", "busy_timeout", 10000, &busy, error))
 		return NULL;
 	if (busy > 600000) {
-		invalid(error, origin, "store", "busy_timeout", "is in milliseconds, at most 600000");
+		invalid(error, origin, "store", "busy_timeout", "must be at most 10m");
 		return NULL;
 	}
 	c->busy_timeout_ms = (int)busy;

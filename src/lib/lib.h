@@ -67,6 +67,12 @@ bool dispo_size_parse(const char *s, uint64_t *out, GError **error);
 /* 1.5 MB, 312 KB, 17 B. */
 char *dispo_size_format(uint64_t bytes);
 
+/* ---- durations --------------------------------------------------------- */
+
+/* Parses "200ms", "10s", "10m", "2h", "1d", "1w" (one number, one unit) into
+ * milliseconds. A bare number is refused: "10" could mean anything. */
+bool dispo_duration_parse(const char *s, int64_t *ms, GError **error);
+
 /* ---- text -------------------------------------------------------------- */
 
 /* Returns a copy of s that is valid UTF-8 and free of NUL and of control

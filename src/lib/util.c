@@ -124,6 +124,47 @@ bad:
 	return false;
 }
 
+bool
+dispo_duration_parse(const char *s, int64_t *ms, GError **error)
+{
+	static const struct {
+		const char *unit;
+		int64_t ms;
+	} units[] = {
+		{ "ms", 1 },         { "s", 1000 },          { "m", 60000 },
+		{ "h", 3600000 },    { "d", 86400000 },      { "w", 604800000 },
+	};
+	const char *p = s;
+	char *end;
+	guint64 n;
+
+	while (p && g_ascii_isspace(*p))
+		p++;
+	if (!p || !g_ascii_isdigit(*p))
+		goto bad;
+	n = g_ascii_strtoull(p, &end, 10);
+	while (g_ascii_isspace(*end))
+		end++;
+	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
+		size_t ul = strlen(units[i].unit);
+		const char *rest = end + ul;
+		if (g_ascii_strncasecmp(end, units[i].unit, ul) != 0)
+			continue;
+		while (g_ascii_isspace(*rest))
+			rest++;
+		if (*rest)
+			continue;
+		if (n > (guint64)(INT64_MAX / units[i].ms))
+			goto bad;
+		*ms = (int64_t)n * units[i].ms;
+		return true;
+	}
+bad:
+	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+	            "'%s' is not a duration (write e.g. 500ms, 10s, 10m, 2h or 1d)", s ? s : "");
+	return false;
+}
+
 char *
 dispo_size_format(uint64_t bytes)
 {

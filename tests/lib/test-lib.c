@@ -44,6 +44,30 @@ test_size_parse(void **state)
 }
 
 static void
+test_duration_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+		int64_t ms;
+	} cases[] = {
+		{ "200ms", true, 200 },  { "10s", true, 10000 },    { "10m", true, 600000 },
+		{ "15 m", true, 900000 }, { "1d", true, 86400000 }, { "2h", true, 7200000 },
+		{ "1w", true, 604800000 }, { "0s", true, 0 },        { "10", false, 0 },
+		{ "m", false, 0 },       { "1.5h", false, 0 },     { "10 minutes", false, 0 },
+		{ "-1s", false, 0 },     { "10s 5m", false, 0 },   { "", false, 0 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		int64_t ms = -1;
+		GError *e = NULL;
+		bool ok = dispo_duration_parse(cases[i].in, &ms, &e);
+		if (ok != cases[i].ok || (ok && ms != cases[i].ms))
+			fail_msg("duration '%s': ok=%d ms=%" G_GINT64_FORMAT, cases[i].in, ok, (gint64)ms);
+		g_clear_error(&e);
+	}
+}
+
+static void
 test_size_format(void **state)
 {
 	char *s;
@@ -229,7 +253,8 @@ test_config_errors(void **state)
 		{ "[policy]\nrequire_authentication = maybe\n", "'maybe' is neither true nor false" },
 		{ "[policy]\nrequire_authentication = true\n", "[policy] trusted_authserv_id" },
 		{ "[intake]\ntag = se-\n", "[intake] tag" },
-		{ "[store]\nbusy_timeout = 999999999\n", "[store] busy_timeout" },
+		{ "[store]\nbusy_timeout = 1h\n", "[store] busy_timeout: must be at most 10m" },
+		{ "[store]\nbusy_timeout = 5000\n", "[store] busy_timeout: '5000' is not a duration" },
 		{ "this is not a key file\n", "test.conf" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -262,6 +287,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_size_parse),      cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_time),            cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_sha256),          cmocka_unit_test(test_file_write_atomic),
 		cmocka_unit_test(test_config_default),  cmocka_unit_test(test_config_file),

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# lib.sh: what the command-line tests share. Sourced; $DISPO is the binary
+# under test (set by make check), each test works in its own scratch dir.
+set -u
+: "${DISPO:?run through make check, or set DISPO to the dispo binary}"
+: "${DISPO_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${DISPO_BUILDDIR:=$DISPO_SRCDIR}"
+TEST_NAME=$(basename "$0" .sh)
+mkdir -p "$DISPO_BUILDDIR/tests/tmp"
+WORK=$(mktemp -d "$DISPO_BUILDDIR/tests/tmp/$TEST_NAME.XXXXXX")
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+cd "$WORK" || exit 99
+unset DISPO_CONFIG
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+ok() { echo "ok: $*"; }
+
+# expect_exit CODE CMD...: runs CMD, output in $WORK/out and $WORK/err.
+expect_exit() {
+	want=$1; shift
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	got=$?
+	[ "$got" = "$want" ] || { cat "$WORK/out" "$WORK/err" >&2; fail "$* exited $got, want $want"; }
+}
+# contains FILE TEXT
+contains() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks: $2"; }; }
+# sql DB QUERY: one value
+sql() { sqlite3 -batch "$1" "$2"; }
+
+# An application email (CRLF, as SMTP delivers it) from $1, numbered $2.
+application() {
+	printf 'Received: from mail.kuduskab.go.id by mx.kuduskab.go.id; Mon, 23 Nov 2026 08:%02d:00 +0700\r\n' "$(( ${2:-0} % 60 ))"
+	printf 'From: Pemohon %s <%s>\r\nTo: sertifikat@kuduskab.go.id\r\n' "${2:-0}" "$1"
+	printf 'Subject: Permohonan Sertifikat Elektronik %s\r\nMessage-ID: <app-%s@kuduskab.go.id>\r\n' "${2:-0}" "${2:-0}"
+	printf 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n'
+	printf -- '--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNama: Pemohon %s\r\nNIP: 198503122010011004\r\n' "${2:-0}"
+	printf -- '--b\r\nContent-Type: application/pdf; name="surat_permohonan.pdf"\r\n'
+	printf 'Content-Disposition: attachment; filename="surat_permohonan.pdf"\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n--b--\r\n'
+}

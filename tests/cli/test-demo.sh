@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-demo.sh: dispo demo runs on the embedded default with no set-up,
+# leaves real files, can run again, and never clobbers a directory it did
+# not make.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 "$DISPO" demo
+contains out "opens request SE-"
+contains out "1 duplicate (exactly once)"
+contains out "Surat Rekomendasi Budi.pdf"
+[ -f var/dispo.db ] || fail "no database under ./var"
+ls var/inbox/new/* >/dev/null 2>&1 || fail "no email in the demo inbox"
+expect_exit 0 "$DISPO" requests list --format json
+jq -e 'length == 1 and .[0].state == "received" and .[0].applicant == "budi.santoso@kuduskab.go.id"' out >/dev/null ||
+	fail "the demo's request is not listed"
+ok "dispo demo on the embedded default"
+
+expect_exit 0 "$DISPO" demo
+expect_exit 0 "$DISPO" requests list --format json
+jq -e 'length == 1' out >/dev/null || fail "a second demo starts fresh"
+ok "the demo runs again from scratch"
+
+mkdir precious && echo keep >precious/data
+expect_exit 74 "$DISPO" demo --dir precious
+contains err "was not made by dispo demo"
+[ "$(cat precious/data)" = keep ] || fail "the demo touched a directory it did not make"
+expect_exit 0 "$DISPO" demo --dir elsewhere
+[ -f elsewhere/dispo.db ] || fail "--dir"
+ok "--dir, and a foreign directory is left alone"
