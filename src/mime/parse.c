@@ -435,12 +435,16 @@ walk_message(walk_ctx *ctx, GMimeMessage *inner, unsigned depth, unsigned msg_de
 	ctx->mail->forwarded++;
 	if (collect) {
 		InternetAddressList *from = g_mime_message_get_from(inner);
+		InternetAddressList *to = g_mime_message_get_to(inner);
 		g_autofree char *from_s = from ? internet_address_list_to_string(from, NULL, FALSE) : NULL;
+		g_autofree char *to_s = to ? internet_address_list_to_string(to, NULL, FALSE) : NULL;
 		const char *subject = g_mime_message_get_subject(inner);
 		const char *date = g_mime_object_get_header(GMIME_OBJECT(inner), "Date");
+		/* Shown the way mail clients show an inline forward, so that the
+		 * forwarded text reads as forwarded, not as the forwarder's. */
 		g_autofree char *head = g_strdup_printf(
-			"---------- Forwarded message ----------\nFrom: %s\nDate: %s\nSubject: %s\n",
-			from_s ? from_s : "", date ? date : "", subject ? subject : "");
+			"---------- Forwarded message ----------\nFrom: %s\nDate: %s\nSubject: %s\nTo: %s\n",
+			from_s ? from_s : "", date ? date : "", subject ? subject : "", to_s ? to_s : "");
 		g_autofree char *clean = dispo_utf8_clean(head, -1);
 		append_body(body, "");
 		if (body->len > 0)

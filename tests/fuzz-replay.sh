@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# fuzz-replay.sh: every fuzz target replays its seed corpus (our emails, the
+# shared MIME and bounce corpora, config seeds) without crashing.
+set -eu
+: "${DISPO_SRCDIR:?run through make check}"
+b=$DISPO_BUILDDIR/fuzz
+shared=${DISPO_TESTDATA:-$DISPO_SRCDIR/../shared/testdata}
+extra=""
+if [ -d "$shared/mime" ]; then
+	extra="$shared/mime $shared/bounces"
+else
+	echo "note: ../shared/testdata not found; replaying the project's own seeds only"
+fi
+"$b/fuzz-mime" "$DISPO_SRCDIR/tests/mime/data" $extra
+"$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" $extra
+"$b/fuzz-mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
+"$b/fuzz-config" "$DISPO_SRCDIR/fuzz/corpus/config"
