@@ -13,6 +13,6 @@ else
 	echo "note: ../shared/testdata not found; replaying the project's own seeds only"
 fi
 "$b/fuzz-mime" "$DISPO_SRCDIR/tests/mime/data" $extra
-"$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" $extra
+"$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/html" $extra
 "$b/fuzz-mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
 "$b/fuzz-config" "$DISPO_SRCDIR/fuzz/corpus/config"

@@ -198,6 +198,27 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 	return true;
 }
 
+/* One message at a time (deliver) syncs each file as it goes; a batch
+ * (import) syncs the file systems once before its commit. */
+static bool
+batched(const dispo_ingest *ing)
+{
+	return ing->opt.batch > 1;
+}
+
+static bool
+deferred_sync(dispo_ingest *ing, GError **error)
+{
+	if (!batched(ing))
+		return true;
+	if (!store_sync(ing->store, error))
+		return false;
+	if (g_file_test(ing->attachment_dir, G_FILE_TEST_IS_DIR) &&
+	    !dispo_same_fs(ing->attachment_dir, ing->config->data_dir))
+		return dispo_syncfs(ing->attachment_dir, error);
+	return true;
+}
+
 bool
 ingest_flush(dispo_ingest *ing, GError **error)
 {
@@ -206,6 +227,10 @@ ingest_flush(dispo_ingest *ing, GError **error)
 
 	if (ing->pending->len == 0)
 		return true;
+	/* A batch is made durable in one go: what the rows name must be on disk
+	 * before they commit. */
+	if (!deferred_sync(ing, error))
+		goto fail;
 	if (!store_begin(ing->store, error))
 		goto fail;
 	for (guint i = 0; i < ing->pending->len; i++)
@@ -256,7 +281,7 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 		ing->stats.duplicate++;
 		goto done;
 	}
-	if (!store_spool_commit(ing->store, spool, error))
+	if (!store_spool_commit(ing->store, spool, !batched(ing), error))
 		return false;
 
 	p = g_new0(pending_item, 1);
@@ -264,7 +289,8 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 	p->size = store_spool_size(spool);
 	p->source = g_strdup(ing->source);
 	path = store_blob_path(ing->store, p->sha256);
-	p->mail = mime_mail_parse_file(path, &ing->config->limits, ing->attachment_dir, error);
+	p->mail = mime_mail_parse_file_sync(path, &ing->config->limits, ing->attachment_dir,
+	                                    !batched(ing), error);
 	if (!p->mail) {
 		pending_item_free(p);
 		return false;

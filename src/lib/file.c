@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,79 @@ dispo_fsync_dir(const char *path, GError **error)
 	}
 	close(fd);
 	return true;
+}
+
+bool
+dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError **error)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	char buf[64 * 1024];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot open", path);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return dispo_io_error_set(error, e, "cannot read", path);
+		}
+		if (n == 0)
+			break;
+		g_checksum_update(sum, (const guchar *)buf, n);
+	}
+	close(fd);
+	memcpy(out, g_checksum_get_string(sum), DISPO_SHA256_HEX_LEN + 1);
+	return true;
+}
+
+bool
+dispo_file_publish(const char *tmp, const char *path, const char *sha256, GError **error)
+{
+	char have[DISPO_SHA256_HEX_LEN + 1];
+
+	if (link(tmp, path) == 0) {
+		unlink(tmp);
+		return true;
+	}
+	if (errno != EEXIST && access(path, F_OK) != 0) {
+		/* A file system without hard links: a plain rename, nothing to keep. */
+		if (rename(tmp, path) != 0)
+			return dispo_io_error_set(error, errno, "cannot rename to", path);
+		return true;
+	}
+	if (dispo_file_sha256(path, have, NULL) && strcmp(have, sha256) == 0) {
+		unlink(tmp);
+		return true;
+	}
+	if (rename(tmp, path) != 0)
+		return dispo_io_error_set(error, errno, "cannot rename to", path);
+	return true;
+}
+
+bool
+dispo_syncfs(const char *path, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot open directory", path);
+	if (syncfs(fd) != 0) {
+		int e = errno;
+		close(fd);
+		return dispo_io_error_set(error, e, "cannot sync the file system of", path);
+	}
+	close(fd);
+	return true;
+}
+
+bool
+dispo_same_fs(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev;
 }
 
 bool

@@ -25,12 +25,32 @@ typedef enum {
  * can write `return dispo_io_error_set(...)`. */
 bool dispo_io_error_set(GError **error, int errnum, const char *what, const char *path);
 
+/* ---- hashing ----------------------------------------------------------- */
+
+#define DISPO_SHA256_HEX_LEN 64
+/* Writes 64 lower-case hex digits and a NUL into out. */
+void dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1]);
+bool dispo_sha256_hex_valid(const char *s);
+
 /* ---- files ------------------------------------------------------------- */
 
 /* mkdir -p with mode 0700 for new directories. */
 bool dispo_mkdir_p(const char *path, GError **error);
 /* fsync a directory so that a rename inside it survives a crash. */
 bool dispo_fsync_dir(const char *path, GError **error);
+/* Makes everything written to the file system holding path durable (one
+ * syncfs(2) instead of an fsync per file, for batches). */
+bool dispo_syncfs(const char *path, GError **error);
+/* Gives the finished temporary file tmp its content address path (the
+ * hex SHA-256 of its bytes is sha256). When path exists it is kept if its
+ * bytes hash right (the same content, stored before or by a concurrent
+ * process) and replaced if not (a crash left it incomplete); tmp is gone
+ * either way. Never replaces a good file, so a committed row's file is
+ * never swapped for an unsynced one. */
+bool dispo_file_publish(const char *tmp, const char *path, const char *sha256, GError **error);
+bool dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError **error);
+/* Whether two paths live on the same file system. */
+bool dispo_same_fs(const char *a, const char *b);
 /* Writes data to path durably: temp file in the same directory, fsync,
  * rename, fsync of the directory. */
 bool dispo_file_write_atomic(const char *path, const void *data, size_t len, int mode,
@@ -39,13 +59,6 @@ bool dispo_file_write_atomic(const char *path, const void *data, size_t len, int
 bool dispo_file_read(const char *path, size_t max, char **data, size_t *len, GError **error);
 /* Full write and read loops that retry on EINTR and short counts. */
 bool dispo_write_all(int fd, const void *data, size_t len, const char *path, GError **error);
-
-/* ---- hashing ----------------------------------------------------------- */
-
-#define DISPO_SHA256_HEX_LEN 64
-/* Writes 64 lower-case hex digits and a NUL into out. */
-void dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1]);
-bool dispo_sha256_hex_valid(const char *s);
 
 /* ---- time -------------------------------------------------------------- */
 

@@ -61,8 +61,12 @@ emit_prefix(html_ctx *c)
 }
 
 static void
-emit_text(html_ctx *c, const char *text)
+emit_text(html_ctx *c, const char *raw)
 {
+	/* libxml2 hands back what it was given; broken UTF-8 must not make
+	 * g_utf8_next_char() step past the end. */
+	g_autofree char *text = g_utf8_make_valid(raw, -1);
+
 	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 		if (c->in_pre && ch == '\n') {

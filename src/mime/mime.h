@@ -39,7 +39,7 @@ typedef struct dispo_attachment {
 	unsigned depth;     /* 0 in the message itself, 1 inside a forwarded message */
 	uint64_t size;      /* decoded bytes */
 	char sha256[DISPO_SHA256_HEX_LEN + 1];
-	char *path;         /* decoded bytes on disk, NULL when not saved */
+	char *path;         /* decoded bytes on disk (attachments/ab/abcd…), NULL when not saved */
 } dispo_attachment;
 
 typedef struct dispo_mail {
@@ -78,6 +78,10 @@ typedef struct dispo_mail {
  * the file or writing an attachment fails. */
 dispo_mail *mime_mail_parse_file(const char *path, const dispo_limits *limits,
                                  const char *attachment_dir, GError **error);
+/* The same; without sync the attachment files are not synced one by one
+ * and the caller syncs their file system before trusting them (batches). */
+dispo_mail *mime_mail_parse_file_sync(const char *path, const dispo_limits *limits,
+                                      const char *attachment_dir, bool sync, GError **error);
 /* The same on bytes in memory (tests, fuzzing). */
 dispo_mail *mime_mail_parse_data(const void *data, size_t len, const dispo_limits *limits,
                                  const char *attachment_dir, GError **error);

@@ -31,6 +31,7 @@ mime_ensure_init(void)
 typedef struct {
 	const dispo_limits *limits;
 	const char *attachment_dir;
+	bool sync;
 	dispo_mail *mail;
 	GMimeParserOptions *options;
 	GError *error; /* a write failure: stops the walk, the parse fails */
@@ -333,7 +334,7 @@ save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 		return true;
 	}
 	a->size = (uint64_t)g_mime_stream_tell(sink);
-	if (fsync(fd) != 0) {
+	if (ctx->sync && fsync(fd) != 0) {
 		dispo_io_error_set(&ctx->error, errno, "cannot sync", tmp);
 		unlink(tmp);
 		return false;
@@ -346,16 +347,11 @@ save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 			unlink(tmp);
 			return false;
 		}
-		if (access(a->path, F_OK) == 0) {
-			unlink(tmp); /* the same bytes are already there */
-			return true;
-		}
-		if (rename(tmp, a->path) != 0) {
-			dispo_io_error_set(&ctx->error, errno, "cannot rename to", a->path);
+		if (!dispo_file_publish(tmp, a->path, a->sha256, &ctx->error)) {
 			unlink(tmp);
 			return false;
 		}
-		return dispo_fsync_dir(dir, &ctx->error);
+		return !ctx->sync || dispo_fsync_dir(dir, &ctx->error);
 	}
 }
 
@@ -621,7 +617,7 @@ options_for(dispo_mail *mail)
 
 static dispo_mail *
 parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir,
-             GError **error)
+             bool sync, GError **error)
 {
 	g_autoptr(dispo_mail) mail = mime_mail_new();
 	g_autoptr(GByteArray) head = read_head(stream, MAX_HEADER_BLOCK);
@@ -629,7 +625,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 	g_autoptr(GMimeMessage) msg = NULL;
 	g_autoptr(GString) body = g_string_new(NULL);
 	g_autofree char *verdict = NULL;
-	walk_ctx ctx = { limits, attachment_dir, mail, NULL, NULL, false };
+	walk_ctx ctx = { limits, attachment_dir, sync, mail, NULL, NULL, false };
 	size_t start = message_start(head);
 	char *why;
 
@@ -700,12 +696,19 @@ mime_mail_parse_data(const void *data, size_t len, const dispo_limits *limits,
 
 	mime_ensure_init();
 	s = g_mime_stream_mem_new_with_buffer(data, len);
-	return parse_stream(s, limits, attachment_dir, error);
+	return parse_stream(s, limits, attachment_dir, true, error);
 }
 
 dispo_mail *
 mime_mail_parse_file(const char *path, const dispo_limits *limits, const char *attachment_dir,
                      GError **error)
+{
+	return mime_mail_parse_file_sync(path, limits, attachment_dir, true, error);
+}
+
+dispo_mail *
+mime_mail_parse_file_sync(const char *path, const dispo_limits *limits,
+                          const char *attachment_dir, bool sync, GError **error)
 {
 	g_autoptr(GMimeStream) s = NULL;
 	int fd;
@@ -719,5 +722,5 @@ mime_mail_parse_file(const char *path, const dispo_limits *limits, const char *a
 	/* The parser keeps parts as windows onto this file (persist_stream), so
 	 * an attachment is decoded from disk to disk, never held in memory. */
 	s = g_mime_stream_fs_new(fd);
-	return parse_stream(s, limits, attachment_dir, error);
+	return parse_stream(s, limits, attachment_dir, sync, error);
 }

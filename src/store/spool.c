@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 struct dispo_spool {
@@ -67,8 +68,6 @@ bool
 store_spool_finish(dispo_spool *s, GError **error)
 {
 	g_return_val_if_fail(!s->finished, false);
-	if (fdatasync(s->fd) != 0)
-		return dispo_io_error_set(error, errno, "cannot sync", s->tmp_path);
 	g_strlcpy(s->sha256, g_checksum_get_string(s->sum), sizeof s->sha256);
 	s->finished = true;
 	return true;
@@ -87,7 +86,7 @@ store_spool_size(const dispo_spool *s)
 }
 
 bool
-store_spool_commit(dispo_store *store, dispo_spool *s, GError **error)
+store_spool_commit(dispo_store *store, dispo_spool *s, bool sync, GError **error)
 {
 	g_autofree char *path = NULL;
 	g_autofree char *dir = NULL;
@@ -97,17 +96,18 @@ store_spool_commit(dispo_store *store, dispo_spool *s, GError **error)
 	dir = g_path_get_dirname(path);
 	if (!dispo_mkdir_p(dir, error))
 		return false;
-	if (access(path, F_OK) == 0) {
-		/* The same bytes are stored already (a duplicate, or a retry after a
-		 * crash between this rename and the commit). */
-		unlink(s->tmp_path);
-	} else if (rename(s->tmp_path, path) != 0) {
-		return dispo_io_error_set(error, errno, "cannot move message to", path);
-	}
-	if (!dispo_fsync_dir(dir, error))
+	if (sync && fdatasync(s->fd) != 0)
+		return dispo_io_error_set(error, errno, "cannot sync", s->tmp_path);
+	if (!dispo_file_publish(s->tmp_path, path, s->sha256, error))
 		return false;
 	s->committed = true;
-	return true;
+	return !sync || dispo_fsync_dir(dir, error);
+}
+
+bool
+store_sync(dispo_store *store, GError **error)
+{
+	return !store->mail_dir || dispo_syncfs(store->mail_dir, error);
 }
 
 void

@@ -42,13 +42,19 @@ typedef struct dispo_spool dispo_spool;
 /* A temporary file under mail_dir/tmp that hashes what is written to it. */
 dispo_spool *store_spool_new(dispo_store *store, GError **error);
 bool store_spool_write(dispo_spool *spool, const void *data, size_t len, GError **error);
-/* Hashes and syncs; after this the SHA-256 and size are known. */
+/* After this the SHA-256 and size are known (nothing is synced yet: a
+ * duplicate is dropped without costing a sync). */
 bool store_spool_finish(dispo_spool *spool, GError **error);
 const char *store_spool_sha256(const dispo_spool *spool);
 uint64_t store_spool_size(const dispo_spool *spool);
-/* Moves the bytes to their content address (mail/ab/abcd…) durably. When
- * that file exists already, the temporary one is dropped. */
-bool store_spool_commit(dispo_store *store, dispo_spool *spool, GError **error);
+/* Moves the bytes to their content address (mail/ab/abcd…); a file of that
+ * name is kept when its bytes are right and replaced when a crash left it
+ * incomplete (dispo_file_publish). With sync the file and its directory are synced
+ * now; without, the caller must call store_sync() before any row naming
+ * the file commits. */
+bool store_spool_commit(dispo_store *store, dispo_spool *spool, bool sync, GError **error);
+/* Makes every spool committed without sync durable (one syncfs). */
+bool store_sync(dispo_store *store, GError **error);
 /* Frees; removes the temporary file unless committed. */
 void store_spool_free(dispo_spool *spool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_spool, store_spool_free)

@@ -180,6 +180,43 @@ test_file_write_atomic(void **state)
 	g_free(dir);
 }
 
+/* A content-addressed file is published once; an existing good copy is
+ * kept (never swapped for an unsynced one), a damaged one is mended. */
+static void
+test_file_publish(void **state)
+{
+	char *dir = test_tmpdir("publish");
+	char *path = g_build_filename(dir, "blob", NULL);
+	char *tmp = g_build_filename(dir, "tmp", NULL);
+	char sha[65], have[65];
+	struct stat before, after;
+	GError *e = NULL;
+
+	dispo_sha256_hex("the bytes", 9, sha);
+	g_file_set_contents(tmp, "the bytes", -1, NULL);
+	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	assert_int_equal(stat(path, &before), 0);
+
+	g_file_set_contents(tmp, "the bytes", -1, NULL);
+	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino); /* the good file stayed */
+
+	/* What a crash before the sync can leave: an empty file. */
+	g_file_set_contents(path, "", -1, NULL);
+	g_file_set_contents(tmp, "the bytes", -1, NULL);
+	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_true(dispo_file_sha256(path, have, &e));
+	assert_string_equal(have, sha);
+	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+	test_rm_rf(dir);
+	g_free(tmp);
+	g_free(path);
+	g_free(dir);
+}
+
 static void
 test_config_default(void **state)
 {
@@ -290,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_time),            cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_sha256),          cmocka_unit_test(test_file_write_atomic),
+		cmocka_unit_test(test_file_publish),
 		cmocka_unit_test(test_config_default),  cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),   cmocka_unit_test(test_config_missing_file),
 	};

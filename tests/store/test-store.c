@@ -229,9 +229,10 @@ test_spool(void **state)
 		assert_true(store_spool_finish(sp, &e));
 		assert_string_equal(store_spool_sha256(sp), want);
 		assert_int_equal(store_spool_size(sp), 15);
-		assert_true(store_spool_commit(s, sp, &e));
+		assert_true(store_spool_commit(s, sp, round == 0, &e));
 		store_spool_free(sp);
 	}
+	assert_true(store_sync(s, &e));
 	path = store_blob_path(s, want);
 	assert_true(g_str_has_suffix(path, g_strdup_printf("/mail/%.2s/%s", want, want)));
 	data = test_read(path, &len);
