@@ -27,6 +27,9 @@ bool cli_parse(dispo_cli *cli, GOptionEntry *entries, const char *params, const 
 /* Loads the configuration and the time; prints what is wrong and returns
  * false (exit with EX_CONFIG). */
 bool cli_load(dispo_cli *cli);
+/* cli_load and cli_store_open, printing what went wrong: EX_OK, or the exit
+ * code to return. */
+int cli_start(dispo_cli *cli, dispo_store **store);
 /* Opens data_dir/dispo.db (creating data_dir), raw mail under data_dir/mail. */
 dispo_store *cli_store_open(dispo_cli *cli, GError **error);
 /* Prints "dispo COMMAND: message" on stderr. */

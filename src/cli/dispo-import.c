@@ -73,13 +73,8 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 		cli_error(cli, "--batch must be a positive number");
 		return EX_USAGE;
 	}
-	if (!cli_load(cli))
-		return EX_CONFIG;
-	store = cli_store_open(cli, &e);
-	if (!store) {
-		cli_error(cli, "%s", e->message);
-		return cli_exit_code(e);
-	}
+	if ((rc = cli_start(cli, &store)) != EX_OK)
+		return rc;
 	p.tty = !quiet && isatty(STDERR_FILENO);
 	p.total = p.tty ? ingest_paths_size(argv + 1) : 0;
 	p.started = g_get_monotonic_time();

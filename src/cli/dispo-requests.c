@@ -249,9 +249,9 @@ cli_requests(dispo_cli *cli, int argc, char **argv)
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT" },
 		G_OPTION_ENTRY_NULL
 	};
-	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	format fmt;
+	int rc;
 	const char *sub;
 
 	if (!cli_parse(cli, entries, "[list | show REQUEST]",
@@ -265,13 +265,8 @@ cli_requests(dispo_cli *cli, int argc, char **argv)
 		cli_error(cli, "use 'requests list' or 'requests show REQUEST'");
 		return EX_USAGE;
 	}
-	if (!cli_load(cli))
-		return EX_CONFIG;
-	store = cli_store_open(cli, &e);
-	if (!store) {
-		cli_error(cli, "%s", e->message);
-		return cli_exit_code(e);
-	}
+	if ((rc = cli_start(cli, &store)) != EX_OK)
+		return rc;
 	if (strcmp(sub, "list") == 0)
 		return list(cli, store, fmt);
 	return show(cli, store, argv[2], fmt);

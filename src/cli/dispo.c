@@ -121,6 +121,21 @@ cli_store_open(dispo_cli *cli, GError **error)
 	return store_open(db, mail, cli->config->busy_timeout_ms, error);
 }
 
+int
+cli_start(dispo_cli *cli, dispo_store **store)
+{
+	g_autoptr(GError) e = NULL;
+
+	if (!cli_load(cli))
+		return EX_CONFIG;
+	*store = cli_store_open(cli, &e);
+	if (!*store) {
+		cli_error(cli, "%s", e->message);
+		return cli_exit_code(e);
+	}
+	return EX_OK;
+}
+
 static void
 usage(FILE *out)
 {

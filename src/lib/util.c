@@ -4,6 +4,7 @@
 
 #include "lib/lib.h"
 
+#include <errno.h>
 #include <string.h>
 
 void
@@ -84,41 +85,55 @@ dispo_time_year(dispo_time t, GTimeZone *tz)
 	return g_date_time_get_year(dt);
 }
 
+typedef struct {
+	const char *unit;
+	uint64_t mult;
+} unit_mult;
+
+/* "<digits> <unit>" with the unit one of units (case-insensitive, spaces
+ * allowed around it); false on anything else or on overflow. */
+static bool
+parse_with_unit(const char *s, const unit_mult *units, size_t n_units, uint64_t max,
+                uint64_t *out)
+{
+	const char *p = s;
+	g_autofree char *unit = NULL;
+	char *end;
+	guint64 n;
+
+	while (p && g_ascii_isspace(*p))
+		p++;
+	if (!p || !g_ascii_isdigit(*p))
+		return false;
+	errno = 0;
+	n = g_ascii_strtoull(p, &end, 10);
+	if (errno == ERANGE)
+		return false;
+	unit = g_ascii_strdown(end, -1);
+	g_strstrip(unit);
+	for (size_t i = 0; i < n_units; i++) {
+		if (strcmp(unit, units[i].unit) != 0)
+			continue;
+		if (n > max / units[i].mult)
+			return false;
+		*out = n * units[i].mult;
+		return true;
+	}
+	return false;
+}
+
 bool
 dispo_size_parse(const char *s, uint64_t *out, GError **error)
 {
-	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
+	static const unit_mult units[] = {
 		{ "", 1 },           { "b", 1 },
 		{ "k", 1ULL << 10 }, { "kb", 1ULL << 10 }, { "kib", 1ULL << 10 },
 		{ "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
 		{ "g", 1ULL << 30 }, { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 },
 	};
-	const char *p = s;
-	char *end;
-	guint64 n;
-	g_autofree char *unit = NULL;
 
-	while (p && g_ascii_isspace(*p))
-		p++;
-	if (!p || !g_ascii_isdigit(*p))
-		goto bad;
-	n = g_ascii_strtoull(p, &end, 10);
-	while (g_ascii_isspace(*end))
-		end++;
-	unit = g_ascii_strdown(end, -1);
-	g_strchomp(unit);
-	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (strcmp(unit, units[i].unit) == 0) {
-			if (n > UINT64_MAX / units[i].mult)
-				goto bad;
-			*out = n * units[i].mult;
-			return true;
-		}
-	}
-bad:
+	if (parse_with_unit(s, units, G_N_ELEMENTS(units), UINT64_MAX, out))
+		return true;
 	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
 	            "'%s' is not a size (write e.g. 50MB, 64KB or 1000)", s ? s : "");
 	return false;
@@ -127,39 +142,17 @@ bad:
 bool
 dispo_duration_parse(const char *s, int64_t *ms, GError **error)
 {
-	static const struct {
-		const char *unit;
-		int64_t ms;
-	} units[] = {
-		{ "ms", 1 },         { "s", 1000 },          { "m", 60000 },
-		{ "h", 3600000 },    { "d", 86400000 },      { "w", 604800000 },
+	/* No bare number: "10" could mean anything. */
+	static const unit_mult units[] = {
+		{ "ms", 1 },       { "s", 1000 },      { "m", 60000 },
+		{ "h", 3600000 },  { "d", 86400000 },  { "w", 604800000 },
 	};
-	const char *p = s;
-	char *end;
-	guint64 n;
+	uint64_t v;
 
-	while (p && g_ascii_isspace(*p))
-		p++;
-	if (!p || !g_ascii_isdigit(*p))
-		goto bad;
-	n = g_ascii_strtoull(p, &end, 10);
-	while (g_ascii_isspace(*end))
-		end++;
-	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
-		size_t ul = strlen(units[i].unit);
-		const char *rest = end + ul;
-		if (g_ascii_strncasecmp(end, units[i].unit, ul) != 0)
-			continue;
-		while (g_ascii_isspace(*rest))
-			rest++;
-		if (*rest)
-			continue;
-		if (n > (guint64)(INT64_MAX / units[i].ms))
-			goto bad;
-		*ms = (int64_t)n * units[i].ms;
+	if (parse_with_unit(s, units, G_N_ELEMENTS(units), INT64_MAX, &v)) {
+		*ms = (int64_t)v;
 		return true;
 	}
-bad:
 	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
 	            "'%s' is not a duration (write e.g. 500ms, 10s, 10m, 2h or 1d)", s ? s : "");
 	return false;

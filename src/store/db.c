@@ -75,6 +75,15 @@ store_column_dup(sqlite3_stmt *st, int col)
 	return t ? g_strdup((const char *)t) : NULL;
 }
 
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static bool
 pragma_int(dispo_store *store, const char *sql, int *out, GError **error)
 {

@@ -5,15 +5,6 @@
 #include "store/store-private.h"
 
 static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
 bind_time(sqlite3_stmt *st, int i, dispo_time t)
 {
 	if (t)
@@ -54,15 +45,15 @@ store_message_insert(dispo_store *store, dispo_message_row *row, bool *inserted,
 		return false;
 	sqlite3_bind_text(st, 1, row->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)row->size);
-	bind_text(st, 3, row->source);
-	bind_text(st, 4, row->status);
-	bind_text(st, 5, row->problem);
-	bind_text(st, 6, row->kind);
-	bind_text(st, 7, row->message_id);
-	bind_text(st, 8, row->in_reply_to);
-	bind_text(st, 9, row->from_addr);
+	store_bind_text(st, 3, row->source);
+	store_bind_text(st, 4, row->status);
+	store_bind_text(st, 5, row->problem);
+	store_bind_text(st, 6, row->kind);
+	store_bind_text(st, 7, row->message_id);
+	store_bind_text(st, 8, row->in_reply_to);
+	store_bind_text(st, 9, row->from_addr);
 	sqlite3_bind_int(st, 10, (int)row->from_count);
-	bind_text(st, 11, row->subject);
+	store_bind_text(st, 11, row->subject);
 	bind_time(st, 12, row->date);
 	sqlite3_bind_int64(st, 13, row->arrived_at);
 	sqlite3_bind_int64(st, 14, row->stored_at);
@@ -94,11 +85,11 @@ store_attachment_insert(dispo_store *store, int64_t message_id, const dispo_atta
 		return false;
 	sqlite3_bind_int64(st, 1, message_id);
 	sqlite3_bind_int(st, 2, (int)row->seq);
-	bind_text(st, 3, row->part_id);
-	bind_text(st, 4, row->filename);
-	bind_text(st, 5, row->content_type);
+	store_bind_text(st, 3, row->part_id);
+	store_bind_text(st, 4, row->filename);
+	store_bind_text(st, 5, row->content_type);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)row->size);
-	bind_text(st, 7, row->sha256);
+	store_bind_text(st, 7, row->sha256);
 	sqlite3_bind_int(st, 8, (int)row->depth);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		store_fail(store, error, "cannot store an attachment");
@@ -119,7 +110,7 @@ store_message_count(dispo_store *store, const char *status, int64_t *count, GErr
 
 	if (!st)
 		return false;
-	bind_text(st, 1, status);
+	store_bind_text(st, 1, status);
 	rc = sqlite3_step(st);
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);

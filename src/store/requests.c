@@ -8,15 +8,6 @@
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Each field is length-prefixed so that no two different events serialise
  * to the same bytes. */
 static void
@@ -110,16 +101,16 @@ store_event_append(dispo_store *store, int64_t request_id, const dispo_event_new
 	sqlite3_bind_int64(st, 1, request_id);
 	sqlite3_bind_int(st, 2, (int)seq);
 	sqlite3_bind_int64(st, 3, ev->at);
-	bind_text(st, 4, ev->actor);
-	bind_text(st, 5, ev->kind);
-	bind_text(st, 6, detail);
+	store_bind_text(st, 4, ev->actor);
+	store_bind_text(st, 5, ev->kind);
+	store_bind_text(st, 6, detail);
 	if (ev->message_id)
 		sqlite3_bind_int64(st, 7, ev->message_id);
 	else
 		sqlite3_bind_null(st, 7);
-	bind_text(st, 8, ev->rules_version);
-	bind_text(st, 9, prev);
-	bind_text(st, 10, hash);
+	store_bind_text(st, 8, ev->rules_version);
+	store_bind_text(st, 9, prev);
+	store_bind_text(st, 10, hash);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -143,7 +134,7 @@ store_request_open(dispo_store *store, const char *workflow, const char *tag, in
 	                error);
 	if (!st)
 		return false;
-	bind_text(st, 1, tag);
+	store_bind_text(st, 1, tag);
 	sqlite3_bind_int(st, 2, year);
 	rc = sqlite3_step(st);
 	n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -163,10 +154,10 @@ store_request_open(dispo_store *store, const char *workflow, const char *tag, in
 	                error);
 	if (!st)
 		return false;
-	bind_text(st, 1, number);
-	bind_text(st, 2, workflow);
-	bind_text(st, 3, state);
-	bind_text(st, 4, applicant);
+	store_bind_text(st, 1, number);
+	store_bind_text(st, 2, workflow);
+	store_bind_text(st, 3, state);
+	store_bind_text(st, 4, applicant);
 	sqlite3_bind_int64(st, 5, message_id);
 	sqlite3_bind_int64(st, 6, first->at);
 	sqlite3_bind_int64(st, 7, first->at);
@@ -332,7 +323,7 @@ store_request_get(dispo_store *store, const char *number, GError **error)
 
 	if (!st)
 		return NULL;
-	bind_text(st, 1, number);
+	store_bind_text(st, 1, number);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);

@@ -31,5 +31,7 @@ dispo_store *store_open_version(const char *db_path, const char *mail_dir, int b
                                 int version, GError **error);
 
 char *store_column_dup(sqlite3_stmt *st, int col);
+/* Binds s, or NULL when s is NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 #endif
