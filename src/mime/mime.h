@@ -59,7 +59,7 @@ typedef struct dispo_mail {
 	char *in_reply_to;
 	GPtrArray *references; /* char *, oldest first */
 	dispo_time date;     /* Date:, 0 when absent or unreadable */
-	dispo_time received; /* newest Received: timestamp, 0 when none */
+	dispo_time received; /* newest (topmost readable) Received: time, 0 when none */
 	char *content_type;  /* top-level media type, lower case */
 	char *report_type;   /* report-type of a multipart/report, lower case */
 

@@ -189,9 +189,11 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 
 		if (g_ascii_strcasecmp(name, "Received") == 0) {
 			const char *semi = strrchr(unfolded, ';');
-			dispo_time t = header_date(semi ? semi + 1 : NULL);
-			if (t > mail->received)
-				mail->received = t;
+			/* The newest is the topmost readable one, written by the
+			 * receiving server; a later-looking one further down was
+			 * written by the sender, who may set any clock. */
+			if (!mail->received)
+				mail->received = header_date(semi ? semi + 1 : NULL);
 		}
 	}
 

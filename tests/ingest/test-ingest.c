@@ -316,9 +316,15 @@ test_arrival_time(void **state)
 		const char *headers;
 		dispo_time want;
 	} cases[] = {
-		/* import: newest Received wins, whatever the order. */
+		/* import: the newest Received is the topmost one; a sender's own
+		 * Received further down cannot move the time forward. */
 		{ true, 0,
 		  "Received: x; Mon, 23 Nov 2026 07:59:00 +0700\n"
+		  "Received: forged; Mon, 23 Nov 2026 23:00:00 +0700\n",
+		  1795395540 },
+		/* An unreadable topmost date gives way to the next one. */
+		{ true, 0,
+		  "Received: x; yesterday-ish\n"
 		  "Received: y; Mon, 23 Nov 2026 08:00:00 +0700\n",
 		  1795395600 },
 		/* import without Received: the Date. */
