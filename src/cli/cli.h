@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 typedef struct dispo_cli {
+	const char *program; /* argv[0], to show commands a person can paste */
 	const char *command;
 	char *config_path; /* --config */
 	char *now_text;    /* --now */

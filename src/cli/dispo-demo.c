@@ -185,10 +185,24 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	printf("\n");
 	rc = cli_request_print(cli, store, number);
 	printf("\nLook around: %s/inbox (Maildir), %s/mail (raw messages by SHA-256),\n"
-	       "%s/attachments (decoded files), %s/dispo.db (SQLite). Run\n"
-	       "  dispo requests list        (or --format json)\n"
-	       "from %s to see what is stored.\n",
-	       dir, dir, dir, dir, cwd);
+	       "%s/attachments (decoded files), %s/dispo.db (SQLite). See what is stored with\n",
+	       dir, dir, dir, dir);
+	{
+		g_autofree char *default_dir = g_build_filename(cwd, "var", NULL);
+		if (strcmp(dir, default_dir) == 0) {
+			printf("  %s requests list        (or --format json)\n", cli->program);
+		} else {
+			/* Elsewhere than ./var, a configuration says where. */
+			g_autofree char *conf = g_build_filename(dir, "dispo.conf", NULL);
+			g_autofree char *text = g_strdup_printf(
+				"# written by dispo demo\n[general]\ndata_dir = %s\n[policy]\n"
+				"require_authentication = false\n",
+				dir);
+			if (!dispo_file_write_atomic(conf, text, strlen(text), 0644, &e))
+				goto fail;
+			printf("  %s --config %s requests list\n", cli->program, conf);
+		}
+	}
 	return rc;
 fail:
 	cli_error(cli, "%s", e->message);

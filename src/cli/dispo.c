@@ -185,6 +185,7 @@ main(int argc, char **argv)
 	int first, rc;
 
 	setlocale(LC_ALL, "");
+	cli.program = argv[0];
 	g_set_prgname("dispo");
 	first = take_globals(&cli, argc, argv);
 	if (first < 0) {

@@ -27,4 +27,7 @@ contains err "was not made by dispo demo"
 [ "$(cat precious/data)" = keep ] || fail "the demo touched a directory it did not make"
 expect_exit 0 "$DISPO" demo --dir elsewhere
 [ -f elsewhere/dispo.db ] || fail "--dir"
+contains out "--config $WORK/elsewhere/dispo.conf requests list"
+expect_exit 0 "$DISPO" --config elsewhere/dispo.conf requests list --format json
+jq -e 'length == 1' out >/dev/null || fail "the demo's configuration finds its request"
 ok "--dir, and a foreign directory is left alone"
