@@ -59,8 +59,8 @@ warn_unknown_keys(GKeyFile *kf, const char *origin)
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		for (size_t k = 0; keys && keys[k]; k++)
 			if (!key_known(groups[g], keys[k]))
-				fprintf(stderr, "dispo: %s: unknown setting [%s] %s (ignored)\n", origin,
-				        groups[g], keys[k]);
+				g_printerr("dispo: %s: unknown setting [%s] %s (ignored)\n", origin,
+				           groups[g], keys[k]);
 	}
 }
 
