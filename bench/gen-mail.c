@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen-mail.c: test mail for the benchmarks:
- *   gen-mail applications N MAILDIR   N sample applications into MAILDIR/new
+ *   gen-mail applications N MAILDIR [SCAN-KB]
+ *                                     N sample applications into MAILDIR/new,
+ *                                     with a KTP scan of SCAN-KB if given
  *   gen-mail attachment MB FILE       one application with an MB-megabyte
  *                                     attachment, written as a stream */
 #include "config.h"
@@ -12,7 +14,7 @@
 #include <string.h>
 
 static int
-applications(unsigned n, const char *maildir)
+applications(unsigned n, const char *maildir, size_t scan_bytes)
 {
 	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("+07:00");
 	g_autofree char *new = g_build_filename(maildir, "new", NULL);
@@ -23,7 +25,7 @@ applications(unsigned n, const char *maildir)
 	g_mkdir_with_parents(cur, 0700);
 	g_mkdir_with_parents(tmp, 0700);
 	for (unsigned i = 0; i < n; i++) {
-		g_autoptr(GBytes) msg = cli_sample_application(i, 1795486500 + i * 37, tz);
+		g_autoptr(GBytes) msg = cli_sample_application(i, 1795486500 + i * 37, tz, scan_bytes);
 		g_autofree char *name = g_strdup_printf("%s/%u.bench", new, i);
 		gsize len;
 		const char *data = g_bytes_get_data(msg, &len);
@@ -68,10 +70,11 @@ attachment(unsigned mb, const char *path)
 int
 main(int argc, char **argv)
 {
-	if (argc == 4 && strcmp(argv[1], "applications") == 0)
-		return applications((unsigned)atoi(argv[2]), argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "applications") == 0)
+		return applications((unsigned)atoi(argv[2]), argv[3],
+		                    argc == 5 ? (size_t)atoi(argv[4]) * 1024 : 0);
 	if (argc == 4 && strcmp(argv[1], "attachment") == 0)
 		return attachment((unsigned)atoi(argv[2]), argv[3]);
-	fprintf(stderr, "usage: gen-mail applications N MAILDIR | attachment MB FILE\n");
+	fprintf(stderr, "usage: gen-mail applications N MAILDIR [SCAN-KB] | attachment MB FILE\n");
 	return 64;
 }

@@ -46,8 +46,9 @@ int cli_demo(dispo_cli *cli, int argc, char **argv);
 int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
 
 /* A realistic application email (sample.c), the n-th of a generated set:
- * used by the demo and the benchmarks. */
-GBytes *cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz);
+ * used by the demo and the benchmarks. With scan_bytes, the KTP is a JPEG
+ * scan of that size instead of a small PDF. */
+GBytes *cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_bytes);
 /* A one-page PDF whose page shows lines of text. */
 GBytes *cli_sample_pdf(const char *const *lines);
 

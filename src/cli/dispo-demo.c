@@ -149,7 +149,7 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	printf("dispo demo: SOP 067 Pendaftaran Penerbitan Sertifikat Elektronik\n"
 	       "data under %s (embedded default configuration)\n\n", dir);
 
-	app = cli_sample_application(0, cli->now, cli->config->tz);
+	app = cli_sample_application(0, cli->now, cli->config->tz, 0);
 	delivered = maildir_deliver(inbox, app, cli->now, &e);
 	if (!delivered)
 		goto fail;

@@ -76,8 +76,26 @@ static const person people[] = {
 	{ "Rudi Hartono", "rudi.hartono", "Kepala Sub Bagian Umum", "Dinas Pendidikan", "19761118", 1 },
 };
 
+/* Bytes that start like a JPEG (SOI, JFIF APP0) and end like one (EOI). */
+static GBytes *
+sample_scan(size_t size, unsigned seed)
+{
+	static const guchar head[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00 };
+	GRand *rnd = g_rand_new_with_seed(seed);
+	guchar *data = g_malloc(MAX(size, sizeof head + 2));
+
+	size = MAX(size, sizeof head + 2);
+	memcpy(data, head, sizeof head);
+	for (size_t i = sizeof head; i < size - 2; i++)
+		data[i] = (guchar)g_rand_int(rnd);
+	data[size - 2] = 0xFF;
+	data[size - 1] = 0xD9;
+	g_rand_free(rnd);
+	return g_bytes_new_take(data, size);
+}
+
 GBytes *
-cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz)
+cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_bytes)
 {
 	const person *p = &people[n % G_N_ELEMENTS(people)];
 	unsigned serial = n / G_N_ELEMENTS(people);
@@ -107,7 +125,7 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz)
 	const char *reco[] = { "SURAT REKOMENDASI", "Penerbitan Sertifikat Elektronik", "",
 		               "Dengan ini merekomendasikan:", p->name, nip, local, NULL };
 	g_autoptr(GBytes) letter_pdf = cli_sample_pdf(letter);
-	g_autoptr(GBytes) ktp_pdf = cli_sample_pdf(ktp);
+	g_autoptr(GBytes) ktp_pdf = scan_bytes ? sample_scan(scan_bytes, n) : cli_sample_pdf(ktp);
 	g_autoptr(GBytes) reco_pdf = cli_sample_pdf(reco);
 	g_autoptr(dispo_compose) c = mime_compose_new(from, "sertifikat@kuduskab.go.id",
 	                                              "Permohonan Penerbitan Sertifikat Elektronik",
@@ -121,7 +139,7 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz)
 
 	*strchr(first, ' ') = 0;
 	fn_letter = g_strdup_printf("Surat Permohonan %s.pdf", first);
-	fn_ktp = g_strdup_printf("scan KTP %s.pdf", first);
+	fn_ktp = g_strdup_printf("scan KTP %s.%s", first, scan_bytes ? "jpg" : "pdf");
 	fn_reco = g_strdup_printf("Surat Rekomendasi %s.pdf", first);
 	mime_compose_set_date(c, date, tz);
 	mime_compose_set_message_id(c, mid);
@@ -129,7 +147,7 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz)
 	data = g_bytes_get_data(letter_pdf, &len);
 	mime_compose_attach(c, fn_letter, "application/pdf", data, len);
 	data = g_bytes_get_data(ktp_pdf, &len);
-	mime_compose_attach(c, fn_ktp, "application/pdf", data, len);
+	mime_compose_attach(c, fn_ktp, scan_bytes ? "image/jpeg" : "application/pdf", data, len);
 	data = g_bytes_get_data(reco_pdf, &len);
 	mime_compose_attach(c, fn_reco, "application/pdf", data, len);
 	return mime_compose_render(c);

@@ -67,7 +67,7 @@ dispo_fsync_dir(const char *path, GError **error)
 bool
 dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError **error)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autoptr(dispo_sha256) sum = dispo_sha256_new();
 	char buf[64 * 1024];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -84,10 +84,10 @@ dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError *
 		}
 		if (n == 0)
 			break;
-		g_checksum_update(sum, (const guchar *)buf, n);
+		dispo_sha256_update(sum, buf, (size_t)n);
 	}
 	close(fd);
-	memcpy(out, g_checksum_get_string(sum), DISPO_SHA256_HEX_LEN + 1);
+	dispo_sha256_finish(sum, out);
 	return true;
 }
 

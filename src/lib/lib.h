@@ -30,6 +30,15 @@ bool dispo_io_error_set(GError **error, int errnum, const char *what, const char
 #define DISPO_SHA256_HEX_LEN 64
 /* Writes 64 lower-case hex digits and a NUL into out. */
 void dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1]);
+/* Streaming SHA-256 (nettle, which uses the CPU's SHA instructions: every
+ * byte of every message is hashed, attachments twice). */
+typedef struct dispo_sha256 dispo_sha256;
+dispo_sha256 *dispo_sha256_new(void);
+void dispo_sha256_update(dispo_sha256 *sum, const void *data, size_t len);
+/* The hex digest; the sum starts over afterwards. */
+void dispo_sha256_finish(dispo_sha256 *sum, char out[DISPO_SHA256_HEX_LEN + 1]);
+void dispo_sha256_free(dispo_sha256 *sum);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_sha256, dispo_sha256_free)
 bool dispo_sha256_hex_valid(const char *s);
 
 /* ---- files ------------------------------------------------------------- */

@@ -5,14 +5,55 @@
 #include "lib/lib.h"
 
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <string.h>
+
+struct dispo_sha256 {
+	struct sha256_ctx ctx;
+};
+
+dispo_sha256 *
+dispo_sha256_new(void)
+{
+	dispo_sha256 *s = g_new(dispo_sha256, 1);
+	sha256_init(&s->ctx);
+	return s;
+}
+
+void
+dispo_sha256_update(dispo_sha256 *s, const void *data, size_t len)
+{
+	sha256_update(&s->ctx, len, data);
+}
+
+void
+dispo_sha256_finish(dispo_sha256 *s, char out[DISPO_SHA256_HEX_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	sha256_digest(&s->ctx, sizeof digest, digest); /* also starts over */
+	for (size_t i = 0; i < sizeof digest; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[DISPO_SHA256_HEX_LEN] = '\0';
+}
+
+void
+dispo_sha256_free(dispo_sha256 *s)
+{
+	g_free(s);
+}
 
 void
 dispo_sha256_hex(const void *data, size_t len, char out[DISPO_SHA256_HEX_LEN + 1])
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(sum, data, (gssize)len);
-	memcpy(out, g_checksum_get_string(sum), DISPO_SHA256_HEX_LEN + 1);
+	dispo_sha256 s;
+
+	sha256_init(&s.ctx);
+	sha256_update(&s.ctx, len, data);
+	dispo_sha256_finish(&s, out);
 }
 
 bool

@@ -29,6 +29,9 @@ char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
 
 void mime_ensure_init(void);
+/* A pass-through filter hashing what goes through it (filter-sha256.c). */
+GMimeFilter *mime_filter_sha256_new(void);
+void mime_filter_sha256_hex(GMimeFilter *filter, char out[DISPO_SHA256_HEX_LEN + 1]);
 /* A text part decoded to clean UTF-8 (charset converted, format=flowed
  * joined), reading at most about max decoded bytes. */
 char *mime_part_text(GMimePart *part, uint64_t max);

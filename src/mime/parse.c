@@ -296,11 +296,10 @@ append_text_part(walk_ctx *ctx, GMimePart *part, GString *body)
 static bool
 save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 {
-	g_autoptr(GMimeFilter) sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
+	g_autoptr(GMimeFilter) sum = mime_filter_sha256_new();
 	g_autoptr(GMimeStream) sink = NULL;
 	g_autoptr(GMimeStream) filtered = NULL;
 	g_autofree char *tmp = NULL;
-	g_autofree char *hex = NULL;
 	int fd = -1;
 
 	if (ctx->attachment_dir) {
@@ -328,8 +327,7 @@ save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 	if (w)
 		g_mime_stream_reset(g_mime_data_wrapper_get_stream(w));
 	g_mime_stream_flush(filtered);
-	hex = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
-	g_strlcpy(a->sha256, hex, sizeof a->sha256);
+	mime_filter_sha256_hex(sum, a->sha256);
 
 	if (!tmp) {
 		a->size = GMIME_STREAM_NULL(sink)->written;

@@ -11,19 +11,20 @@
 /* Each field is length-prefixed so that no two different events serialise
  * to the same bytes. */
 static void
-hash_field(GChecksum *sum, const char *s)
+hash_field(dispo_sha256 *sum, const char *s)
 {
 	g_autofree char *len = g_strdup_printf("%zu:", s ? strlen(s) : (size_t)0);
-	g_checksum_update(sum, (const guchar *)len, -1);
+	dispo_sha256_update(sum, len, strlen(len));
 	if (s)
-		g_checksum_update(sum, (const guchar *)s, (gssize)strlen(s));
+		dispo_sha256_update(sum, s, strlen(s));
 }
 
 static char *
 event_hash(const char *prev, const char *number, unsigned seq, dispo_time at, const char *actor,
            const char *kind, const char *detail, int64_t message_id, const char *rules_version)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autoptr(dispo_sha256) sum = dispo_sha256_new();
+	char hex[DISPO_SHA256_HEX_LEN + 1];
 	g_autofree char *seq_s = g_strdup_printf("%u", seq);
 	g_autofree char *at_s = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)at);
 	g_autofree char *msg_s = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)message_id);
@@ -37,7 +38,8 @@ event_hash(const char *prev, const char *number, unsigned seq, dispo_time at, co
 	hash_field(sum, detail);
 	hash_field(sum, msg_s);
 	hash_field(sum, rules_version);
-	return g_strdup(g_checksum_get_string(sum));
+	dispo_sha256_finish(sum, hex);
+	return g_strdup(hex);
 }
 
 static bool

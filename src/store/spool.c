@@ -14,7 +14,7 @@
 struct dispo_spool {
 	char *tmp_path;
 	int fd;
-	GChecksum *sum;
+	dispo_sha256 *sum;
 	uint64_t size;
 	char sha256[DISPO_SHA256_HEX_LEN + 1];
 	bool finished;
@@ -51,7 +51,7 @@ store_spool_new(dispo_store *store, GError **error)
 		g_free(s);
 		return NULL;
 	}
-	s->sum = g_checksum_new(G_CHECKSUM_SHA256);
+	s->sum = dispo_sha256_new();
 	return s;
 }
 
@@ -59,7 +59,7 @@ bool
 store_spool_write(dispo_spool *s, const void *data, size_t len, GError **error)
 {
 	g_return_val_if_fail(!s->finished, false);
-	g_checksum_update(s->sum, data, (gssize)len);
+	dispo_sha256_update(s->sum, data, len);
 	s->size += len;
 	return dispo_write_all(s->fd, data, len, s->tmp_path, error);
 }
@@ -68,7 +68,7 @@ bool
 store_spool_finish(dispo_spool *s, GError **error)
 {
 	g_return_val_if_fail(!s->finished, false);
-	g_strlcpy(s->sha256, g_checksum_get_string(s->sum), sizeof s->sha256);
+	dispo_sha256_finish(s->sum, s->sha256);
 	s->finished = true;
 	return true;
 }
@@ -119,7 +119,7 @@ store_spool_free(dispo_spool *s)
 		close(s->fd);
 	if (!s->committed)
 		unlink(s->tmp_path);
-	g_checksum_free(s->sum);
+	dispo_sha256_free(s->sum);
 	g_free(s->tmp_path);
 	g_free(s);
 }
