@@ -15,10 +15,14 @@ starts_with(const char *p, const char *end, const char *s)
 	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
 }
 
-/* Where the header block that starts at p ends (just after its empty line). */
+/* Where the header block that starts at p ends (just after its empty line);
+ * looked for within 256 KB, so that a file with no empty line costs linear
+ * time, not quadratic. */
 static const char *
 header_end(const char *p, const char *end)
 {
+	if ((size_t)(end - p) > 256 * 1024)
+		end = p + 256 * 1024;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -56,7 +60,10 @@ content_length(const char *p, const char *end, uint64_t *out)
 }
 
 /* With Content-Length, where the message ends and the next one starts, if
- * the length is trustworthy. */
+ * the length lands exactly on a real From_ line (at a line start, passing
+ * is_from_line): a sender's own Content-Length cannot cut a message in two. */
+static bool is_from_line(const char *p, const char *end);
+
 static bool
 by_length(const char *start, const char *end, const char **msg_end, const char **next)
 {
@@ -71,16 +78,16 @@ by_length(const char *start, const char *end, const char **msg_end, const char *
 		*msg_end = *next = end;
 		return true;
 	}
-	if (starts_with(c, end, "From ")) {
+	if (c > start && c[-1] == '\n' && is_from_line(c, end)) {
 		*msg_end = *next = c;
 		return true;
 	}
-	if (starts_with(c, end, "\nFrom ")) {
+	if (starts_with(c, end, "\n") && is_from_line(c + 1, end)) {
 		*msg_end = c;
 		*next = c + 1;
 		return true;
 	}
-	if (starts_with(c, end, "\r\nFrom ")) {
+	if (starts_with(c, end, "\r\n") && is_from_line(c + 2, end)) {
 		*msg_end = c;
 		*next = c + 2;
 		return true;
@@ -155,7 +162,8 @@ ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user, GE
 
 		if (!by_length(start, end, &msg_end, &next))
 			by_separator(start, end, &msg_end, &next);
-		if (!fn(start, (size_t)(msg_end - start), user, error))
+		/* A From_ line with nothing after it is not a message. */
+		if (msg_end > start && !fn(start, (size_t)(msg_end - start), user, error))
 			return false;
 		p = next;
 	}

@@ -30,7 +30,7 @@ static const char *const known_keys[] = {
 	"general.data_dir",        "general.language",
 	"calendar.timezone",       "calendar.working_days",
 	"calendar.working_hours",  "calendar.holidays",
-	"limits.message_size",     "limits.header_size",
+	"limits.message_size",     "limits.header_size",      "limits.header_fields",
 	"limits.parts",            "limits.depth",
 	"limits.text_size",        "store.busy_timeout",
 	"store.import_batch",      "intake.workflow",
@@ -232,6 +232,8 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	              error) ||
 	    !get_size(kf, origin, "limits", "header_size", 64ULL << 10, &c->limits.header_size,
 	              error) ||
+	    !get_uint(kf, origin, "limits", "header_fields", 1000, 10, 100000,
+	              &c->limits.header_fields, error) ||
 	    !get_uint(kf, origin, "limits", "parts", 200, 1, 100000, &c->limits.parts, error) ||
 	    !get_uint(kf, origin, "limits", "depth", 16, 1, 1000, &c->limits.depth, error) ||
 	    !get_size(kf, origin, "limits", "text_size", 1ULL << 20, &c->limits.text_size, error))

@@ -15,7 +15,7 @@ G_DEFINE_QUARK(dispo-mime-error-quark, dispo_mime_error)
 #define SCAN_CHUNK (64 * 1024)
 #define MAX_WARNINGS 20
 /* A header block larger than this is not read for an over-limit message. */
-#define MAX_HEADER_BLOCK (1024 * 1024)
+#define MAX_HEADER_BLOCK (256 * 1024)
 
 void
 mime_ensure_init(void)

@@ -54,6 +54,19 @@ test_mbox_split(void **state)
 		{ "From a@b x\nContent-Length: 29\n\nbody\n\nFrom c@d x\nSubject: no\n\n"
 		  "From e@f x\nFrom: e@f\n\nthree\n",
 		  2, "Content-Length: 29\n\nbody\n\nFrom c@d x\nSubject: no\n" },
+		/* A sender's own Content-Length pointing into the middle of a line
+		 * cannot smuggle in a second message. */
+		{ "From a@b x\nFrom: a@b\nContent-Length: 7\n\nhello xxFrom evil@x y\n"
+		  "From: kadis@kuduskab.go.id\nSubject: SETUJU\n\nforged\n",
+		  1, "From: a@b\nContent-Length: 7\n\nhello xxFrom evil@x y\n"
+		  "From: kadis@kuduskab.go.id\nSubject: SETUJU\n\nforged\n" },
+		/* Nor at a line start that is no From_ line. */
+		{ "From a@b x\nFrom: a@b\nContent-Length: 6\n\nhello\nFrom Russia\nwith love\n", 1,
+		  "From: a@b\nContent-Length: 6\n\nhello\nFrom Russia\nwith love\n" },
+		/* A From_ line with nothing after it is no message. */
+		{ "From a@b x\n", 0, NULL },
+		{ "From a@b x\nFrom: a@b\n\none\n\nFrom c@d x\n", 1,
+		  "From: a@b\n\none\n\nFrom c@d x\n" },
 		/* A wrong Content-Length is ignored. */
 		{ "From a@b x\nContent-Length: 5000\nFrom: a@b\n\none\n\nFrom c@d x\nFrom: c@d\n\ntwo\n",
 		  2, "Content-Length: 5000\nFrom: a@b\n\none\n" },
@@ -63,7 +76,8 @@ test_mbox_split(void **state)
 		GPtrArray *got = split(cases[i].mbox);
 		if (got->len != cases[i].count)
 			fail_msg("case %zu: %u messages, want %u", i, got->len, cases[i].count);
-		assert_string_equal(got->pdata[0], cases[i].first);
+		if (cases[i].count)
+			assert_string_equal(got->pdata[0], cases[i].first);
 		g_ptr_array_unref(got);
 	}
 }
@@ -96,7 +110,7 @@ test_mbox_mimekit(void **state)
 			fail_msg("%s: %u messages, the summary has %u", names[n], msgs->len,
 			         subjects->len);
 		for (guint i = 0; i < msgs->len; i++) {
-			dispo_limits limits = { 64 << 20, 1 << 20, 1000, 100, 1 << 20 };
+			dispo_limits limits = { .message_size = 64 << 20, .header_size = 1 << 20, .header_fields = 1000, .parts = 1000, .depth = 100, .text_size = 1 << 20 };
 			dispo_mail *m = mime_mail_parse_data(msgs->pdata[i], strlen(msgs->pdata[i]),
 			                                     &limits, NULL, NULL);
 			assert_non_null(m);
@@ -157,7 +171,7 @@ test_classify(void **state)
 		{ "Subject: nobody sent this\n", "other" },
 		{ "garbage without a colon\n", "other" },
 	};
-	dispo_limits limits = { 1 << 20, 1 << 16, 100, 20, 1 << 20 };
+	dispo_limits limits = { .message_size = 1 << 20, .header_size = 1 << 16, .header_fields = 1000, .parts = 100, .depth = 20, .text_size = 1 << 20 };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *msg = g_strconcat(cases[i].headers, strstr(cases[i].headers, "\n\n") ? "" : "\nbody\n",

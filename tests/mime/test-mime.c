@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const dispo_limits default_limits = { 64ULL << 20, 64 << 10, 200, 16, 1 << 20 };
+static const dispo_limits default_limits = { .message_size = 64ULL << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 };
 
 static GPtrArray *
 files_with_suffix(const char *dir, const char *suffix)
@@ -96,11 +96,11 @@ test_limits(void **state)
 		dispo_limits limits;
 		const char *problem;
 	} cases[] = {
-		{ { 100, 64 << 10, 200, 16, 1 << 20 }, "message is larger than the limit of 100 B" },
-		{ { 1 << 20, 10, 200, 16, 1 << 20 }, "header From is 26 bytes, over the limit of 10" },
-		{ { 1 << 20, 64 << 10, 2, 16, 1 << 20 }, "more than 2 MIME parts" },
-		{ { 1 << 20, 64 << 10, 200, 2, 1 << 20 }, "MIME nesting deeper than 2 levels" },
-		{ { 1 << 20, 64 << 10, 200, 16, 1 << 20 }, NULL },
+		{ { .message_size = 100, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, "message is larger than the limit of 100 B" },
+		{ { .message_size = 1 << 20, .header_size = 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, "a header field is longer than the limit of 10 B" },
+		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 2, .depth = 16, .text_size = 1 << 20 }, "more than 2 MIME parts" },
+		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 2, .text_size = 1 << 20 }, "MIME nesting deeper than 2 levels" },
+		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, NULL },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		dispo_mail *m = mime_mail_parse_data(nested, strlen(nested), &cases[i].limits, NULL, NULL);
@@ -157,17 +157,19 @@ test_unparseable(void **state)
 static void
 test_prescan(void **state)
 {
-	dispo_limits l = { 1 << 20, 64 << 10, 5, 16, 1 << 20 };
+	dispo_limits l = default_limits;
 	GString *s = g_string_new("Content-Type: multipart/mixed;\n boundary=\"XyZ\"\n\n");
 	char *v;
 
+	l.parts = 5;
 	/* Folded boundary parameter, 4 parts: fine; the 5th opening line is not. */
 	for (int i = 0; i < 4; i++)
 		g_string_append(s, "--XyZ\nContent-Type: text/plain\n\nx\n");
 	v = mime_prescan(s->str, s->len, &l);
 	assert_null(v);
-	/* A line that only looks like the boundary in another case is not one. */
-	g_string_append(s, "--xyz\n--XyZ--\n");
+	/* A line that only looks like the boundary in another case is not one,
+	 * nor are dashes in a body when every boundary is known. */
+	g_string_append(s, "--xyz\n----\n-- \n--\n--XyZ--\n");
 	v = mime_prescan(s->str, s->len, &l);
 	assert_null(v);
 	g_string_append(s, "--XyZ\n\n--XyZ\n\n");
@@ -175,14 +177,68 @@ test_prescan(void **state)
 	assert_non_null(v);
 	assert_string_equal(v, "more than 5 MIME parts");
 	g_free(v);
-	/* Thousands of nested containers never reach GMime. */
-	g_string_truncate(s, 0);
-	for (int i = 0; i < 10; i++)
-		g_string_append(s, "Content-Type: message/rfc822\n\n");
-	v = mime_prescan(s->str, s->len, &l);
-	assert_string_equal(v, "more than 5 nested MIME containers");
-	g_free(v);
 	g_string_free(s, TRUE);
+}
+
+/* Every way of hiding a multipart from a naive scanner still meets the
+ * part limit, and header floods meet the header limits. */
+static void
+test_prescan_hostile(void **state)
+{
+	static const struct {
+		const char *head;     /* the top-level header block, up to its fields */
+		const char *repeat;   /* repeated `times` times after it */
+		unsigned times;
+		const char *verdict;  /* NULL: fine */
+	} cases[] = {
+		/* Space before the colon: GMime takes it, so must we. */
+		{ "Content-Type : multipart/mixed; boundary=b\n\n", "--b\n\n", 300, "more than 200 MIME parts" },
+		{ "CONTENT-TYPE:\tmultipart/mixed; BOUNDARY=b\n\n", "--b\n\n", 300, "more than 200 MIME parts" },
+		/* RFC 2231 continuations: unreadable here, so every "--" line counts. */
+		{ "Content-Type: multipart/mixed; boundary*0=a; boundary*1=b\n\n", "--ab\n\n", 300,
+		  "more than 200 MIME parts" },
+		{ "Content-Type: multipart/mixed; boundary*=''ab\n\n", "--ab\n\n", 300, "more than 200 MIME parts" },
+		/* The boundary pushed past what the scanner keeps of the field. */
+		{ NULL, "--b\n\n", 300, "more than 200 MIME parts" },
+		/* Nested containers by the thousand. */
+		{ "Content-Type: message/rfc822\n\n", "Content-Type: message/rfc822\n\n", 300,
+		  "more than 200 nested MIME containers" },
+		/* A flood of header fields at the top, or in a part. */
+		{ "Subject: x\n", "X-Flood: y\n", 2000, "a header block has more than 1000 fields" },
+		{ "Content-Type: multipart/mixed; boundary=b\n\n--b\n", "X-Flood: y\n", 2000,
+		  "a header block has more than 1000 fields" },
+		/* One endless folded field. */
+		{ "To: a@b,\n", " c@d,\n", 20000, "a header field is longer than the limit of 64 KB" },
+		/* Many fields, each short, all fine; and a body of 10,000 lines. */
+		{ "Subject: x\n", "X-Ok: y\n", 900, NULL },
+		{ "Subject: x\n\n", "Content-Type: text/plain\n", 10000, NULL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *s = g_string_new(NULL);
+		char *v;
+		if (cases[i].head) {
+			g_string_append(s, cases[i].head);
+		} else {
+			g_string_append(s, "Content-Type: multipart/mixed;");
+			for (int k = 0; k < 2000; k++)
+				g_string_append(s, " x-pad=\"0123456789\";");
+			g_string_append(s, " boundary=b\n\n");
+		}
+		for (unsigned k = 0; k < cases[i].times; k++)
+			g_string_append(s, cases[i].repeat);
+		v = mime_prescan(s->str, s->len, &default_limits);
+		if (g_strcmp0(v, cases[i].verdict) != 0)
+			fail_msg("case %zu: verdict '%s', want '%s'", i, v ? v : "(none)",
+			         cases[i].verdict ? cases[i].verdict : "(none)");
+		/* And the whole parse says the same, without building the tree. */
+		{
+			dispo_mail *m = mime_mail_parse_data(s->str, s->len, &default_limits, NULL, NULL);
+			assert_int_equal(m->status, cases[i].verdict ? DISPO_MAIL_OVER_LIMIT : DISPO_MAIL_PARSED);
+			mime_mail_free(m);
+		}
+		g_free(v);
+		g_string_free(s, TRUE);
+	}
 }
 
 static void
@@ -360,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unparseable),
 		cmocka_unit_test(test_prescan),
+		cmocka_unit_test(test_prescan_hostile),
 		cmocka_unit_test(test_html_to_text),
 		cmocka_unit_test(test_shared_corpus),
 		cmocka_unit_test(test_big_attachment_streams),
