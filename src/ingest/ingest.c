@@ -27,6 +27,7 @@ struct dispo_ingest {
 	dispo_store *store;
 	dispo_ingest_options opt;
 	char *attachment_dir;
+	char *mail_dir;
 	GPtrArray *pending;       /* pending_item * */
 	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
 	dispo_ingest_stats stats;
@@ -64,6 +65,7 @@ ingest_new(const dispo_config *config, dispo_store *store, const dispo_ingest_op
 	if (ing->opt.batch == 0)
 		ing->opt.batch = 1;
 	ing->attachment_dir = g_build_filename(config->data_dir, "attachments", NULL);
+	ing->mail_dir = g_build_filename(config->data_dir, "mail", NULL);
 	ing->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_item_free);
 	ing->pending_shas = g_hash_table_new(g_str_hash, g_str_equal);
 	ing->opened = g_ptr_array_new_with_free_func(g_free);
@@ -80,6 +82,7 @@ ingest_free(dispo_ingest *ing)
 	g_ptr_array_unref(ing->pending);
 	g_ptr_array_unref(ing->opened);
 	g_free(ing->attachment_dir);
+	g_free(ing->mail_dir);
 	g_free(ing->source);
 	g_free(ing);
 }
@@ -213,8 +216,10 @@ deferred_sync(dispo_ingest *ing, GError **error)
 		return true;
 	if (!store_sync(ing->store, error))
 		return false;
+	/* store_sync covered the raw messages' file system; the attachments
+	 * may live on another. */
 	if (g_file_test(ing->attachment_dir, G_FILE_TEST_IS_DIR) &&
-	    !dispo_same_fs(ing->attachment_dir, ing->config->data_dir))
+	    !dispo_same_fs(ing->attachment_dir, ing->mail_dir))
 		return dispo_syncfs(ing->attachment_dir, error);
 	return true;
 }

@@ -50,6 +50,21 @@ dispo_mkdir_p(const char *path, GError **error)
 }
 
 bool
+dispo_mkdir_sync(const char *path, GError **error)
+{
+	g_autofree char *parent = NULL;
+
+	if (g_file_test(path, G_FILE_TEST_IS_DIR))
+		return true;
+	parent = g_path_get_dirname(path);
+	if (strcmp(parent, path) != 0 && !dispo_mkdir_sync(parent, error))
+		return false;
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return dispo_io_error_set(error, errno, "cannot create directory", path);
+	return dispo_fsync_dir(parent, error);
+}
+
+bool
 dispo_fsync_dir(const char *path, GError **error)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -91,8 +106,25 @@ dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError *
 	return true;
 }
 
+static bool
+fsync_path(const char *path, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return dispo_io_error_set(error, errno, "cannot open", path);
+	if (fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		return dispo_io_error_set(error, e, "cannot sync", path);
+	}
+	close(fd);
+	return true;
+}
+
 bool
-dispo_file_publish(const char *tmp, const char *path, const char *sha256, GError **error)
+dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync,
+                   GError **error)
 {
 	char have[DISPO_SHA256_HEX_LEN + 1];
 
@@ -106,13 +138,18 @@ dispo_file_publish(const char *tmp, const char *path, const char *sha256, GError
 			return dispo_io_error_set(error, errno, "cannot rename to", path);
 		return true;
 	}
-	if (dispo_file_sha256(path, have, NULL) && strcmp(have, sha256) == 0) {
-		unlink(tmp);
+	/* When the existing copy cannot be read, say so: replacing a file a
+	 * committed row may name with one that is maybe not synced is worse. */
+	if (!dispo_file_sha256(path, have, error))
+		return false;
+	if (strcmp(have, sha256) != 0) {
+		/* A crash left it incomplete: mend it. */
+		if (rename(tmp, path) != 0)
+			return dispo_io_error_set(error, errno, "cannot rename to", path);
 		return true;
 	}
-	if (rename(tmp, path) != 0)
-		return dispo_io_error_set(error, errno, "cannot rename to", path);
-	return true;
+	unlink(tmp);
+	return !sync || fsync_path(path, error);
 }
 
 bool

@@ -45,6 +45,9 @@ bool dispo_sha256_hex_valid(const char *s);
 
 /* mkdir -p with mode 0700 for new directories. */
 bool dispo_mkdir_p(const char *path, GError **error);
+/* The same, syncing the parent of each directory it creates, so that a
+ * file synced into it survives a crash on any file system. */
+bool dispo_mkdir_sync(const char *path, GError **error);
 /* fsync a directory so that a rename inside it survives a crash. */
 bool dispo_fsync_dir(const char *path, GError **error);
 /* Makes everything written to the file system holding path durable (one
@@ -55,8 +58,11 @@ bool dispo_syncfs(const char *path, GError **error);
  * bytes hash right (the same content, stored before or by a concurrent
  * process) and replaced if not (a crash left it incomplete); tmp is gone
  * either way. Never replaces a good file, so a committed row's file is
- * never swapped for an unsynced one. */
-bool dispo_file_publish(const char *tmp, const char *path, const char *sha256, GError **error);
+ * never swapped for an unsynced one. With sync, a copy that is kept is
+ * synced too (another batch may have left it unsynced); the caller syncs
+ * tmp before and the directory after. */
+bool dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync,
+                        GError **error);
 bool dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError **error);
 /* Whether two paths live on the same file system. */
 bool dispo_same_fs(const char *a, const char *b);

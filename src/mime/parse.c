@@ -343,11 +343,11 @@ save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 		char sub[3] = { a->sha256[0], a->sha256[1], 0 };
 		g_autofree char *dir = g_build_filename(ctx->attachment_dir, sub, NULL);
 		a->path = g_build_filename(dir, a->sha256, NULL);
-		if (!dispo_mkdir_p(dir, &ctx->error)) {
+		if (!(ctx->sync ? dispo_mkdir_sync(dir, &ctx->error) : dispo_mkdir_p(dir, &ctx->error))) {
 			unlink(tmp);
 			return false;
 		}
-		if (!dispo_file_publish(tmp, a->path, a->sha256, &ctx->error)) {
+		if (!dispo_file_publish(tmp, a->path, a->sha256, ctx->sync, &ctx->error)) {
 			unlink(tmp);
 			return false;
 		}

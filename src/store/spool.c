@@ -94,11 +94,11 @@ store_spool_commit(dispo_store *store, dispo_spool *s, bool sync, GError **error
 	g_return_val_if_fail(s->finished && !s->committed, false);
 	path = store_blob_path(store, s->sha256);
 	dir = g_path_get_dirname(path);
-	if (!dispo_mkdir_p(dir, error))
+	if (!(sync ? dispo_mkdir_sync(dir, error) : dispo_mkdir_p(dir, error)))
 		return false;
 	if (sync && fdatasync(s->fd) != 0)
 		return dispo_io_error_set(error, errno, "cannot sync", s->tmp_path);
-	if (!dispo_file_publish(s->tmp_path, path, s->sha256, error))
+	if (!dispo_file_publish(s->tmp_path, path, s->sha256, sync, error))
 		return false;
 	s->committed = true;
 	return !sync || dispo_fsync_dir(dir, error);

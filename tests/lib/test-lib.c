@@ -194,12 +194,12 @@ test_file_publish(void **state)
 
 	dispo_sha256_hex("the bytes", 9, sha);
 	g_file_set_contents(tmp, "the bytes", -1, NULL);
-	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_true(dispo_file_publish(tmp, path, sha, true, &e));
 	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
 	assert_int_equal(stat(path, &before), 0);
 
 	g_file_set_contents(tmp, "the bytes", -1, NULL);
-	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_true(dispo_file_publish(tmp, path, sha, true, &e));
 	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
 	assert_int_equal(stat(path, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino); /* the good file stayed */
@@ -207,10 +207,30 @@ test_file_publish(void **state)
 	/* What a crash before the sync can leave: an empty file. */
 	g_file_set_contents(path, "", -1, NULL);
 	g_file_set_contents(tmp, "the bytes", -1, NULL);
-	assert_true(dispo_file_publish(tmp, path, sha, &e));
+	assert_true(dispo_file_publish(tmp, path, sha, true, &e));
 	assert_true(dispo_file_sha256(path, have, &e));
 	assert_string_equal(have, sha);
 	assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+
+	/* An existing copy that cannot be read is an error, never replaced. */
+	g_unlink(path);
+	g_mkdir(path, 0700); /* reading a directory fails */
+	g_file_set_contents(tmp, "the bytes", -1, NULL);
+	assert_false(dispo_file_publish(tmp, path, sha, true, &e));
+	assert_non_null(e);
+	g_clear_error(&e);
+	assert_true(g_file_test(path, G_FILE_TEST_IS_DIR));
+	g_rmdir(path);
+	g_unlink(tmp);
+
+	/* mkdir_sync makes the whole chain. */
+	{
+		char *deep = g_build_filename(dir, "a", "b", "c", NULL);
+		assert_true(dispo_mkdir_sync(deep, &e));
+		assert_true(g_file_test(deep, G_FILE_TEST_IS_DIR));
+		assert_true(dispo_mkdir_sync(deep, &e));
+		g_free(deep);
+	}
 	test_rm_rf(dir);
 	g_free(tmp);
 	g_free(path);
