@@ -114,33 +114,50 @@ store_schema_version(dispo_store *store)
 	return v;
 }
 
+/* Reads what the file says about itself and refuses a foreign or newer one. */
 static bool
-migrate(dispo_store *store, int target, GError **error)
+check_schema(dispo_store *store, int *version, GError **error)
 {
-	int version, app_id, tables;
-	g_autofree char *set = NULL;
+	int app_id, tables;
 
-	/* Under the write lock, so that two processes never both migrate. */
-	if (!store_exec(store, "BEGIN IMMEDIATE", error))
-		return false;
-	if (!pragma_int(store, "PRAGMA user_version", &version, error) ||
+	if (!pragma_int(store, "PRAGMA user_version", version, error) ||
 	    !pragma_int(store, "PRAGMA application_id", &app_id, error) ||
 	    !pragma_int(store, "SELECT count(*) FROM sqlite_schema", &tables, error))
-		goto fail;
+		return false;
 	if (app_id != DISPO_APPLICATION_ID && (app_id != 0 || tables > 0)) {
 		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
 		            "%s is not a dispo database; move it away or point [general] "
 		            "data_dir elsewhere",
 		            store->db_path);
-		goto fail;
+		return false;
 	}
-	if (version > store_schema_latest()) {
+	if (*version > store_schema_latest()) {
 		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_SCHEMA,
 		            "%s has schema version %d, but this dispo knows only up to %d: "
 		            "run the newer dispo that wrote it",
-		            store->db_path, version, store_schema_latest());
-		goto fail;
+		            store->db_path, *version, store_schema_latest());
+		return false;
 	}
+	return true;
+}
+
+static bool
+migrate(dispo_store *store, int target, GError **error)
+{
+	int version;
+	g_autofree char *set = NULL;
+
+	/* Usually there is nothing to do, and a reader (requests list) must not
+	 * wait for the write lock to find that out. */
+	if (!check_schema(store, &version, error))
+		return false;
+	if (version >= target)
+		return true;
+	/* Under the write lock, so that two processes never both migrate. */
+	if (!store_exec(store, "BEGIN IMMEDIATE", error))
+		return false;
+	if (!check_schema(store, &version, error))
+		goto fail;
 	for (int v = version + 1; v <= target; v++) {
 		if (!store_exec(store, store_migrations[v], error)) {
 			g_prefix_error(error, "migration to schema version %d: ", v);
@@ -214,10 +231,18 @@ store_close(dispo_store *store)
 	g_free(store);
 }
 
+static bool
+misuse(GError **error, const char *what)
+{
+	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)", what);
+	return false;
+}
+
 bool
 store_begin(dispo_store *store, GError **error)
 {
-	g_return_val_if_fail(!store->in_tx, false);
+	if (store->in_tx)
+		return misuse(error, "a transaction is already open");
 	if (!store_exec(store, "BEGIN IMMEDIATE", error))
 		return false;
 	store->in_tx = true;
@@ -227,7 +252,8 @@ store_begin(dispo_store *store, GError **error)
 bool
 store_commit(dispo_store *store, GError **error)
 {
-	g_return_val_if_fail(store->in_tx, false);
+	if (!store->in_tx)
+		return misuse(error, "no transaction to commit");
 	if (!store_exec(store, "COMMIT", error)) {
 		store_rollback(store);
 		return false;

@@ -55,10 +55,18 @@ store_spool_new(dispo_store *store, GError **error)
 	return s;
 }
 
+static bool
+misuse(GError **error, const char *what)
+{
+	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)", what);
+	return false;
+}
+
 bool
 store_spool_write(dispo_spool *s, const void *data, size_t len, GError **error)
 {
-	g_return_val_if_fail(!s->finished, false);
+	if (s->finished)
+		return misuse(error, "writing to a finished spool");
 	dispo_sha256_update(s->sum, data, len);
 	s->size += len;
 	return dispo_write_all(s->fd, data, len, s->tmp_path, error);
@@ -67,7 +75,8 @@ store_spool_write(dispo_spool *s, const void *data, size_t len, GError **error)
 bool
 store_spool_finish(dispo_spool *s, GError **error)
 {
-	g_return_val_if_fail(!s->finished, false);
+	if (s->finished)
+		return misuse(error, "finishing a spool twice");
 	dispo_sha256_finish(s->sum, s->sha256);
 	s->finished = true;
 	return true;
@@ -91,7 +100,8 @@ store_spool_commit(dispo_store *store, dispo_spool *s, bool sync, GError **error
 	g_autofree char *path = NULL;
 	g_autofree char *dir = NULL;
 
-	g_return_val_if_fail(s->finished && !s->committed, false);
+	if (!s->finished || s->committed)
+		return misuse(error, "committing an unfinished or committed spool");
 	path = store_blob_path(store, s->sha256);
 	dir = g_path_get_dirname(path);
 	if (!(sync ? dispo_mkdir_sync(dir, error) : dispo_mkdir_p(dir, error)))

@@ -45,6 +45,9 @@ locker=$!
 sleep 0.5
 expect_exit 75 D deliver <app2.eml
 contains err "the mail server will try again"
+# Readers are not held up by the writer (WAL).
+expect_exit 0 D requests list --format json
+contains out '"id" : "SE-2026-000001"'
 wait $locker
 expect_exit 0 D deliver <app2.eml
 contains out "request SE-2026-000002 opened"
