@@ -87,12 +87,22 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	opt.progress_user = &p;
 	ing = ingest_new(cli->config, store, &opt);
 
+	/* Every path must be there before anything is stored. */
+	for (int i = 1; i < argc; i++) {
+		if (!g_file_test(argv[i], G_FILE_TEST_EXISTS)) {
+			cli_error(cli, "%s: no such file or directory; nothing was imported", argv[i]);
+			return EX_NOINPUT;
+		}
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!ingest_path(ing, argv[i], &e))
 			break;
 	}
+	/* What was read before a failure is kept, if the store lets us. */
 	if (!e)
 		ingest_flush(ing, &e);
+	else
+		ingest_flush(ing, NULL);
 	st = ingest_stats(ing);
 	if (p.tty) {
 		p.drawn = 0;
@@ -102,9 +112,8 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	if (e) {
 		cli_error(cli, "%s", e->message);
 		rc = cli_exit_code(e);
-		if (rc == EX_TEMPFAIL)
-			fprintf(stderr, "dispo import: what was committed is kept; run the same "
-			                "import again to finish (stored messages are skipped)\n");
+		fprintf(stderr, "dispo import: what was committed is kept; run the same import "
+		                "again to finish (stored messages are skipped)\n");
 	} else if (st->failed) {
 		rc = EX_IOERR;
 	}

@@ -191,6 +191,19 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 		g_autofree char *detail = event_detail(p);
 		g_autofree char *number = NULL;
 		dispo_event_new ev = { p->arrived, applicant, "received", detail, row.id, NULL };
+		int64_t earlier = 0;
+
+		/* The same application by another route (its bytes differ by a
+		 * Received: line): the Message-ID is the second key. It is noted
+		 * on the request it opened, and opens none. */
+		if (mail->message_id &&
+		    !store_request_find_by_message_id(ing->store, mail->message_id, applicant,
+		                                      &earlier, error))
+			return false;
+		if (earlier) {
+			ev.kind = "received_again";
+			return store_event_append(ing->store, earlier, &ev, error);
+		}
 		if (!store_request_open(ing->store, ing->config->workflow, ing->config->tag,
 		                        dispo_time_year(p->arrived, ing->config->tz), "received",
 		                        applicant, row.id, &ev, &number, error))
@@ -314,13 +327,30 @@ done:
 	return true;
 }
 
+/* How many leading bytes are the envelope, not the message: a UTF-8 byte
+ * order mark and an mbox From_ line. They are not stored, so that the same
+ * message hashes the same from deliver, a Maildir or an mbox. 0 when buf
+ * does not hold a whole From_ line. */
+static size_t
+envelope_prefix(const char *buf, size_t len)
+{
+	size_t start = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	const char *nl;
+
+	if (len - start < 5 || memcmp(buf + start, "From ", 5) != 0)
+		return start;
+	nl = memchr(buf + start, '\n', len - start);
+	return nl ? (size_t)(nl - buf) + 1 : start;
+}
+
 bool
 ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time,
              GError **error)
 {
 	g_autoptr(dispo_spool) spool = store_spool_new(ing->store, error);
+	size_t skip = envelope_prefix(data, len);
 
-	if (!spool || !store_spool_write(spool, data, len, error))
+	if (!spool || !store_spool_write(spool, (const char *)data + skip, len - skip, error))
 		return false;
 	return ingest_spooled(ing, spool, file_time, error);
 }
@@ -330,19 +360,34 @@ ingest_fd_at(dispo_ingest *ing, int fd, dispo_time file_time, GError **error)
 {
 	g_autoptr(dispo_spool) spool = store_spool_new(ing->store, error);
 	char buf[64 * 1024];
+	size_t have = 0;
+	bool first = true;
 
 	if (!spool)
 		return false;
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
+		ssize_t n = read(fd, buf + have, sizeof buf - have);
+		size_t skip = 0;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return dispo_io_error_set(error, errno, "cannot read the message from", "input");
+		if (n < 0) {
+			g_set_error(error, DISPO_INGEST_ERROR, DISPO_INGEST_ERROR_NO_INPUT,
+			            "cannot read the message: %s", g_strerror(errno));
+			return false;
+		}
+		have += (size_t)n;
+		/* The envelope prefix is judged on a first block holding its line. */
+		if (first && n > 0 && have < sizeof buf && !memchr(buf, '\n', have))
+			continue;
+		if (first) {
+			skip = envelope_prefix(buf, have);
+			first = false;
+		}
+		if (!store_spool_write(spool, buf + skip, have - skip, error))
+			return false;
+		have = 0;
 		if (n == 0)
 			break;
-		if (!store_spool_write(spool, buf, (size_t)n, error))
-			return false;
 	}
 	return ingest_spooled(ing, spool, file_time, error);
 }
@@ -358,6 +403,12 @@ ingest_set_source(dispo_ingest *ing, const char *path)
 {
 	g_free(ing->source);
 	ing->source = g_strdup_printf("%s:%s", ing->opt.source, path);
+}
+
+void
+ingest_uncount_file(dispo_ingest *ing)
+{
+	ing->stats.files--;
 }
 
 void

@@ -13,7 +13,7 @@
 GQuark dispo_ingest_error_quark(void);
 typedef enum {
 	DISPO_INGEST_ERROR_TEMPORARY,
-	DISPO_INGEST_ERROR_NO_INPUT, /* a path that does not exist or cannot be read */
+	DISPO_INGEST_ERROR_NO_INPUT, /* input that does not exist or cannot be read */
 } dispo_ingest_error_code;
 
 /* True for an error of any module that a retry may cure (EX_TEMPFAIL). */
@@ -47,8 +47,8 @@ typedef struct dispo_ingest dispo_ingest;
 
 dispo_ingest *ingest_new(const dispo_config *config, dispo_store *store,
                          const dispo_ingest_options *options);
-/* Commits what is pending (ingest_flush) and frees; pending work is rolled
- * back when the last flush failed. */
+/* Frees. Messages not yet flushed are dropped from the database's view;
+ * their raw bytes stay on disk and the next run stores them. */
 void ingest_free(dispo_ingest *ing);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_ingest, ingest_free)
 
@@ -58,8 +58,9 @@ bool ingest_fd(dispo_ingest *ing, int fd, GError **error);
 bool ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time,
                   GError **error);
 /* A Maildir (new/ and cur/, and its Maildir++ folders), an mbox file, a
- * single message file, or a directory of them. Unreadable files are counted
- * as failed and named on stderr; a store failure stops the import. */
+ * single message file, or a directory of them. Files that cannot be read
+ * are counted as failed and named on stderr, and the walk goes on; a store
+ * failure stops it (flush what is pending before giving up). */
 bool ingest_path(dispo_ingest *ing, const char *path, GError **error);
 /* Commits the pending batch in one transaction. */
 bool ingest_flush(dispo_ingest *ing, GError **error);

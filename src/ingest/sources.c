@@ -157,44 +157,62 @@ mbox_message(const char *data, size_t len, void *user, GError **error)
 }
 
 static bool
-import_file(const char *path, const struct stat *st, void *user, GError **error)
+unreadable(dispo_ingest *ing, const char *path, const char *why)
+{
+	g_printerr("dispo: cannot read %s: %s\n", path, why);
+	ingest_count_file(ing, true);
+	return true;
+}
+
+static bool
+import_file(const char *path, const struct stat *st_walk, void *user, GError **error)
 {
 	dispo_ingest *ing = user;
 	char head[8];
+	struct stat st;
 	ssize_t n, bom;
 	int fd;
 	bool ok;
+	GError *local = NULL;
 
-	if (!st) {
-		ingest_count_file(ing, true);
-		return true;
-	}
+	if (!st_walk)
+		return unreadable(ing, path, "not found");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		g_printerr("dispo: cannot read %s: %s\n", path, g_strerror(errno));
-		ingest_count_file(ing, true);
-		return true;
+	if (fd < 0)
+		return unreadable(ing, path, g_strerror(errno));
+	/* The size of what was opened, not of what was listed. */
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return unreadable(ing, path, g_strerror(errno));
 	}
 	n = pread(fd, head, sizeof head, 0);
 	bom = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	ingest_count_file(ing, false);
 	ingest_set_source(ing, path);
 	if (n >= bom + 5 && memcmp(head + bom, "From ", 5) == 0) {
-		mbox_ctx c = { ing, st->st_mtime };
-		char *map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		mbox_ctx c = { ing, st.st_mtime };
+		char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
+			int e = errno;
 			close(fd);
-			return dispo_io_error_set(error, errno, "cannot map", path);
+			return unreadable(ing, path, g_strerror(e));
 		}
-		madvise(map, (size_t)st->st_size, MADV_SEQUENTIAL);
-		ok = ingest_mbox_split(map + bom, (size_t)st->st_size - bom, mbox_message, &c, error);
-		munmap(map, (size_t)st->st_size);
+		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		ingest_count_file(ing, false);
+		ok = ingest_mbox_split(map + bom, (size_t)st.st_size - bom, mbox_message, &c, &local);
+		munmap(map, (size_t)st.st_size);
 	} else {
-		ok = ingest_fd_at(ing, fd, st->st_mtime, error);
+		ingest_count_file(ing, false);
+		ok = ingest_fd_at(ing, fd, st.st_mtime, &local);
 	}
 	close(fd);
+	if (!ok && g_error_matches(local, DISPO_INGEST_ERROR, DISPO_INGEST_ERROR_NO_INPUT)) {
+		/* A read error in this file: it is one failed file, not the end. */
+		g_autoptr(GError) e = local;
+		ingest_uncount_file(ing);
+		return unreadable(ing, path, e->message);
+	}
 	if (!ok)
-		g_prefix_error(error, "%s: ", path);
+		g_propagate_prefixed_error(error, local, "%s: ", path);
 	return ok;
 }
 

@@ -175,6 +175,29 @@ store_request_open(dispo_store *store, const char *workflow, const char *tag, in
 	return true;
 }
 
+bool
+store_request_find_by_message_id(dispo_store *store, const char *message_id,
+                                 const char *from_addr, int64_t *request_id, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT r.id FROM requests r JOIN messages m ON m.id = r.message_id"
+	                              " WHERE m.message_id = ? AND lower(m.from_addr) = lower(?)"
+	                              " ORDER BY r.id LIMIT 1",
+	                              error);
+	int rc;
+
+	*request_id = 0;
+	if (!st)
+		return false;
+	store_bind_text(st, 1, message_id);
+	store_bind_text(st, 2, from_addr);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*request_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail(store, error, "cannot look up a request");
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 static void

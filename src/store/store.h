@@ -119,6 +119,12 @@ bool store_request_open(dispo_store *store, const char *workflow, const char *ta
                         const dispo_event_new *first, char **number, GError **error);
 bool store_event_append(dispo_store *store, int64_t request_id, const dispo_event_new *event,
                         GError **error);
+/* The request that an earlier copy of a message opened: a message with the
+ * same Message-ID from the same address (the bytes differ when it came by
+ * another route). *request_id is 0 when there is none. */
+bool store_request_find_by_message_id(dispo_store *store, const char *message_id,
+                                      const char *from_addr, int64_t *request_id,
+                                      GError **error);
 
 typedef struct dispo_event_row {
 	unsigned seq;

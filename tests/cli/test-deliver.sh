@@ -29,6 +29,20 @@ contains out "already stored"
 [ "$(sql $DB 'select count(*) from messages')" = 1 ] || fail "still one message"
 ok "the same message again changes nothing"
 
+# The same application by another route: other bytes (one more Received:),
+# same Message-ID and sender. Kept, noted on the first request, no second.
+{ printf 'Received: from relay2.kuduskab.go.id; Mon, 23 Nov 2026 08:02:00 +0700\r\n'; cat app1.eml; } >app1b.eml
+expect_exit 0 D deliver <app1b.eml
+[ "$(sql $DB 'select count(*) from messages')" = 2 ] || fail "the second copy is kept"
+[ "$(sql $DB 'select count(*) from requests')" = 1 ] || fail "no second request"
+[ "$(sql $DB "select group_concat(kind) from events order by seq")" = received,received_again ] ||
+	fail "the copy is noted on the request"
+# An mbox From_ line (and a byte order mark) are envelope, not message:
+# the same message through deliver with one is the same bytes.
+{ printf '\357\273\277From budi@kuduskab.go.id Mon Nov 23 08:00:00 2026\n'; cat app1.eml; } | { expect_exit 0 D deliver; }
+contains out "already stored"
+ok "a copy by another route is noted, not opened twice; From_ lines are envelope"
+
 printf '\211PNG\r\n\032\n\000\000garbage' | { expect_exit 0 D deliver; }
 [ "$(sql $DB "select status from messages where status != 'parsed'")" = unparseable ] ||
 	fail "garbage kept as unparseable"

@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 /* ---- mbox ------------------------------------------------------------------ */
@@ -441,6 +442,17 @@ test_import_maildir(void **state)
 	assert_int_equal(ingest_stats(ing)->files, 3);
 	assert_int_equal(ingest_stats(ing)->stored, 3);
 	assert_int_equal(ingest_stats(ing)->requests, 3);
+	ingest_free(ing);
+
+	/* A read error is "cannot read", not a store failure. */
+	ing = new_ingest(f, true, 0, 2);
+	{
+		int fd = open(md, O_RDONLY | O_DIRECTORY);
+		assert_false(ingest_fd(ing, fd, &e));
+		assert_true(g_error_matches(e, DISPO_INGEST_ERROR, DISPO_INGEST_ERROR_NO_INPUT));
+		g_clear_error(&e);
+		close(fd);
+	}
 	ingest_free(ing);
 
 	ing = new_ingest(f, true, 0, 2);
