@@ -146,6 +146,17 @@ usage(FILE *out)
 	fprintf(out, "\n'dispo COMMAND --help' shows a command's options; man dispo tells more.\n");
 }
 
+/* A usage error is EX_USAGE, except when a mail server runs deliver: then
+ * it is EX_TEMPFAIL, so that a typo in master.cf never bounces mail. */
+static int
+usage_code(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "deliver") == 0)
+			return EX_TEMPFAIL;
+	return EX_USAGE;
+}
+
 /* Takes the global options that come before the command name. */
 static int
 take_globals(dispo_cli *cli, int argc, char **argv)
@@ -188,13 +199,12 @@ main(int argc, char **argv)
 	cli.program = argv[0];
 	g_set_prgname("dispo");
 	first = take_globals(&cli, argc, argv);
-	if (first < 0) {
-		fprintf(stderr, "dispo: %s needs a value\n", argv[argc - 1]);
-		return EX_USAGE;
-	}
-	if (first >= argc) {
-		usage(stderr);
-		return EX_USAGE;
+	if (first < 0 || first >= argc) {
+		if (first < 0)
+			fprintf(stderr, "dispo: %s needs a value\n", argv[argc - 1]);
+		else
+			usage(stderr);
+		return usage_code(argc, argv);
 	}
 	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0 ||
 	    strcmp(argv[first], "help") == 0) {
@@ -215,7 +225,7 @@ main(int argc, char **argv)
 		g_free(cli.now_text);
 		return rc;
 	}
-	fprintf(stderr, "dispo: unknown command '%s'\n\n", argv[first]);
+	fprintf(stderr, "dispo: unknown command or option '%s'\n\n", argv[first]);
 	usage(stderr);
-	return EX_USAGE;
+	return usage_code(argc, argv);
 }

@@ -70,6 +70,14 @@ ingest_new(const dispo_config *config, dispo_store *store, const dispo_ingest_op
 	ing->pending_shas = g_hash_table_new(g_str_hash, g_str_equal);
 	ing->opened = g_ptr_array_new_with_free_func(g_free);
 	ing->source = g_strdup(ing->opt.source);
+	/* Temporary files older than an hour belong to no running intake: a
+	 * crash left them. */
+	{
+		g_autofree char *spool_tmp = g_build_filename(ing->mail_dir, "tmp", NULL);
+		g_autofree char *part_tmp = g_build_filename(ing->attachment_dir, "tmp", NULL);
+		dispo_tmp_sweep(spool_tmp, ing->opt.now - 3600);
+		dispo_tmp_sweep(part_tmp, ing->opt.now - 3600);
+	}
 	return ing;
 }
 

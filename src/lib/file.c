@@ -167,6 +167,23 @@ dispo_syncfs(const char *path, GError **error)
 	return true;
 }
 
+unsigned
+dispo_tmp_sweep(const char *dir, int64_t before)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	unsigned n = 0;
+
+	while (d && (name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < before &&
+		    unlink(path) == 0)
+			n++;
+	}
+	return n;
+}
+
 bool
 dispo_same_fs(const char *a, const char *b)
 {

@@ -64,6 +64,9 @@ bool dispo_syncfs(const char *path, GError **error);
 bool dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync,
                         GError **error);
 bool dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError **error);
+/* Removes the regular files in dir last changed before `before`: the
+ * temporary files a crash left behind. Best effort; returns how many. */
+unsigned dispo_tmp_sweep(const char *dir, int64_t before);
 /* Whether two paths live on the same file system. */
 bool dispo_same_fs(const char *a, const char *b);
 /* Writes data to path durably: temp file in the same directory, fsync,

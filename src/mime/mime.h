@@ -96,9 +96,11 @@ const char **mime_mail_headers(const dispo_mail *mail, const char *name);
 char *mime_mail_dump(const dispo_mail *mail, GTimeZone *tz);
 char *mime_mailbox_format(const dispo_mailbox *mailbox);
 
-/* The limits a message of len bytes breaks before it is parsed: message size,
- * too many parts or too deep nesting judged from the raw bytes, so that a
- * hostile message never reaches the parser's recursion. NULL when none. */
+/* The limit a message of len bytes breaks, judged from the raw bytes before
+ * it is parsed: its size, too many parts or nested containers, a header
+ * block with too many fields, a field too long. A hostile message is thus
+ * never expanded by the parser. (Depth is judged exactly in the walk; GMime
+ * itself stops nesting at 1024 levels.) NULL when none. */
 char *mime_prescan(const char *data, size_t len, const dispo_limits *limits);
 
 /* HTML to readable text: block elements become lines, blockquotes are quoted

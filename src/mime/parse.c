@@ -283,7 +283,9 @@ append_text_part(walk_ctx *ctx, GMimePart *part, GString *body)
 		return;
 	text = mime_part_text(part, ctx->limits->text_size - body->len);
 	if (is_type(GMIME_OBJECT(part), "text", "html")) {
-		g_autofree char *plain = mime_html_to_text(text, strlen(text));
+		g_autofree char *html_text = mime_html_to_text(text, strlen(text));
+		/* Entities can spell controls (&#x9b; is CSI): clean as text is. */
+		g_autofree char *plain = dispo_utf8_clean(html_text, -1);
 		append_body(body, plain);
 		ctx->mail->body_from_html = true;
 	} else {

@@ -15,7 +15,10 @@ mime_clean_name(const char *name)
 
 	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
-		if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029)
+		/* Controls, and format characters such as the right-to-left
+		 * override that makes "fdp.exe" read as "exe.pdf". */
+		if (g_unichar_iscntrl(c) || g_unichar_type(c) == G_UNICODE_FORMAT ||
+		    c == 0x2028 || c == 0x2029)
 			g_string_append_unichar(out, 0xFFFD);
 		else
 			g_string_append_len(out, p, g_utf8_next_char(p) - p);
@@ -84,11 +87,12 @@ mime_part_text(GMimePart *part, uint64_t max)
 
 	if (!w || !(src = g_mime_data_wrapper_get_stream(w)))
 		return g_strdup("");
-	/* Encoded bytes are at most a third larger than decoded ones (base64);
-	 * reading twice max of them bounds the memory whatever the encoding. */
+	/* Encoded text is at most three times the decoded (quoted-printable
+	 * =XX); reading three times max of it gives max decoded bytes whatever
+	 * the encoding, and bounds the memory. */
 	len = g_mime_stream_length(src);
-	if (len > 0 && (uint64_t)len > max * 2) {
-		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 2));
+	if (len > 0 && (uint64_t)len > max * 3) {
+		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 3));
 		w = g_mime_data_wrapper_new_with_stream(cut, g_mime_data_wrapper_get_encoding(w));
 	} else {
 		g_object_ref(w);
@@ -116,6 +120,13 @@ mime_part_text(GMimePart *part, uint64_t max)
 		                                    "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
 	clean = converted ? dispo_utf8_clean(converted, -1)
 	                  : dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
+	/* A charset conversion can triple the bytes; cut again, between
+	 * characters. */
+	if (strlen(clean) > max) {
+		const char *cut_at = g_utf8_find_prev_char(clean, clean + max + 1);
+		if (cut_at)
+			clean[cut_at - clean] = '\0';
+	}
 	format = g_mime_object_get_content_type_parameter(obj, "format");
 	if (format && g_ascii_strcasecmp(format, "flowed") == 0) {
 		delsp = g_mime_object_get_content_type_parameter(obj, "delsp");

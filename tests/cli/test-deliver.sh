@@ -89,6 +89,9 @@ contains err "[limits] parts"
 expect_exit 75 "$DISPO" --config /nonexistent/dispo.conf deliver <app1.eml
 expect_exit 75 D deliver unexpected-argument <app1.eml
 expect_exit 75 D deliver --no-such-option <app1.eml
+expect_exit 75 "$DISPO" --config <app1.eml deliver
+expect_exit 75 "$DISPO" --bogus-global deliver <app1.eml
+expect_exit 75 "$DISPO" --config dispo.conf --now deliver <app1.eml
 ok "configuration and usage errors give 75"
 
 # DISPO_CONFIG names the file when --config is absent.

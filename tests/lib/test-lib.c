@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <sys/stat.h>
+#include <utime.h>
 
 static void
 test_size_parse(void **state)
@@ -223,6 +224,21 @@ test_file_publish(void **state)
 	g_rmdir(path);
 	g_unlink(tmp);
 
+	/* Old temporary files are swept, fresh ones kept. */
+	{
+		char *old_f = g_build_filename(dir, "old", NULL);
+		char *new_f = g_build_filename(dir, "new", NULL);
+		struct utimbuf past = { 1000, 1000 };
+		g_file_set_contents(old_f, "x", -1, NULL);
+		g_file_set_contents(new_f, "x", -1, NULL);
+		utime(old_f, &past);
+		assert_int_equal(dispo_tmp_sweep(dir, 5000), 1);
+		assert_false(g_file_test(old_f, G_FILE_TEST_EXISTS));
+		assert_true(g_file_test(new_f, G_FILE_TEST_EXISTS));
+		g_unlink(new_f);
+		g_free(old_f);
+		g_free(new_f);
+	}
 	/* mkdir_sync makes the whole chain. */
 	{
 		char *deep = g_build_filename(dir, "a", "b", "c", NULL);

@@ -154,6 +154,28 @@ test_unparseable(void **state)
 	}
 }
 
+/* What reaches the store from a body or a name can be shown on a terminal
+ * and in an email: no controls, no bidi overrides in names. */
+static void
+test_hostile_text(void **state)
+{
+	static const char msg[] =
+		"From: a@kuduskab.go.id\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+		"--b\nContent-Type: text/html; charset=utf-8\n\n<p>ok&#x9b;31m&#x85;end</p>\n"
+		"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+		"filename*=UTF-8''invoice%E2%80%AEfdp.exe\n\nMZ\n--b--\n";
+	dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
+	const dispo_attachment *a;
+
+	assert_int_equal(m->status, DISPO_MAIL_PARSED);
+	assert_true(m->body_from_html);
+	assert_string_equal(m->body, "ok\xef\xbf\xbd" "31m\xef\xbf\xbd" "end\n");
+	assert_int_equal(m->attachments->len, 1);
+	a = m->attachments->pdata[0];
+	assert_string_equal(a->filename, "invoice\xef\xbf\xbd" "fdp.exe");
+	mime_mail_free(m);
+}
+
 static void
 test_prescan(void **state)
 {
@@ -415,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_golden_emails),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unparseable),
+		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_prescan),
 		cmocka_unit_test(test_prescan_hostile),
 		cmocka_unit_test(test_html_to_text),
