@@ -434,7 +434,11 @@ test_import_maildir(void **state)
 	write_file(md, ".Arsip/new/.hidden", "not mail");
 	write_file(md, "dovecot-uidlist", "3 V1 N2\n");
 	write_file(md, "subscriptions", "Arsip\n");
-	g_mkdir_with_parents(g_build_filename(md, ".Arsip", "tmp", NULL), 0700);
+	{
+		char *tmp = g_build_filename(md, ".Arsip", "tmp", NULL);
+		g_mkdir_with_parents(tmp, 0700);
+		g_free(tmp);
+	}
 
 	assert_true(ingest_paths_size(paths) > 0);
 	assert_true(ingest_path(ing, md, &e));

@@ -176,7 +176,7 @@ test_audit_chain(void **state)
 		dispo_event_new ev = { 200 + i, "kadis@kuduskab.go.id", "note", "{}", 0, "rules-v1" };
 		assert_true(store_event_append(s, id, &ev, &e));
 	}
-	open_request(s, insert_message(s, 2, NULL), 2026, 100);
+	g_free(open_request(s, insert_message(s, 2, NULL), 2026, 100));
 	assert_true(store_commit(s, NULL));
 
 	r = store_request_get(s, number, &e);
@@ -234,7 +234,11 @@ test_spool(void **state)
 	}
 	assert_true(store_sync(s, &e));
 	path = store_blob_path(s, want);
-	assert_true(g_str_has_suffix(path, g_strdup_printf("/mail/%.2s/%s", want, want)));
+	{
+		char *tail = g_strdup_printf("/mail/%.2s/%s", want, want);
+		assert_true(g_str_has_suffix(path, tail));
+		g_free(tail);
+	}
 	data = test_read(path, &len);
 	assert_int_equal(len, 15);
 	assert_memory_equal(data, "From: a\n\nhello\n", 15);
