@@ -25,7 +25,12 @@ measure(const char *path, const char *dir, bool naive)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		dispo_limits l = { .message_size = 1ULL << 30, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 };
+		dispo_limits l = {.message_size = 1ULL << 30,
+		                  .header_size = 64 << 10,
+		                  .header_fields = 1000,
+		                  .parts = 200,
+		                  .depth = 16,
+		                  .text_size = 1 << 20};
 		struct rusage before, after;
 		dispo_mail *m;
 		long grown;

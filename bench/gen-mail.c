@@ -25,7 +25,8 @@ applications(unsigned n, const char *maildir, size_t scan_bytes)
 	g_mkdir_with_parents(cur, 0700);
 	g_mkdir_with_parents(tmp, 0700);
 	for (unsigned i = 0; i < n; i++) {
-		g_autoptr(GBytes) msg = cli_sample_application(i, 1795486500 + i * 37, tz, scan_bytes);
+		g_autoptr(GBytes) msg =
+		    cli_sample_application(i, 1795486500 + i * 37, tz, scan_bytes);
 		g_autofree char *name = g_strdup_printf("%s/%u.bench", new, i);
 		gsize len;
 		const char *data = g_bytes_get_data(msg, &len);
@@ -48,18 +49,20 @@ attachment(unsigned mb, const char *path)
 
 	if (!f)
 		return 1;
-	fputs("From: Budi Santoso <budi.santoso@kuduskab.go.id>\r\nTo: sertifikat@kuduskab.go.id\r\n"
-	      "Subject: Permohonan dengan scan besar\r\nMIME-Version: 1.0\r\n"
-	      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
-	      "Content-Type: text/plain; charset=utf-8\r\n\r\nScan KTP resolusi tinggi terlampir.\r\n"
-	      "--b\r\nContent-Type: application/pdf; name=\"scan KTP.pdf\"\r\n"
-	      "Content-Disposition: attachment; filename=\"scan KTP.pdf\"\r\n"
-	      "Content-Transfer-Encoding: base64\r\n\r\n",
-	      f);
+	fputs(
+	    "From: Budi Santoso <budi.santoso@kuduskab.go.id>\r\nTo: sertifikat@kuduskab.go.id\r\n"
+	    "Subject: Permohonan dengan scan besar\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n\r\nScan KTP resolusi tinggi terlampir.\r\n"
+	    "--b\r\nContent-Type: application/pdf; name=\"scan KTP.pdf\"\r\n"
+	    "Content-Disposition: attachment; filename=\"scan KTP.pdf\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    f);
 	for (uint64_t done = 0; done < (uint64_t)mb << 20; done += sizeof chunk) {
 		for (size_t i = 0; i < sizeof chunk; i++)
 			chunk[i] = (guchar)g_rand_int(rnd);
-		fwrite(out, 1, g_base64_encode_step(chunk, sizeof chunk, TRUE, out, &state, &save), f);
+		fwrite(out, 1, g_base64_encode_step(chunk, sizeof chunk, TRUE, out, &state, &save),
+		       f);
 	}
 	fwrite(out, 1, g_base64_encode_close(TRUE, out, &state, &save), f);
 	fputs("\r\n--b--\r\n", f);

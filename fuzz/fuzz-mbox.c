@@ -27,7 +27,7 @@ check(const char *msg, size_t len, void *user, GError **error)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	bounds b = { (const char *)data, (const char *)data + size, (const char *)data };
+	bounds b = {(const char *)data, (const char *)data + size, (const char *)data};
 
 	ingest_mbox_split((const char *)data, size, check, &b, NULL);
 	return 0;

@@ -12,7 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	dispo_limits limits = { .message_size = 1 << 20, .header_size = 4096, .header_fields = 100, .parts = 50, .depth = 8, .text_size = 64 << 10 };
+	dispo_limits limits = {.message_size = 1 << 20,
+	                       .header_size = 4096,
+	                       .header_fields = 100,
+	                       .parts = 50,
+	                       .depth = 8,
+	                       .text_size = 64 << 10};
 	dispo_mail *m = mime_mail_parse_data(data, size, &limits, NULL, NULL);
 	char *dump;
 

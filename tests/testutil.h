@@ -103,11 +103,13 @@ test_golden_compare(const char *golden_path, const char *text)
 		return;
 	}
 	if (!g_file_get_contents(golden_path, &want, NULL, NULL))
-		fail_msg("no golden file %s (run with DISPO_UPDATE_GOLDEN=1 to write it)", golden_path);
+		fail_msg("no golden file %s (run with DISPO_UPDATE_GOLDEN=1 to write it)",
+		         golden_path);
 	if (strcmp(want, text) != 0) {
 		char *got_path = g_strconcat(golden_path, ".got", NULL);
 		g_file_set_contents(got_path, text, -1, NULL);
-		print_message("%s differs: see diff -u %s %s\n", golden_path, golden_path, got_path);
+		print_message("%s differs: see diff -u %s %s\n", golden_path, golden_path,
+		              got_path);
 		g_free(got_path);
 		g_free(want);
 		fail();

@@ -15,7 +15,7 @@ typedef struct dispo_cli {
 	char *config_path; /* --config */
 	char *now_text;    /* --now */
 	dispo_config *config;
-	dispo_time now;    /* --now, or the clock read once at start */
+	dispo_time now; /* --now, or the clock read once at start */
 	bool now_given;
 } dispo_cli;
 

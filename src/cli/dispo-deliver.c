@@ -17,7 +17,7 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
-	dispo_ingest_options opt = { 0 };
+	dispo_ingest_options opt = {0};
 	const dispo_ingest_stats *st;
 
 	if (!cli_parse(cli, NULL, NULL,

@@ -62,8 +62,8 @@ static char *
 maildir_deliver(const char *maildir, GBytes *msg, dispo_time t, GError **error)
 {
 	static unsigned seq;
-	g_autofree char *name = g_strdup_printf("%" G_GINT64_FORMAT ".M%uP%d.dispo-demo",
-	                                        (gint64)t, seq++, (int)getpid());
+	g_autofree char *name = g_strdup_printf("%" G_GINT64_FORMAT ".M%uP%d.dispo-demo", (gint64)t,
+	                                        seq++, (int)getpid());
 	g_autofree char *tmp = g_build_filename(maildir, "tmp", name, NULL);
 	char *path = g_build_filename(maildir, "new", name, NULL);
 	gsize len;
@@ -78,8 +78,7 @@ maildir_deliver(const char *maildir, GBytes *msg, dispo_time t, GError **error)
 	return path;
 }
 
-static void
-say(dispo_cli *cli, dispo_time t, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void say(dispo_cli *cli, dispo_time t, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 static void
 say(dispo_cli *cli, dispo_time t, const char *fmt, ...)
@@ -98,11 +97,9 @@ int
 cli_demo(dispo_cli *cli, int argc, char **argv)
 {
 	g_autofree char *dir_opt = NULL;
-	GOptionEntry entries[] = {
-		{ "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir_opt, "where to put the demo (default: ./var)",
-		  "DIR" },
-		G_OPTION_ENTRY_NULL
-	};
+	GOptionEntry entries[] = {{"dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir_opt,
+	                           "where to put the demo (default: ./var)", "DIR"},
+	                          G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
@@ -112,7 +109,7 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	g_autofree char *inbox = NULL;
 	g_autofree char *delivered = NULL;
 	g_autofree char *rel = NULL;
-	dispo_ingest_options opt = { 0 };
+	dispo_ingest_options opt = {0};
 	g_autofree char *number = NULL;
 	int rc;
 
@@ -126,7 +123,8 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		return EX_CONFIG;
 	/* The demo always runs on the embedded default, only its place moves. */
 	dispo_config_free(cli->config);
-	cli->config = dispo_config_load_data(dispo_config_default_text, "embedded default", cwd, &e);
+	cli->config =
+	    dispo_config_load_data(dispo_config_default_text, "embedded default", cwd, &e);
 	if (!cli->config)
 		goto fail;
 	dir = g_canonicalize_filename(dir_opt ? dir_opt : "var", cwd);
@@ -136,8 +134,8 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		goto fail;
 	inbox = g_build_filename(dir, "inbox", NULL);
 	for (const char *sub = "tmp"; sub; sub = strcmp(sub, "tmp") == 0   ? "new"
-	                                       : strcmp(sub, "new") == 0 ? "cur"
-	                                                                 : NULL) {
+	                                         : strcmp(sub, "new") == 0 ? "cur"
+	                                                                   : NULL) {
 		g_autofree char *p = g_build_filename(inbox, sub, NULL);
 		if (!dispo_mkdir_p(p, &e))
 			goto fail;
@@ -147,15 +145,17 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		goto fail;
 
 	printf("dispo demo: SOP 067 Pendaftaran Penerbitan Sertifikat Elektronik\n"
-	       "data under %s (embedded default configuration)\n\n", dir);
+	       "data under %s (embedded default configuration)\n\n",
+	       dir);
 
 	app = cli_sample_application(0, cli->now, cli->config->tz, 0);
 	delivered = maildir_deliver(inbox, app, cli->now, &e);
 	if (!delivered)
 		goto fail;
 	rel = g_str_has_prefix(delivered, cwd) ? g_strdup(delivered + strlen(cwd) + 1)
-	                                        : g_strdup(delivered);
-	say(cli, cli->now, "Budi Santoso <budi.santoso@kuduskab.go.id> emails %s", cli->config->mailbox);
+	                                       : g_strdup(delivered);
+	say(cli, cli->now, "Budi Santoso <budi.santoso@kuduskab.go.id> emails %s",
+	    cli->config->mailbox);
 	say(cli, cli->now, "  \"Permohonan Penerbitan Sertifikat Elektronik\", 3 PDF attachments");
 	say(cli, cli->now, "  (the email as it arrived: %s)", rel);
 
@@ -195,9 +195,9 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 			/* Elsewhere than ./var, a configuration says where. */
 			g_autofree char *conf = g_build_filename(dir, "dispo.conf", NULL);
 			g_autofree char *text = g_strdup_printf(
-				"# written by dispo demo\n[general]\ndata_dir = %s\n[policy]\n"
-				"require_authentication = false\n",
-				dir);
+			    "# written by dispo demo\n[general]\ndata_dir = %s\n[policy]\n"
+			    "require_authentication = false\n",
+			    dir);
 			if (!dispo_file_write_atomic(conf, text, strlen(text), 0644, &e))
 				goto fail;
 			printf("  %s --config %s requests list\n", cli->program, conf);

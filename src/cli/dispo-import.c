@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 typedef struct {
-	uint64_t total;  /* bytes under the paths */
-	gint64 started;  /* monotonic µs */
-	gint64 drawn;    /* when the bar was last drawn */
+	uint64_t total; /* bytes under the paths */
+	gint64 started; /* monotonic µs */
+	gint64 drawn;   /* when the bar was last drawn */
 	bool tty;
 } progress;
 
@@ -45,16 +45,15 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	gboolean quiet = FALSE;
 	int batch = 0;
 	GOptionEntry entries[] = {
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress bar and no summary", NULL },
-		{ "batch", 0, 0, G_OPTION_ARG_INT, &batch,
-		  "messages per transaction (default: [store] import_batch)", "N" },
-		G_OPTION_ENTRY_NULL
-	};
+	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress bar and no summary", NULL},
+	    {"batch", 0, 0, G_OPTION_ARG_INT, &batch,
+	     "messages per transaction (default: [store] import_batch)", "N"},
+	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
-	dispo_ingest_options opt = { 0 };
-	progress p = { 0 };
+	dispo_ingest_options opt = {0};
+	progress p = {0};
 	const dispo_ingest_stats *st;
 	double secs;
 	int rc = EX_OK;
@@ -90,7 +89,8 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	/* Every path must be there before anything is stored. */
 	for (int i = 1; i < argc; i++) {
 		if (!g_file_test(argv[i], G_FILE_TEST_EXISTS)) {
-			cli_error(cli, "%s: no such file or directory; nothing was imported", argv[i]);
+			cli_error(cli, "%s: no such file or directory; nothing was imported",
+			          argv[i]);
 			return EX_NOINPUT;
 		}
 	}

@@ -134,7 +134,8 @@ print_table(GPtrArray *rows, guint ncols)
 		for (guint c = 0; c < ncols; c++) {
 			fputs(cells[c], stdout);
 			if (c + 1 < ncols)
-				for (size_t pad = dispo_utf8_width(cells[c]); pad < width[c] + 2; pad++)
+				for (size_t pad = dispo_utf8_width(cells[c]); pad < width[c] + 2;
+				     pad++)
 					fputc(' ', stdout);
 		}
 		fputc('\n', stdout);
@@ -166,8 +167,8 @@ list(dispo_cli *cli, dispo_store *store, format fmt)
 		       "'dispo import'.\n");
 		return EX_OK;
 	}
-	g_ptr_array_add(rows, g_strsplit("REQUEST|WORKFLOW|STATE|APPLICANT|RECEIVED|FILES|SUBJECT",
-	                                 "|", -1));
+	g_ptr_array_add(
+	    rows, g_strsplit("REQUEST|WORKFLOW|STATE|APPLICANT|RECEIVED|FILES|SUBJECT", "|", -1));
 	for (guint i = 0; i < reqs->len; i++) {
 		const dispo_request_row *r = reqs->pdata[i];
 		char **cells = g_new0(char *, 8);
@@ -184,8 +185,7 @@ list(dispo_cli *cli, dispo_store *store, format fmt)
 	return EX_OK;
 }
 
-static int
-show(dispo_cli *cli, dispo_store *store, const char *number, format fmt);
+static int show(dispo_cli *cli, dispo_store *store, const char *number, format fmt);
 
 int
 cli_request_print(dispo_cli *cli, dispo_store *store, const char *number)
@@ -213,11 +213,12 @@ show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
 	created = dispo_time_format_iso8601(r->created_at, cli->config->tz);
 	printf("Request    %s\nWorkflow   %s\nState      %s\nApplicant  %s\nReceived   %s\n"
 	       "Subject    %s\nMessage    %s\n",
-	       r->number, r->workflow, r->state, r->applicant, created, r->subject ? r->subject : "",
-	       r->message_sha256);
+	       r->number, r->workflow, r->state, r->applicant, created,
+	       r->subject ? r->subject : "", r->message_sha256);
 	printf("\nAttachments (%u):\n", r->attachments->len);
 	{
-		g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+		g_autoptr(GPtrArray) rows =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 		g_ptr_array_add(rows, g_strsplit("  #|NAME|TYPE|SIZE|SHA-256", "|", -1));
 		for (guint i = 0; i < r->attachments->len; i++) {
 			const dispo_attachment_info *a = r->attachments->pdata[i];
@@ -246,9 +247,8 @@ cli_requests(dispo_cli *cli, int argc, char **argv)
 {
 	g_autofree char *format_s = NULL;
 	GOptionEntry entries[] = {
-		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT" },
-		G_OPTION_ENTRY_NULL
-	};
+	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT"},
+	    G_OPTION_ENTRY_NULL};
 	g_autoptr(dispo_store) store = NULL;
 	format fmt;
 	int rc;

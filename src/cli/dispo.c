@@ -17,34 +17,33 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-	{ "demo", cli_demo, "run the SOP on sample mail under ./var (no server needed)" },
-	{ "deliver", cli_deliver, "store one message read from standard input (for an MTA)" },
-	{ "import", cli_import, "store messages from Maildirs, mbox files and .eml files" },
-	{ "requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)" },
+    {"demo", cli_demo, "run the SOP on sample mail under ./var (no server needed)"},
+    {"deliver", cli_deliver, "store one message read from standard input (for an MTA)"},
+    {"import", cli_import, "store messages from Maildirs, mbox files and .eml files"},
+    {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
 };
 
 GOptionGroup *
 cli_global_group(dispo_cli *cli)
 {
 	GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &cli->config_path,
-		  "configuration file (default: $DISPO_CONFIG, else the embedded default)", "FILE" },
-		{ "now", 0, 0, G_OPTION_ARG_STRING, &cli->now_text,
-		  "judge every message at this time (ISO 8601), for replays and tests", "TIME" },
-		G_OPTION_ENTRY_NULL
-	};
-	GOptionGroup *g = g_option_group_new("global", "Options of every command:",
-	                                     "Show the options of every command", NULL, NULL);
+	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &cli->config_path,
+	     "configuration file (default: $DISPO_CONFIG, else the embedded default)", "FILE"},
+	    {"now", 0, 0, G_OPTION_ARG_STRING, &cli->now_text,
+	     "judge every message at this time (ISO 8601), for replays and tests", "TIME"},
+	    G_OPTION_ENTRY_NULL};
+	GOptionGroup *g = g_option_group_new(
+	    "global", "Options of every command:", "Show the options of every command", NULL, NULL);
 	g_option_group_add_entries(g, entries);
 	return g;
 }
 
 bool
-cli_parse(dispo_cli *cli, GOptionEntry *entries, const char *params, const char *summary,
-          int *argc, char ***argv)
+cli_parse(dispo_cli *cli, GOptionEntry *entries, const char *params, const char *summary, int *argc,
+          char ***argv)
 {
-	g_autofree char *title = g_strdup_printf("%s%s%s", cli->command, params ? " " : "",
-	                                         params ? params : "");
+	g_autofree char *title =
+	    g_strdup_printf("%s%s%s", cli->command, params ? " " : "", params ? params : "");
 	g_autoptr(GOptionContext) ctx = g_option_context_new(title);
 	g_autoptr(GError) e = NULL;
 
@@ -68,8 +67,8 @@ cli_error(const dispo_cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dispo%s%s: %s\n", cli->command ? " " : "", cli->command ? cli->command : "",
-	        msg);
+	fprintf(stderr, "dispo%s%s: %s\n", cli->command ? " " : "",
+	        cli->command ? cli->command : "", msg);
 }
 
 int
@@ -79,7 +78,8 @@ cli_exit_code(const GError *error)
 		return EX_TEMPFAIL;
 	if (error && error->domain == DISPO_CONFIG_ERROR)
 		return EX_CONFIG;
-	if (error && error->domain == DISPO_INGEST_ERROR && error->code == DISPO_INGEST_ERROR_NO_INPUT)
+	if (error && error->domain == DISPO_INGEST_ERROR &&
+	    error->code == DISPO_INGEST_ERROR_NO_INPUT)
 		return EX_NOINPUT;
 	if (error && error->domain == DISPO_IO_ERROR)
 		return EX_IOERR;
@@ -192,7 +192,7 @@ take_globals(dispo_cli *cli, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	dispo_cli cli = { 0 };
+	dispo_cli cli = {0};
 	int first, rc;
 
 	setlocale(LC_ALL, "");

@@ -40,8 +40,9 @@ cli_sample_pdf(const char *const *lines)
 	offsets[2] = pdf->len;
 	g_string_append(pdf, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
 	offsets[3] = pdf->len;
-	g_string_append(pdf, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-	                     " /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
+	g_string_append(pdf,
+	                "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+	                " /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
 	offsets[4] = pdf->len;
 	g_string_append(pdf, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\n"
 	                     "endobj\n");
@@ -67,20 +68,20 @@ typedef struct {
 } person;
 
 static const person people[] = {
-	{ "Budi Santoso", "budi.santoso", "Analis Kebijakan", "Bagian Organisasi", "19850312", 1 },
-	{ "Siti Rahayu", "siti.rahayu", "Kepala Seksi Pelayanan", "Dinas Kependudukan dan Pencatatan Sipil",
-	  "19880724", 2 },
-	{ "Agus Prasetyo", "agus.prasetyo", "Pranata Komputer", "Dinas Komunikasi dan Informatika",
-	  "19790105", 1 },
-	{ "Dewi Lestari", "dewi.lestari", "Sekretaris Camat", "Kecamatan Jati", "19830930", 2 },
-	{ "Rudi Hartono", "rudi.hartono", "Kepala Sub Bagian Umum", "Dinas Pendidikan", "19761118", 1 },
+    {"Budi Santoso", "budi.santoso", "Analis Kebijakan", "Bagian Organisasi", "19850312", 1},
+    {"Siti Rahayu", "siti.rahayu", "Kepala Seksi Pelayanan",
+     "Dinas Kependudukan dan Pencatatan Sipil", "19880724", 2},
+    {"Agus Prasetyo", "agus.prasetyo", "Pranata Komputer", "Dinas Komunikasi dan Informatika",
+     "19790105", 1},
+    {"Dewi Lestari", "dewi.lestari", "Sekretaris Camat", "Kecamatan Jati", "19830930", 2},
+    {"Rudi Hartono", "rudi.hartono", "Kepala Sub Bagian Umum", "Dinas Pendidikan", "19761118", 1},
 };
 
 /* Bytes that start like a JPEG (SOI, JFIF APP0) and end like one (EOI). */
 static GBytes *
 sample_scan(size_t size, unsigned seed)
 {
-	static const guchar head[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00 };
+	static const guchar head[] = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00};
 	GRand *rnd = g_rand_new_with_seed(seed);
 	guchar *data = g_malloc(MAX(size, sizeof head + 2));
 
@@ -99,39 +100,57 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_b
 {
 	const person *p = &people[n % G_N_ELEMENTS(people)];
 	unsigned serial = n / G_N_ELEMENTS(people);
-	g_autofree char *local = serial ? g_strdup_printf("%s%u", p->local, serial) : g_strdup(p->local);
+	g_autofree char *local =
+	    serial ? g_strdup_printf("%s%u", p->local, serial) : g_strdup(p->local);
 	g_autofree char *from = g_strdup_printf("%s <%s@kuduskab.go.id>", p->name, local);
 	/* NIP: birth date, appointment month, gender, serial; NIK: region, birth
 	 * date (day + 40 for women), serial. */
-	g_autofree char *nip = g_strdup_printf("%s%.4d%02d%d%03u", p->birth,
-	                                       atoi(p->birth) / 10000 + 23, 3, p->gender,
-	                                       (serial + 1) % 1000);
+	g_autofree char *nip =
+	    g_strdup_printf("%s%.4d%02d%d%03u", p->birth, atoi(p->birth) / 10000 + 23, 3, p->gender,
+	                    (serial + 1) % 1000);
 	int day = atoi(p->birth + 6) + (p->gender == 2 ? 40 : 0);
 	g_autofree char *nik = g_strdup_printf("331903%02d%.2s%.2s%04u", day, p->birth + 4,
 	                                       p->birth + 2, (serial + 1) % 10000);
 	g_autofree char *body = g_strdup_printf(
-		"Yth. Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus,\n\n"
-		"Dengan hormat, bersama ini saya mengajukan permohonan penerbitan sertifikat\n"
-		"elektronik untuk penandatanganan dokumen dinas. Berkas terlampir: surat\n"
-		"permohonan, scan KTP, dan surat rekomendasi dari atasan.\n\n"
-		"Nama: %s\nNIP: %s\nNIK: %s\nJabatan: %s\nUnit Kerja: %s\nEmail dinas: %s@kuduskab.go.id\n\n"
-		"Terima kasih.\n\nHormat saya,\n%s\n",
-		p->name, nip, nik, p->position, p->unit, local, p->name);
-	const char *letter[] = { "SURAT PERMOHONAN", "Penerbitan Sertifikat Elektronik", "",
-		                 "Yang bertanda tangan di bawah ini:", p->name, nip, p->position,
-		                 p->unit, NULL };
-	const char *ktp[] = { "REPUBLIK INDONESIA", "PROVINSI JAWA TENGAH - KABUPATEN KUDUS",
-		              "NIK", nik, "Nama", p->name, NULL };
-	const char *reco[] = { "SURAT REKOMENDASI", "Penerbitan Sertifikat Elektronik", "",
-		               "Dengan ini merekomendasikan:", p->name, nip, local, NULL };
+	    "Yth. Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus,\n\n"
+	    "Dengan hormat, bersama ini saya mengajukan permohonan penerbitan sertifikat\n"
+	    "elektronik untuk penandatanganan dokumen dinas. Berkas terlampir: surat\n"
+	    "permohonan, scan KTP, dan surat rekomendasi dari atasan.\n\n"
+	    "Nama: %s\nNIP: %s\nNIK: %s\nJabatan: %s\nUnit Kerja: %s\nEmail dinas: "
+	    "%s@kuduskab.go.id\n\n"
+	    "Terima kasih.\n\nHormat saya,\n%s\n",
+	    p->name, nip, nik, p->position, p->unit, local, p->name);
+	const char *letter[] = {"SURAT PERMOHONAN",
+	                        "Penerbitan Sertifikat Elektronik",
+	                        "",
+	                        "Yang bertanda tangan di bawah ini:",
+	                        p->name,
+	                        nip,
+	                        p->position,
+	                        p->unit,
+	                        NULL};
+	const char *ktp[] = {"REPUBLIK INDONESIA",
+	                     "PROVINSI JAWA TENGAH - KABUPATEN KUDUS",
+	                     "NIK",
+	                     nik,
+	                     "Nama",
+	                     p->name,
+	                     NULL};
+	const char *reco[] = {"SURAT REKOMENDASI",
+	                      "Penerbitan Sertifikat Elektronik",
+	                      "",
+	                      "Dengan ini merekomendasikan:",
+	                      p->name,
+	                      nip,
+	                      local,
+	                      NULL};
 	g_autoptr(GBytes) letter_pdf = cli_sample_pdf(letter);
 	g_autoptr(GBytes) ktp_pdf = scan_bytes ? sample_scan(scan_bytes, n) : cli_sample_pdf(ktp);
 	g_autoptr(GBytes) reco_pdf = cli_sample_pdf(reco);
-	g_autoptr(dispo_compose) c = mime_compose_new(from, "sertifikat@kuduskab.go.id",
-	                                              "Permohonan Penerbitan Sertifikat Elektronik",
-	                                              body);
-	g_autofree char *mid = g_strdup_printf("sample-%u-%" G_GINT64_FORMAT "@mail.kuduskab.go.id", n,
-	                                       (gint64)date);
+	g_autoptr(dispo_compose) c = mime_compose_new(
+	    from, "sertifikat@kuduskab.go.id", "Permohonan Penerbitan Sertifikat Elektronik", body);
+	g_autofree char *mid =
+	    g_strdup_printf("sample-%u-%" G_GINT64_FORMAT "@mail.kuduskab.go.id", n, (gint64)date);
 	g_autofree char *first = g_strdup(p->name);
 	g_autofree char *fn_letter = NULL, *fn_ktp = NULL, *fn_reco = NULL;
 	gsize len;

@@ -37,7 +37,8 @@ is_bounce(const dispo_mail *mail)
 		return true;
 	for (guint i = 0; i < mail->from->len; i++) {
 		const dispo_mailbox *m = mail->from->pdata[i];
-		if (local_part_is(m->address, "mailer-daemon") || local_part_is(m->address, "postmaster"))
+		if (local_part_is(m->address, "mailer-daemon") ||
+		    local_part_is(m->address, "postmaster"))
 			return true;
 	}
 	return false;
@@ -46,8 +47,8 @@ is_bounce(const dispo_mail *mail)
 static bool
 is_auto_reply(const dispo_mail *mail)
 {
-	static const char *const no[] = { "no", NULL };
-	static const char *const bulk[] = { "bulk", "junk", "list", "auto_reply", NULL };
+	static const char *const no[] = {"no", NULL};
+	static const char *const bulk[] = {"bulk", "junk", "list", "auto_reply", NULL};
 	const char *as = mime_mail_header(mail, "Auto-Submitted");
 
 	if (as && !header_is(mail, "Auto-Submitted", no))
@@ -96,8 +97,8 @@ ingest_classify(const dispo_mail *mail)
 	/* Reply and forward prefixes of the clients officials and applicants
 	 * use: English, Indonesian (Balas, Bls, Teruskan, Trs), Outlook in other
 	 * languages. */
-	static const char *const reply[] = { "re", "aw", "sv", "vs", "antw", "bls", "balas", NULL };
-	static const char *const forward[] = { "fwd", "fw", "tr", "wg", "trs", "teruskan", NULL };
+	static const char *const reply[] = {"re", "aw", "sv", "vs", "antw", "bls", "balas", NULL};
+	static const char *const forward[] = {"fwd", "fw", "tr", "wg", "trs", "teruskan", NULL};
 	g_autofree char *prefix = NULL;
 
 	if (mail->status == DISPO_MAIL_UNPARSEABLE || mail->from->len == 0)

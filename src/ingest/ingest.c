@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* clang-format off */
 G_DEFINE_QUARK(dispo-ingest-error-quark, dispo_ingest_error)
+/* clang-format on */
 
 typedef struct {
 	char sha256[DISPO_SHA256_HEX_LEN + 1];
@@ -155,7 +157,7 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
             GError **error)
 {
 	dispo_mail *mail = p->mail;
-	dispo_message_row row = { 0 };
+	dispo_message_row row = {0};
 	g_autofree char *applicant = NULL;
 	bool inserted;
 
@@ -181,8 +183,8 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 	}
 	for (guint i = 0; i < mail->attachments->len; i++) {
 		const dispo_attachment *a = mail->attachments->pdata[i];
-		dispo_attachment_row ar = { i + 1,       a->part_id, a->filename, a->content_type,
-			                    a->size,     a->sha256,  a->depth };
+		dispo_attachment_row ar = {i + 1,   a->part_id, a->filename, a->content_type,
+		                           a->size, a->sha256,  a->depth};
 		if (!store_attachment_insert(ing->store, row.id, &ar, error))
 			return false;
 	}
@@ -198,7 +200,7 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 	{
 		g_autofree char *detail = event_detail(p);
 		g_autofree char *number = NULL;
-		dispo_event_new ev = { p->arrived, applicant, "received", detail, row.id, NULL };
+		dispo_event_new ev = {p->arrived, applicant, "received", detail, row.id, NULL};
 		int64_t earlier = 0;
 
 		/* The same application by another route (its bytes differ by a
@@ -248,7 +250,7 @@ deferred_sync(dispo_ingest *ing, GError **error)
 bool
 ingest_flush(dispo_ingest *ing, GError **error)
 {
-	dispo_ingest_stats delta = { 0 };
+	dispo_ingest_stats delta = {0};
 	g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func(g_free);
 
 	if (ing->pending->len == 0)
@@ -352,8 +354,7 @@ envelope_prefix(const char *buf, size_t len)
 }
 
 bool
-ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time,
-             GError **error)
+ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_time, GError **error)
 {
 	g_autoptr(dispo_spool) spool = store_spool_new(ing->store, error);
 	size_t skip = envelope_prefix(data, len);

@@ -34,11 +34,11 @@ typedef struct dispo_ingest_stats {
 typedef void (*dispo_ingest_progress)(const dispo_ingest_stats *stats, void *user);
 
 typedef struct dispo_ingest_options {
-	const char *source;     /* recorded with each message: deliver, import */
-	dispo_time now;         /* the clock, read once by the caller */
+	const char *source;      /* recorded with each message: deliver, import */
+	dispo_time now;          /* the clock, read once by the caller */
 	dispo_time now_override; /* --now: every message arrives then; 0 if not given */
-	bool use_received;      /* judge arrival by the newest Received: (import) */
-	unsigned batch;         /* messages per transaction; 1 for deliver */
+	bool use_received;       /* judge arrival by the newest Received: (import) */
+	unsigned batch;          /* messages per transaction; 1 for deliver */
 	dispo_ingest_progress progress;
 	void *progress_user;
 } dispo_ingest_options;
@@ -80,7 +80,6 @@ uint64_t ingest_paths_size(char **paths);
  * split at "From " lines that follow an empty line, or by Content-Length
  * when that header lands exactly on the next From_ line. */
 typedef bool (*dispo_mbox_fn)(const char *data, size_t len, void *user, GError **error);
-bool ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user,
-                       GError **error);
+bool ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user, GError **error);
 
 #endif

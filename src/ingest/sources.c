@@ -189,7 +189,7 @@ import_file(const char *path, const struct stat *st_walk, void *user, GError **e
 	bom = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 	ingest_set_source(ing, path);
 	if (n >= bom + 5 && memcmp(head + bom, "From ", 5) == 0) {
-		mbox_ctx c = { ing, st.st_mtime };
+		mbox_ctx c = {ing, st.st_mtime};
 		char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			int e = errno;
@@ -198,7 +198,8 @@ import_file(const char *path, const struct stat *st_walk, void *user, GError **e
 		}
 		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 		ingest_count_file(ing, false);
-		ok = ingest_mbox_split(map + bom, (size_t)st.st_size - bom, mbox_message, &c, &local);
+		ok = ingest_mbox_split(map + bom, (size_t)st.st_size - bom, mbox_message, &c,
+		                       &local);
 		munmap(map, (size_t)st.st_size);
 	} else {
 		ingest_count_file(ing, false);

@@ -9,34 +9,46 @@
 #include <stdio.h>
 #include <string.h>
 
+/* clang-format off */
 G_DEFINE_QUARK(dispo-config-error-quark, dispo_config_error)
+/* clang-format on */
 
 const char dispo_config_default_text[] =
-	"# dispo's embedded default: data under ./var, no mail server needed.\n"
-	"[general]\n"
-	"data_dir = var\n"
-	"language = id\n"
-	"\n"
-	"[calendar]\n"
-	"timezone = Asia/Jakarta\n"
-	"\n"
-	"[policy]\n"
-	"agency_domains = kuduskab.go.id\n"
-	"require_authentication = false\n"
-	"trusted_authserv_id = mx.kuduskab.go.id\n";
+    "# dispo's embedded default: data under ./var, no mail server needed.\n"
+    "[general]\n"
+    "data_dir = var\n"
+    "language = id\n"
+    "\n"
+    "[calendar]\n"
+    "timezone = Asia/Jakarta\n"
+    "\n"
+    "[policy]\n"
+    "agency_domains = kuduskab.go.id\n"
+    "require_authentication = false\n"
+    "trusted_authserv_id = mx.kuduskab.go.id\n";
 
 /* Keys dispo knows, so that a typo is reported instead of silently ignored. */
 static const char *const known_keys[] = {
-	"general.data_dir",        "general.language",
-	"calendar.timezone",       "calendar.working_days",
-	"calendar.working_hours",  "calendar.holidays",
-	"limits.message_size",     "limits.header_size",      "limits.header_fields",
-	"limits.parts",            "limits.depth",
-	"limits.text_size",        "store.busy_timeout",
-	"store.import_batch",      "intake.workflow",
-	"intake.tag",              "intake.mailbox",
-	"policy.agency_domains",   "policy.require_authentication",
-	"policy.trusted_authserv_id",
+    "general.data_dir",
+    "general.language",
+    "calendar.timezone",
+    "calendar.working_days",
+    "calendar.working_hours",
+    "calendar.holidays",
+    "limits.message_size",
+    "limits.header_size",
+    "limits.header_fields",
+    "limits.parts",
+    "limits.depth",
+    "limits.text_size",
+    "store.busy_timeout",
+    "store.import_batch",
+    "intake.workflow",
+    "intake.tag",
+    "intake.mailbox",
+    "policy.agency_domains",
+    "policy.require_authentication",
+    "policy.trusted_authserv_id",
 };
 
 static bool
@@ -78,8 +90,8 @@ get_string(GKeyFile *kf, const char *group, const char *key, const char *dflt)
 static bool
 invalid(GError **error, const char *origin, const char *group, const char *key, const char *why)
 {
-	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s", origin,
-	            group, key, why);
+	g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s",
+	            origin, group, key, why);
 	return false;
 }
 
@@ -138,8 +150,8 @@ get_uint(GKeyFile *kf, const char *origin, const char *group, const char *key, u
 }
 
 static bool
-get_bool(GKeyFile *kf, const char *origin, const char *group, const char *key, bool dflt,
-         bool *out, GError **error)
+get_bool(GKeyFile *kf, const char *origin, const char *group, const char *key, bool dflt, bool *out,
+         GError **error)
 {
 	g_autofree char *v = get_string(kf, group, key, NULL);
 	g_autofree char *why = NULL;
@@ -221,9 +233,9 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	c->tz = g_time_zone_new_identifier(c->tz_name);
 	if (!c->tz) {
 		g_autofree char *why = g_strdup_printf(
-			"unknown time zone '%s' (use a name such as Asia/Jakarta or an offset "
-			"such as +07:00; names need the tzdata package)",
-			c->tz_name);
+		    "unknown time zone '%s' (use a name such as Asia/Jakarta or an offset "
+		    "such as +07:00; names need the tzdata package)",
+		    c->tz_name);
 		invalid(error, origin, "calendar", "timezone", why);
 		return NULL;
 	}

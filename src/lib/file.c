@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* clang-format off */
 G_DEFINE_QUARK(dispo-io-error-quark, dispo_io_error)
+/* clang-format on */
 
 bool
 dispo_io_error_set(GError **error, int errnum, const char *what, const char *path)
@@ -33,8 +35,7 @@ dispo_io_error_set(GError **error, int errnum, const char *what, const char *pat
 	case EROFS: /* remounted read-only after an error; an admin will fix it */
 		code = DISPO_IO_ERROR_TEMPORARY;
 		break;
-	default:
-		code = DISPO_IO_ERROR_PERMANENT;
+	default: code = DISPO_IO_ERROR_PERMANENT;
 	}
 	g_set_error(error, DISPO_IO_ERROR, code, "%s %s: %s", what, path ? path : "",
 	            g_strerror(errnum));
@@ -123,8 +124,7 @@ fsync_path(const char *path, GError **error)
 }
 
 bool
-dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync,
-                   GError **error)
+dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync, GError **error)
 {
 	char have[DISPO_SHA256_HEX_LEN + 1];
 

@@ -124,12 +124,12 @@ typedef enum {
 } dispo_config_error_code;
 
 typedef struct dispo_limits {
-	uint64_t message_size; /* raw bytes of one message */
-	uint64_t header_size;  /* one unfolded header field */
+	uint64_t message_size;  /* raw bytes of one message */
+	uint64_t header_size;   /* one unfolded header field */
 	unsigned header_fields; /* fields in one header block */
-	unsigned parts;        /* MIME parts in one message */
-	unsigned depth;        /* multipart / message nesting */
-	uint64_t text_size;    /* the text body kept for the workflow */
+	unsigned parts;         /* MIME parts in one message */
+	unsigned depth;         /* multipart / message nesting */
+	uint64_t text_size;     /* the text body kept for the workflow */
 } dispo_limits;
 
 typedef struct dispo_config {

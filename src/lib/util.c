@@ -134,8 +134,7 @@ typedef struct {
 /* "<digits> <unit>" with the unit one of units (case-insensitive, spaces
  * allowed around it); false on anything else or on overflow. */
 static bool
-parse_with_unit(const char *s, const unit_mult *units, size_t n_units, uint64_t max,
-                uint64_t *out)
+parse_with_unit(const char *s, const unit_mult *units, size_t n_units, uint64_t max, uint64_t *out)
 {
 	const char *p = s;
 	g_autofree char *unit = NULL;
@@ -167,10 +166,17 @@ bool
 dispo_size_parse(const char *s, uint64_t *out, GError **error)
 {
 	static const unit_mult units[] = {
-		{ "", 1 },           { "b", 1 },
-		{ "k", 1ULL << 10 }, { "kb", 1ULL << 10 }, { "kib", 1ULL << 10 },
-		{ "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
-		{ "g", 1ULL << 30 }, { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 },
+	    {"", 1},
+	    {"b", 1},
+	    {"k", 1ULL << 10},
+	    {"kb", 1ULL << 10},
+	    {"kib", 1ULL << 10},
+	    {"m", 1ULL << 20},
+	    {"mb", 1ULL << 20},
+	    {"mib", 1ULL << 20},
+	    {"g", 1ULL << 30},
+	    {"gb", 1ULL << 30},
+	    {"gib", 1ULL << 30},
 	};
 
 	if (parse_with_unit(s, units, G_N_ELEMENTS(units), UINT64_MAX, out))
@@ -185,8 +191,7 @@ dispo_duration_parse(const char *s, int64_t *ms, GError **error)
 {
 	/* No bare number: "10" could mean anything. */
 	static const unit_mult units[] = {
-		{ "ms", 1 },       { "s", 1000 },      { "m", 60000 },
-		{ "h", 3600000 },  { "d", 86400000 },  { "w", 604800000 },
+	    {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}, {"w", 604800000},
 	};
 	uint64_t v;
 

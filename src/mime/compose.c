@@ -61,10 +61,11 @@ mime_compose_attach(dispo_compose *c, const char *filename, const char *content_
                     const void *data, size_t len)
 {
 	g_autoptr(GMimeContentType) ct = g_mime_content_type_parse(NULL, content_type);
-	g_autoptr(GMimePart) part = g_mime_part_new_with_type(g_mime_content_type_get_media_type(ct),
-	                                                      g_mime_content_type_get_media_subtype(ct));
+	g_autoptr(GMimePart) part = g_mime_part_new_with_type(
+	    g_mime_content_type_get_media_type(ct), g_mime_content_type_get_media_subtype(ct));
 	g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(data, len);
-	g_autoptr(GMimeDataWrapper) w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_autoptr(GMimeDataWrapper) w =
+	    g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
 
 	if (!c->mixed) {
 		c->mixed = g_mime_multipart_new_with_subtype("mixed");

@@ -28,12 +28,12 @@ name_is(const xmlNode *n, const char *const *names)
 	return false;
 }
 
-static const char *const skipped[] = { "script", "style", "head", "title", "template", "noscript",
-	                               NULL };
-static const char *const blocks[] = { "p",  "div", "table", "tr", "ul", "ol",  "li",
-	                              "h1", "h2",  "h3",    "h4", "h5", "h6",  "pre",
-	                              "dl", "dt",  "dd",    "hr", "form", "section",
-	                              "article", "header", "footer", "address", "center", NULL };
+static const char *const skipped[] = {"script",   "style",    "head", "title",
+                                      "template", "noscript", NULL};
+static const char *const blocks[] = {
+    "p",    "div",     "table",   "tr",     "ul",     "ol",      "li",     "h1", "h2",
+    "h3",   "h4",      "h5",      "h6",     "pre",    "dl",      "dt",     "dd", "hr",
+    "form", "section", "article", "header", "footer", "address", "center", NULL};
 
 static void
 line_break(html_ctx *c)
@@ -171,14 +171,14 @@ char *
 mime_html_to_text(const char *html, size_t len)
 {
 	htmlDocPtr doc;
-	html_ctx c = { 0 };
+	html_ctx c = {0};
 	g_autoptr(GString) out = g_string_new(NULL);
 
 	if (!html || len == 0 || len > INT_MAX)
 		return g_strdup("");
 	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 	                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                             HTML_PARSE_NONET);
+	                         HTML_PARSE_NONET);
 	if (!doc)
 		return g_strdup("");
 	c.out = out;

@@ -184,7 +184,8 @@ mime_mail_dump(const dispo_mail *m, GTimeZone *tz)
 	g_string_append_printf(out, "content-type: %s\n", OR_DASH(m->content_type));
 	if (m->report_type)
 		g_string_append_printf(out, "report-type: %s\n", m->report_type);
-	g_string_append_printf(out, "auto-submitted: %s\n", OR_DASH(mime_mail_header(m, "Auto-Submitted")));
+	g_string_append_printf(out, "auto-submitted: %s\n",
+	                       OR_DASH(mime_mail_header(m, "Auto-Submitted")));
 	g_string_append_printf(out, "authentication-results: %s\n",
 	                       OR_DASH(mime_mail_header(m, "Authentication-Results")));
 	g_string_append_printf(out, "parts: %u depth: %u forwarded: %u\n", m->parts, m->depth,
@@ -200,8 +201,8 @@ mime_mail_dump(const dispo_mail *m, GTimeZone *tz)
 	}
 	if (m->body) {
 		g_auto(GStrv) lines = g_strsplit(m->body, "\n", -1);
-		g_string_append_printf(out, "body (%s, %zu bytes):\n", m->body_from_html ? "from html" : "text",
-		                       strlen(m->body));
+		g_string_append_printf(out, "body (%s, %zu bytes):\n",
+		                       m->body_from_html ? "from html" : "text", strlen(m->body));
 		for (size_t i = 0; lines[i]; i++) {
 			if (!lines[i + 1] && !*lines[i])
 				break;

@@ -39,7 +39,7 @@ typedef struct dispo_attachment {
 	unsigned depth;     /* 0 in the message itself, 1 inside a forwarded message */
 	uint64_t size;      /* decoded bytes */
 	char sha256[DISPO_SHA256_HEX_LEN + 1];
-	char *path;         /* decoded bytes on disk (attachments/ab/abcd…), NULL when not saved */
+	char *path; /* decoded bytes on disk (attachments/ab/abcd…), NULL when not saved */
 } dispo_attachment;
 
 typedef struct dispo_mail {
@@ -47,28 +47,28 @@ typedef struct dispo_mail {
 	char *problem;       /* why not parsed or over a limit; NULL when fine */
 	GPtrArray *warnings; /* char *: what the parser had to repair */
 
-	GPtrArray *headers;  /* dispo_header *, top-level, in order */
-	GPtrArray *from;     /* dispo_mailbox *, all of them: policy wants exactly one */
+	GPtrArray *headers; /* dispo_header *, top-level, in order */
+	GPtrArray *from;    /* dispo_mailbox *, all of them: policy wants exactly one */
 	GPtrArray *to;
 	GPtrArray *cc;
 	GPtrArray *reply_to;
-	GPtrArray *sender;   /* Sender:, usually empty */
-	char *return_path;   /* address inside Return-Path, "" for <>, NULL when absent */
-	char *subject;       /* decoded UTF-8 */
-	char *message_id;    /* without angle brackets */
+	GPtrArray *sender; /* Sender:, usually empty */
+	char *return_path; /* address inside Return-Path, "" for <>, NULL when absent */
+	char *subject;     /* decoded UTF-8 */
+	char *message_id;  /* without angle brackets */
 	char *in_reply_to;
 	GPtrArray *references; /* char *, oldest first */
-	dispo_time date;     /* Date:, 0 when absent or unreadable */
-	dispo_time received; /* newest (topmost readable) Received: time, 0 when none */
-	char *content_type;  /* top-level media type, lower case */
-	char *report_type;   /* report-type of a multipart/report, lower case */
+	dispo_time date;       /* Date:, 0 when absent or unreadable */
+	dispo_time received;   /* newest (topmost readable) Received: time, 0 when none */
+	char *content_type;    /* top-level media type, lower case */
+	char *report_type;     /* report-type of a multipart/report, lower case */
 
-	char *body;          /* best text body, UTF-8, NULL when none */
-	bool body_from_html; /* the body was converted from text/html */
+	char *body;             /* best text body, UTF-8, NULL when none */
+	bool body_from_html;    /* the body was converted from text/html */
 	GPtrArray *attachments; /* dispo_attachment * */
 	unsigned parts;
 	unsigned depth;
-	unsigned forwarded;  /* message/rfc822 parts walked */
+	unsigned forwarded; /* message/rfc822 parts walked */
 } dispo_mail;
 
 /* Parses the message in the file at path. Attachments are decoded as streams

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* clang-format off */
 G_DEFINE_QUARK(dispo-mime-error-quark, dispo_mime_error)
+/* clang-format on */
 
-#define SCAN_CHUNK (64 * 1024)
+#define SCAN_CHUNK   (64 * 1024)
 #define MAX_WARNINGS 20
 /* A header block larger than this is not read for an over-limit message. */
 #define MAX_HEADER_BLOCK (256 * 1024)
@@ -76,7 +78,9 @@ on_parser_warning(gint64 offset, GMimeParserWarning code, const char *item, gpoi
 	case GMIME_WARN_INVALID_ADDRESS_LIST: what = "invalid address list"; break;
 	case GMIME_CRIT_NESTING_OVERFLOW: what = "nesting overflow"; break;
 	case GMIME_WARN_PART_WITHOUT_CONTENT: what = "part without content"; break;
-	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "part without headers or content"; break;
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		what = "part without headers or content";
+		break;
 	default: what = "parser warning"; break;
 	}
 	if (item && *item) {
@@ -84,10 +88,12 @@ on_parser_warning(gint64 offset, GMimeParserWarning code, const char *item, gpoi
 		clean = mime_clean_name(cut);
 	}
 	{
-		g_autofree char *where = offset >= 0 ? g_strdup_printf(" at byte %" G_GINT64_FORMAT, offset)
-		                                     : g_strdup("");
-		g_ptr_array_add(mail->warnings, clean ? g_strdup_printf("%s%s: %s", what, where, clean)
-		                                      : g_strdup_printf("%s%s", what, where));
+		g_autofree char *where = offset >= 0
+		                             ? g_strdup_printf(" at byte %" G_GINT64_FORMAT, offset)
+		                             : g_strdup("");
+		g_ptr_array_add(mail->warnings,
+		                clean ? g_strdup_printf("%s%s: %s", what, where, clean)
+		                      : g_strdup_printf("%s%s", what, where));
 	}
 }
 
@@ -113,13 +119,15 @@ add_mailboxes(GPtrArray *out, InternetAddressList *list, unsigned depth)
 	for (int i = 0; i < internet_address_list_length(list); i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-			add_mailboxes(out, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-			              depth + 1);
+			add_mailboxes(
+			    out, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+			    depth + 1);
 		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			dispo_mailbox *m = g_new0(dispo_mailbox, 1);
 			const char *name = internet_address_get_name(ia);
 			m->name = name && *name ? clean_line(name) : NULL;
-			m->address = clean_line(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+			m->address = clean_line(
+			    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
 			g_ptr_array_add(out, m);
 		}
 	}
@@ -180,8 +188,10 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 		if (!name)
 			continue;
 		if (strlen(unfolded) > ctx->limits->header_size && !ctx->stop)
-			over_limit(ctx, g_strdup_printf("header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT,
-			                                name, strlen(unfolded), (guint64)ctx->limits->header_size));
+			over_limit(
+			    ctx, g_strdup_printf(
+			             "header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT,
+			             name, strlen(unfolded), (guint64)ctx->limits->header_size));
 		dh = g_new0(dispo_header, 1);
 		dh->name = clean_line(name);
 		dh->value = clean_line(unfolded);
@@ -204,9 +214,11 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 	parse_addresses(ctx, mail->sender, mime_mail_header(mail, "Sender"));
 
 	if (mime_mail_header(mail, "Return-Path")) {
-		g_autoptr(GPtrArray) rp = g_ptr_array_new_with_free_func((GDestroyNotify)mime_mailbox_free);
+		g_autoptr(GPtrArray) rp =
+		    g_ptr_array_new_with_free_func((GDestroyNotify)mime_mailbox_free);
 		parse_addresses(ctx, rp, mime_mail_header(mail, "Return-Path"));
-		mail->return_path = g_strdup(rp->len ? ((dispo_mailbox *)rp->pdata[0])->address : "");
+		mail->return_path =
+		    g_strdup(rp->len ? ((dispo_mailbox *)rp->pdata[0])->address : "");
 	}
 	if (g_mime_message_get_subject(msg))
 		mail->subject = clean_line(g_mime_message_get_subject(msg));
@@ -214,7 +226,7 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 		mail->message_id = clean_line(g_mime_message_get_message_id(msg));
 	if (mime_mail_header(mail, "In-Reply-To")) {
 		g_autoptr(GMimeReferences) refs =
-			g_mime_references_parse(ctx->options, mime_mail_header(mail, "In-Reply-To"));
+		    g_mime_references_parse(ctx->options, mime_mail_header(mail, "In-Reply-To"));
 		if (refs && g_mime_references_length(refs) > 0)
 			mail->in_reply_to = clean_line(g_mime_references_get_message_id(refs, 0));
 		else
@@ -222,7 +234,7 @@ read_envelope(walk_ctx *ctx, GMimeMessage *msg)
 	}
 	if (mime_mail_header(mail, "References")) {
 		g_autoptr(GMimeReferences) refs =
-			g_mime_references_parse(ctx->options, mime_mail_header(mail, "References"));
+		    g_mime_references_parse(ctx->options, mime_mail_header(mail, "References"));
 		for (int i = 0; refs && i < g_mime_references_length(refs) && i < 100; i++)
 			g_ptr_array_add(mail->references,
 			                clean_line(g_mime_references_get_message_id(refs, i)));
@@ -342,10 +354,11 @@ save_content(walk_ctx *ctx, GMimeDataWrapper *w, dispo_attachment *a)
 		return false;
 	}
 	{
-		char sub[3] = { a->sha256[0], a->sha256[1], 0 };
+		char sub[3] = {a->sha256[0], a->sha256[1], 0};
 		g_autofree char *dir = g_build_filename(ctx->attachment_dir, sub, NULL);
 		a->path = g_build_filename(dir, a->sha256, NULL);
-		if (!(ctx->sync ? dispo_mkdir_sync(dir, &ctx->error) : dispo_mkdir_p(dir, &ctx->error))) {
+		if (!(ctx->sync ? dispo_mkdir_sync(dir, &ctx->error)
+		                : dispo_mkdir_p(dir, &ctx->error))) {
 			unlink(tmp);
 			return false;
 		}
@@ -396,9 +409,12 @@ check_headers(walk_ctx *ctx, GMimeObject *obj)
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *raw = g_mime_header_get_raw_value(h);
 		if (raw && strlen(raw) > ctx->limits->header_size) {
-			over_limit(ctx, g_strdup_printf("header %s of a MIME part is over the limit of %" G_GUINT64_FORMAT " bytes",
-			                                g_mime_header_get_name(h),
-			                                (guint64)ctx->limits->header_size));
+			over_limit(
+			    ctx,
+			    g_strdup_printf(
+			        "header %s of a MIME part is over the limit of %" G_GUINT64_FORMAT
+			        " bytes",
+			        g_mime_header_get_name(h), (guint64)ctx->limits->header_size));
 			return false;
 		}
 	}
@@ -414,7 +430,8 @@ alternative_choice(walk_ctx *ctx, GMimeMultipart *mp)
 
 	for (int i = 0; i < n; i++) {
 		GMimeObject *child = g_mime_multipart_get_part(mp, i);
-		if (GMIME_IS_PART(child) && is_type(child, "text", "plain") && is_body_text(child)) {
+		if (GMIME_IS_PART(child) && is_type(child, "text", "plain") &&
+		    is_body_text(child)) {
 			g_autofree char *text = mime_part_text(GMIME_PART(child), 4096);
 			g_strstrip(text);
 			if (*text)
@@ -434,15 +451,19 @@ walk_message(walk_ctx *ctx, GMimeMessage *inner, unsigned depth, unsigned msg_de
 	if (collect) {
 		InternetAddressList *from = g_mime_message_get_from(inner);
 		InternetAddressList *to = g_mime_message_get_to(inner);
-		g_autofree char *from_s = from ? internet_address_list_to_string(from, NULL, FALSE) : NULL;
-		g_autofree char *to_s = to ? internet_address_list_to_string(to, NULL, FALSE) : NULL;
+		g_autofree char *from_s =
+		    from ? internet_address_list_to_string(from, NULL, FALSE) : NULL;
+		g_autofree char *to_s =
+		    to ? internet_address_list_to_string(to, NULL, FALSE) : NULL;
 		const char *subject = g_mime_message_get_subject(inner);
 		const char *date = g_mime_object_get_header(GMIME_OBJECT(inner), "Date");
 		/* Shown the way mail clients show an inline forward, so that the
 		 * forwarded text reads as forwarded, not as the forwarder's. */
-		g_autofree char *head = g_strdup_printf(
-			"---------- Forwarded message ----------\nFrom: %s\nDate: %s\nSubject: %s\nTo: %s\n",
-			from_s ? from_s : "", date ? date : "", subject ? subject : "", to_s ? to_s : "");
+		g_autofree char *head =
+		    g_strdup_printf("---------- Forwarded message ----------\nFrom: %s\nDate: "
+		                    "%s\nSubject: %s\nTo: %s\n",
+		                    from_s ? from_s : "", date ? date : "", subject ? subject : "",
+		                    to_s ? to_s : "");
 		g_autofree char *clean = dispo_utf8_clean(head, -1);
 		append_body(body, "");
 		if (body->len > 0)
@@ -461,7 +482,8 @@ walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth, const 
 	if (ctx->stop || !obj)
 		return;
 	if (depth > ctx->limits->depth) {
-		over_limit(ctx, g_strdup_printf("MIME nesting deeper than %u levels", ctx->limits->depth));
+		over_limit(
+		    ctx, g_strdup_printf("MIME nesting deeper than %u levels", ctx->limits->depth));
 		return;
 	}
 	if (++ctx->mail->parts > ctx->limits->parts) {
@@ -476,7 +498,8 @@ walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth, const 
 	if (GMIME_IS_MULTIPART(obj)) {
 		GMimeMultipart *mp = GMIME_MULTIPART(obj);
 		int n = g_mime_multipart_get_count(mp);
-		int chosen = is_type(obj, "multipart", "alternative") ? alternative_choice(ctx, mp) : -1;
+		int chosen =
+		    is_type(obj, "multipart", "alternative") ? alternative_choice(ctx, mp) : -1;
 		for (int i = 0; i < n && !ctx->stop; i++) {
 			g_autofree char *id = *part_id ? g_strdup_printf("%s.%d", part_id, i + 1)
 			                               : g_strdup_printf("%d", i + 1);
@@ -547,7 +570,8 @@ not_a_header(const GByteArray *head, size_t start)
 	g_autoptr(GString) shown = g_string_new(NULL);
 
 	if (n == 0)
-		return g_strdup(head->len == 0 ? "the file is empty" : "nothing after the mbox From line");
+		return g_strdup(head->len == 0 ? "the file is empty"
+		                               : "nothing after the mbox From line");
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == ':' && i > 0)
@@ -573,7 +597,8 @@ not_a_header(const GByteArray *head, size_t start)
 		else
 			g_string_append_printf(shown, "\\x%02x", c);
 	}
-	return g_strdup_printf("does not begin with a header field (first bytes: \"%s\")", shown->str);
+	return g_strdup_printf("does not begin with a header field (first bytes: \"%s\")",
+	                       shown->str);
 }
 
 /* The header block: from start to the first empty line, at most max bytes. */
@@ -607,7 +632,7 @@ static GMimeParserOptions *
 options_for(dispo_mail *mail)
 {
 	GMimeParserOptions *o = g_mime_parser_options_new();
-	static const char *fallback[] = { "UTF-8", "windows-1252", NULL };
+	static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
 
 	g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -618,8 +643,8 @@ options_for(dispo_mail *mail)
 }
 
 static dispo_mail *
-parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir,
-             bool sync, GError **error)
+parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir, bool sync,
+             GError **error)
 {
 	g_autoptr(dispo_mail) mail = mime_mail_new();
 	g_autoptr(GByteArray) head = read_head(stream, MAX_HEADER_BLOCK);
@@ -627,7 +652,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 	g_autoptr(GMimeMessage) msg = NULL;
 	g_autoptr(GString) body = g_string_new(NULL);
 	g_autofree char *verdict = NULL;
-	walk_ctx ctx = { limits, attachment_dir, sync, mail, NULL, NULL, false };
+	walk_ctx ctx = {limits, attachment_dir, sync, mail, NULL, NULL, false};
 	size_t start = message_start(head);
 	char *why;
 
@@ -657,7 +682,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		 * still be told why. */
 		size_t end = header_block_end(head, start);
 		g_autoptr(GMimeStream) hs = g_mime_stream_mem_new_with_buffer(
-			(const char *)head->data + start, end - start);
+		    (const char *)head->data + start, end - start);
 		mail->status = DISPO_MAIL_OVER_LIMIT;
 		mail->problem = g_steal_pointer(&verdict);
 		msg = construct(hs, ctx.options);
@@ -709,8 +734,8 @@ mime_mail_parse_file(const char *path, const dispo_limits *limits, const char *a
 }
 
 dispo_mail *
-mime_mail_parse_file_sync(const char *path, const dispo_limits *limits,
-                          const char *attachment_dir, bool sync, GError **error)
+mime_mail_parse_file_sync(const char *path, const dispo_limits *limits, const char *attachment_dir,
+                          bool sync, GError **error)
 {
 	g_autoptr(GMimeStream) s = NULL;
 	int fd;

@@ -18,16 +18,16 @@
 
 struct mime_prescanner {
 	dispo_limits limits;
-	GString *line;       /* the current line, first KEEP_LINE bytes */
-	uint64_t line_len;   /* its full length */
-	GString *field;      /* a Content-Type field being unfolded */
+	GString *line;     /* the current line, first KEEP_LINE bytes */
+	uint64_t line_len; /* its full length */
+	GString *field;    /* a Content-Type field being unfolded */
 	bool in_field;
-	bool field_cut;      /* longer than KEEP_FIELD */
-	bool in_header;      /* inside a header block */
-	bool next_is_header; /* the block after this header block is a message's */
+	bool field_cut;        /* longer than KEEP_FIELD */
+	bool in_header;        /* inside a header block */
+	bool next_is_header;   /* the block after this header block is a message's */
 	bool block_is_message; /* this block's Content-Type is message/... */
-	unsigned fields;     /* fields in this header block */
-	uint64_t field_len;  /* unfolded length of the current field */
+	unsigned fields;       /* fields in this header block */
+	uint64_t field_len;    /* unfolded length of the current field */
 	GPtrArray *boundaries;
 	bool unknown_boundary; /* a multipart whose boundary we could not read */
 	unsigned containers;
@@ -116,10 +116,12 @@ content_type_done(mime_prescanner *p)
 		v++;
 	if (g_ascii_strncasecmp(v, "message/", 8) == 0)
 		p->block_is_message = true;
-	if (g_ascii_strncasecmp(v, "multipart/", 10) != 0 && g_ascii_strncasecmp(v, "message/", 8) != 0)
+	if (g_ascii_strncasecmp(v, "multipart/", 10) != 0 &&
+	    g_ascii_strncasecmp(v, "message/", 8) != 0)
 		return;
 	if (++p->containers > p->limits.parts) {
-		p->verdict = g_strdup_printf("more than %u nested MIME containers", p->limits.parts);
+		p->verdict =
+		    g_strdup_printf("more than %u nested MIME containers", p->limits.parts);
 		return;
 	}
 	if (g_ascii_strncasecmp(v, "multipart/", 10) != 0)

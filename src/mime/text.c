@@ -17,8 +17,8 @@ mime_clean_name(const char *name)
 		gunichar c = g_utf8_get_char(p);
 		/* Controls, and format characters such as the right-to-left
 		 * override that makes "fdp.exe" read as "exe.pdf". */
-		if (g_unichar_iscntrl(c) || g_unichar_type(c) == G_UNICODE_FORMAT ||
-		    c == 0x2028 || c == 0x2029)
+		if (g_unichar_iscntrl(c) || g_unichar_type(c) == G_UNICODE_FORMAT || c == 0x2028 ||
+		    c == 0x2029)
 			g_string_append_unichar(out, 0xFFFD);
 		else
 			g_string_append_len(out, p, g_utf8_next_char(p) - p);
@@ -92,7 +92,8 @@ mime_part_text(GMimePart *part, uint64_t max)
 	 * the encoding, and bounds the memory. */
 	len = g_mime_stream_length(src);
 	if (len > 0 && (uint64_t)len > max * 3) {
-		cut = g_mime_stream_substream(src, src->bound_start, src->bound_start + (gint64)(max * 3));
+		cut = g_mime_stream_substream(src, src->bound_start,
+		                              src->bound_start + (gint64)(max * 3));
 		w = g_mime_data_wrapper_new_with_stream(cut, g_mime_data_wrapper_get_encoding(w));
 	} else {
 		g_object_ref(w);
@@ -116,8 +117,9 @@ mime_part_text(GMimePart *part, uint64_t max)
 	}
 	if (!converted && !g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
 		/* No or wrong charset: what Windows and old phones send is cp1252. */
-		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
-		                                    "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
+		converted =
+		    g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
+		                            "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
 	clean = converted ? dispo_utf8_clean(converted, -1)
 	                  : dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
 	/* A charset conversion can triple the bytes; cut again, between

@@ -7,7 +7,9 @@
 
 #include <string.h>
 
+/* clang-format off */
 G_DEFINE_QUARK(dispo-store-error-quark, dispo_store_error)
+/* clang-format on */
 
 /* PRAGMA application_id: "dspo", so that another program's database is
  * recognised instead of being migrated. */
@@ -27,15 +29,10 @@ store_fail(dispo_store *store, GError **error, const char *what)
 	case SQLITE_NOMEM:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PROTOCOL:
-	case SQLITE_READONLY:
-		code = DISPO_STORE_ERROR_TEMPORARY;
-		break;
+	case SQLITE_READONLY: code = DISPO_STORE_ERROR_TEMPORARY; break;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		code = DISPO_STORE_ERROR_CORRUPT;
-		break;
-	default:
-		code = DISPO_STORE_ERROR_FAILED;
+	case SQLITE_NOTADB: code = DISPO_STORE_ERROR_CORRUPT; break;
+	default: code = DISPO_STORE_ERROR_FAILED;
 	}
 	g_set_error(error, DISPO_STORE_ERROR, code, "%s: %s: %s", store->db_path, what,
 	            sqlite3_errmsg(store->db));
@@ -60,7 +57,8 @@ store_stmt(dispo_store *store, const char *sql, GError **error)
 		sqlite3_clear_bindings(st);
 		return st;
 	}
-	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
 		store_fail(store, error, "cannot prepare a statement");
 		return NULL;
 	}
@@ -165,8 +163,8 @@ migrate(dispo_store *store, int target, GError **error)
 		}
 	}
 	if (version < target) {
-		set = g_strdup_printf("PRAGMA user_version = %d; PRAGMA application_id = %d", target,
-		                      DISPO_APPLICATION_ID);
+		set = g_strdup_printf("PRAGMA user_version = %d; PRAGMA application_id = %d",
+		                      target, DISPO_APPLICATION_ID);
 		if (!store_exec(store, set, error))
 			goto fail;
 	}
@@ -191,8 +189,7 @@ store_open_version(const char *db_path, const char *mail_dir, int busy_timeout_m
 
 	store->db_path = g_strdup(db_path);
 	store->mail_dir = g_strdup(mail_dir);
-	store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	                                     finalize_stmt);
+	store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, finalize_stmt);
 	if (sqlite3_open_v2(db_path, &store->db, flags, NULL) != SQLITE_OK) {
 		store_fail(store, error, "cannot open the database");
 		goto fail;
@@ -234,7 +231,8 @@ store_close(dispo_store *store)
 static bool
 misuse(GError **error, const char *what)
 {
-	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)", what);
+	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)",
+	            what);
 	return false;
 }
 

@@ -34,12 +34,12 @@ bool
 store_message_insert(dispo_store *store, dispo_message_row *row, bool *inserted, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
-		store,
-		"INSERT INTO messages (sha256, size, source, status, problem, kind, message_id,"
-		" in_reply_to, from_addr, from_count, subject, date, arrived_at, stored_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (sha256) DO NOTHING",
-		error);
+	    store,
+	    "INSERT INTO messages (sha256, size, source, status, problem, kind, message_id,"
+	    " in_reply_to, from_addr, from_count, subject, date, arrived_at, stored_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (sha256) DO NOTHING",
+	    error);
 
 	if (!st)
 		return false;
@@ -76,10 +76,10 @@ store_attachment_insert(dispo_store *store, int64_t message_id, const dispo_atta
                         GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
-		store,
-		"INSERT INTO attachments (message_id, seq, part_id, filename, content_type, size,"
-		" sha256, depth) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		error);
+	    store,
+	    "INSERT INTO attachments (message_id, seq, part_id, filename, content_type, size,"
+	    " sha256, depth) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    error);
 
 	if (!st)
 		return false;
@@ -103,9 +103,8 @@ store_attachment_insert(dispo_store *store, int64_t message_id, const dispo_atta
 bool
 store_message_count(dispo_store *store, const char *status, int64_t *count, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "SELECT count(*) FROM messages WHERE ?1 IS NULL OR status = ?1",
-	                              error);
+	sqlite3_stmt *st = store_stmt(
+	    store, "SELECT count(*) FROM messages WHERE ?1 IS NULL OR status = ?1", error);
 	int rc;
 
 	if (!st)

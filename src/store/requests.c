@@ -75,9 +75,9 @@ store_event_append(dispo_store *store, int64_t request_id, const dispo_event_new
 
 	if (!request_number_of(store, request_id, &number, error))
 		return false;
-	st = store_stmt(store,
-	                "SELECT seq, hash FROM events WHERE request_id = ? ORDER BY seq DESC LIMIT 1",
-	                error);
+	st = store_stmt(
+	    store, "SELECT seq, hash FROM events WHERE request_id = ? ORDER BY seq DESC LIMIT 1",
+	    error);
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, request_id);
@@ -176,14 +176,15 @@ store_request_open(dispo_store *store, const char *workflow, const char *tag, in
 }
 
 bool
-store_request_find_by_message_id(dispo_store *store, const char *message_id,
-                                 const char *from_addr, int64_t *request_id, GError **error)
+store_request_find_by_message_id(dispo_store *store, const char *message_id, const char *from_addr,
+                                 int64_t *request_id, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "SELECT r.id FROM requests r JOIN messages m ON m.id = r.message_id"
-	                              " WHERE m.message_id = ? AND lower(m.from_addr) = lower(?)"
-	                              " ORDER BY r.id LIMIT 1",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT r.id FROM requests r JOIN messages m ON m.id = r.message_id"
+	               " WHERE m.message_id = ? AND lower(m.from_addr) = lower(?)"
+	               " ORDER BY r.id LIMIT 1",
+	               error);
 	int rc;
 
 	*request_id = 0;
@@ -195,7 +196,8 @@ store_request_find_by_message_id(dispo_store *store, const char *message_id,
 	if (rc == SQLITE_ROW)
 		*request_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail(store, error, "cannot look up a request");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ||
+	       store_fail(store, error, "cannot look up a request");
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -239,10 +241,10 @@ store_request_row_free(dispo_request_row *r)
 	g_free(r);
 }
 
-#define REQUEST_COLUMNS                                                                           \
-	"SELECT r.id, r.number, r.workflow, r.state, r.applicant, r.created_at, r.updated_at,"    \
-	" m.sha256, m.subject,"                                                                   \
-	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id" \
+#define REQUEST_COLUMNS                                                                            \
+	"SELECT r.id, r.number, r.workflow, r.state, r.applicant, r.created_at, r.updated_at,"     \
+	" m.sha256, m.subject,"                                                                    \
+	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id"    \
 	" FROM requests r JOIN messages m ON m.id = r.message_id"
 
 static dispo_request_row *
@@ -267,7 +269,8 @@ GPtrArray *
 store_requests_list(dispo_store *store, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(store, REQUEST_COLUMNS " ORDER BY r.id", error);
-	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)store_request_row_free);
+	g_autoptr(GPtrArray) out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)store_request_row_free);
 	int rc;
 
 	if (!st)
@@ -285,10 +288,11 @@ store_requests_list(dispo_store *store, GError **error)
 static bool
 load_attachments(dispo_store *store, int64_t message_id, dispo_request_row *r, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "SELECT seq, part_id, filename, content_type, size, sha256, depth"
-	                              " FROM attachments WHERE message_id = ? ORDER BY seq",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT seq, part_id, filename, content_type, size, sha256, depth"
+	               " FROM attachments WHERE message_id = ? ORDER BY seq",
+	               error);
 	int rc;
 
 	if (!st)
@@ -370,12 +374,13 @@ store_request_get(dispo_store *store, const char *number, GError **error)
 bool
 store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(
-		store,
-		"SELECT r.number, e.seq, e.at, e.actor, e.kind, e.detail, e.message_id,"
-		" e.rules_version, e.prev_hash, e.hash FROM events e JOIN requests r ON r.id = e.request_id"
-		" ORDER BY e.request_id, e.seq",
-		error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT r.number, e.seq, e.at, e.actor, e.kind, e.detail, e.message_id,"
+	               " e.rules_version, e.prev_hash, e.hash FROM events e JOIN requests r ON "
+	               "r.id = e.request_id"
+	               " ORDER BY e.request_id, e.seq",
+	               error);
 	g_autofree char *last_number = NULL;
 	g_autofree char *prev = NULL;
 	unsigned expect_seq = 1;
@@ -401,14 +406,16 @@ store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
 		hash = event_hash(prev, number, seq, sqlite3_column_int64(st, 2),
 		                  (const char *)sqlite3_column_text(st, 3),
 		                  (const char *)sqlite3_column_text(st, 4),
-		                  (const char *)sqlite3_column_text(st, 5), sqlite3_column_int64(st, 6),
+		                  (const char *)sqlite3_column_text(st, 5),
+		                  sqlite3_column_int64(st, 6),
 		                  (const char *)sqlite3_column_text(st, 7));
 		if (seq != expect_seq || g_strcmp0(stored_prev, prev) != 0 ||
 		    g_strcmp0(stored_hash, hash) != 0) {
-			g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
-			            "audit trail of %s is broken at event %u: it was changed after it "
-			            "was written",
-			            number, seq);
+			g_set_error(
+			    error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
+			    "audit trail of %s is broken at event %u: it was changed after it "
+			    "was written",
+			    number, seq);
 			sqlite3_reset(st);
 			return false;
 		}

@@ -24,7 +24,7 @@ struct dispo_spool {
 char *
 store_blob_path(dispo_store *store, const char *sha256)
 {
-	char sub[3] = { sha256[0], sha256[1], 0 };
+	char sub[3] = {sha256[0], sha256[1], 0};
 	return g_build_filename(store->mail_dir, sub, sha256, NULL);
 }
 
@@ -58,7 +58,8 @@ store_spool_new(dispo_store *store, GError **error)
 static bool
 misuse(GError **error, const char *what)
 {
-	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)", what);
+	g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED, "%s (a bug in dispo)",
+	            what);
 	return false;
 }
 

@@ -14,7 +14,7 @@ typedef enum {
 	DISPO_STORE_ERROR_CORRUPT,   /* not a dispo database, or damaged */
 	DISPO_STORE_ERROR_SCHEMA,    /* written by a newer dispo */
 	DISPO_STORE_ERROR_NOT_FOUND,
-	DISPO_STORE_ERROR_FAILED,    /* anything else: a bug or a constraint */
+	DISPO_STORE_ERROR_FAILED, /* anything else: a bug or a constraint */
 } dispo_store_error_code;
 
 typedef struct dispo_store dispo_store;
@@ -66,10 +66,10 @@ typedef struct dispo_message_row {
 	int64_t id;
 	char sha256[DISPO_SHA256_HEX_LEN + 1];
 	uint64_t size;
-	const char *source;   /* deliver, import:PATH, imap:… */
-	const char *status;   /* parsed, over_limit, unparseable */
+	const char *source; /* deliver, import:PATH, imap:… */
+	const char *status; /* parsed, over_limit, unparseable */
 	const char *problem;
-	const char *kind;     /* application, reply, bounce, auto_reply, other */
+	const char *kind; /* application, reply, bounce, auto_reply, other */
 	const char *message_id;
 	const char *in_reply_to;
 	const char *from_addr;
@@ -123,8 +123,7 @@ bool store_event_append(dispo_store *store, int64_t request_id, const dispo_even
  * same Message-ID from the same address (the bytes differ when it came by
  * another route). *request_id is 0 when there is none. */
 bool store_request_find_by_message_id(dispo_store *store, const char *message_id,
-                                      const char *from_addr, int64_t *request_id,
-                                      GError **error);
+                                      const char *from_addr, int64_t *request_id, GError **error);
 
 typedef struct dispo_event_row {
 	unsigned seq;

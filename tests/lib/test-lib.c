@@ -17,18 +17,18 @@ test_size_parse(void **state)
 		bool ok;
 		uint64_t want;
 	} cases[] = {
-		{ "0", true, 0 },
-		{ "1000", true, 1000 },
-		{ "64KB", true, 64 << 10 },
-		{ "64 kib", true, 64 << 10 },
-		{ "50MB", true, 50ULL << 20 },
-		{ " 2 g ", true, 2ULL << 30 },
-		{ "1.5MB", false, 0 },
-		{ "MB", false, 0 },
-		{ "-1", false, 0 },
-		{ "", false, 0 },
-		{ "10 parsecs", false, 0 },
-		{ "99999999999999999999GB", false, 0 },
+	    {"0", true, 0},
+	    {"1000", true, 1000},
+	    {"64KB", true, 64 << 10},
+	    {"64 kib", true, 64 << 10},
+	    {"50MB", true, 50ULL << 20},
+	    {" 2 g ", true, 2ULL << 30},
+	    {"1.5MB", false, 0},
+	    {"MB", false, 0},
+	    {"-1", false, 0},
+	    {"", false, 0},
+	    {"10 parsecs", false, 0},
+	    {"99999999999999999999GB", false, 0},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		uint64_t got = 12345;
@@ -52,18 +52,19 @@ test_duration_parse(void **state)
 		bool ok;
 		int64_t ms;
 	} cases[] = {
-		{ "200ms", true, 200 },  { "10s", true, 10000 },    { "10m", true, 600000 },
-		{ "15 m", true, 900000 }, { "1d", true, 86400000 }, { "2h", true, 7200000 },
-		{ "1w", true, 604800000 }, { "0s", true, 0 },        { "10", false, 0 },
-		{ "m", false, 0 },       { "1.5h", false, 0 },     { "10 minutes", false, 0 },
-		{ "-1s", false, 0 },     { "10s 5m", false, 0 },   { "", false, 0 },
+	    {"200ms", true, 200},    {"10s", true, 10000},   {"10m", true, 600000},
+	    {"15 m", true, 900000},  {"1d", true, 86400000}, {"2h", true, 7200000},
+	    {"1w", true, 604800000}, {"0s", true, 0},        {"10", false, 0},
+	    {"m", false, 0},         {"1.5h", false, 0},     {"10 minutes", false, 0},
+	    {"-1s", false, 0},       {"10s 5m", false, 0},   {"", false, 0},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		int64_t ms = -1;
 		GError *e = NULL;
 		bool ok = dispo_duration_parse(cases[i].in, &ms, &e);
 		if (ok != cases[i].ok || (ok && ms != cases[i].ms))
-			fail_msg("duration '%s': ok=%d ms=%" G_GINT64_FORMAT, cases[i].in, ok, (gint64)ms);
+			fail_msg("duration '%s': ok=%d ms=%" G_GINT64_FORMAT, cases[i].in, ok,
+			         (gint64)ms);
 		g_clear_error(&e);
 	}
 }
@@ -137,7 +138,8 @@ test_sha256(void **state)
 {
 	char hex[65];
 	dispo_sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	assert_true(dispo_sha256_hex_valid(hex));
 	assert_false(dispo_sha256_hex_valid("BA7816BF"));
 	assert_false(dispo_sha256_hex_valid("../../etc/passwd"));
@@ -228,7 +230,7 @@ test_file_publish(void **state)
 	{
 		char *old_f = g_build_filename(dir, "old", NULL);
 		char *new_f = g_build_filename(dir, "new", NULL);
-		struct utimbuf past = { 1000, 1000 };
+		struct utimbuf past = {1000, 1000};
 		g_file_set_contents(old_f, "x", -1, NULL);
 		g_file_set_contents(new_f, "x", -1, NULL);
 		utime(old_f, &past);
@@ -318,29 +320,29 @@ test_config_errors(void **state)
 		const char *text;
 		const char *message;
 	} cases[] = {
-		{ "[limits]\nmessage_size = lots\n", "[limits] message_size: 'lots' is not a size" },
-		{ "[limits]\nparts = 0\n", "[limits] parts: '0' is not a whole number" },
-		{ "[limits]\ndepth = many\n", "[limits] depth" },
-		{ "[general]\nlanguage = fr\n", "[general] language: must be id or en" },
-		{ "[calendar]\ntimezone = Mars/Olympus\n", "unknown time zone 'Mars/Olympus'" },
-		{ "[policy]\nrequire_authentication = maybe\n", "'maybe' is neither true nor false" },
-		{ "[policy]\nrequire_authentication = true\n", "[policy] trusted_authserv_id" },
-		{ "[intake]\ntag = se-\n", "[intake] tag" },
-		{ "[store]\nbusy_timeout = 1h\n", "[store] busy_timeout: must be at most 10m" },
-		{ "[store]\nbusy_timeout = 5000\n", "[store] busy_timeout: '5000' is not a duration" },
-		{ "this is not a key file\n", "test.conf" },
+	    {"[limits]\nmessage_size = lots\n", "[limits] message_size: 'lots' is not a size"},
+	    {"[limits]\nparts = 0\n", "[limits] parts: '0' is not a whole number"},
+	    {"[limits]\ndepth = many\n", "[limits] depth"},
+	    {"[general]\nlanguage = fr\n", "[general] language: must be id or en"},
+	    {"[calendar]\ntimezone = Mars/Olympus\n", "unknown time zone 'Mars/Olympus'"},
+	    {"[policy]\nrequire_authentication = maybe\n", "'maybe' is neither true nor false"},
+	    {"[policy]\nrequire_authentication = true\n", "[policy] trusted_authserv_id"},
+	    {"[intake]\ntag = se-\n", "[intake] tag"},
+	    {"[store]\nbusy_timeout = 1h\n", "[store] busy_timeout: must be at most 10m"},
+	    {"[store]\nbusy_timeout = 5000\n", "[store] busy_timeout: '5000' is not a duration"},
+	    {"this is not a key file\n", "test.conf"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		GError *e = NULL;
 		g_autofree char *text = g_strconcat(
-			strstr(cases[i].text, "trusted") || strstr(cases[i].text, "require_auth")
-				? ""
-				: "[policy]\ntrusted_authserv_id = mx.example.go.id\n",
-			cases[i].text, NULL);
+		    strstr(cases[i].text, "trusted") || strstr(cases[i].text, "require_auth")
+		        ? ""
+		        : "[policy]\ntrusted_authserv_id = mx.example.go.id\n",
+		    cases[i].text, NULL);
 		dispo_config *c = dispo_config_load_data(text, "test.conf", "/tmp", &e);
 		if (c || !e || !strstr(e->message, cases[i].message))
-			fail_msg("case %zu: want error containing '%s', got '%s'", i, cases[i].message,
-			         e ? e->message : "(loaded)");
+			fail_msg("case %zu: want error containing '%s', got '%s'", i,
+			         cases[i].message, e ? e->message : "(loaded)");
 		g_clear_error(&e);
 	}
 }
@@ -359,13 +361,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_size_parse),      cmocka_unit_test(test_size_format),
-		cmocka_unit_test(test_duration_parse),
-		cmocka_unit_test(test_time),            cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_sha256),          cmocka_unit_test(test_file_write_atomic),
-		cmocka_unit_test(test_file_publish),
-		cmocka_unit_test(test_config_default),  cmocka_unit_test(test_config_file),
-		cmocka_unit_test(test_config_errors),   cmocka_unit_test(test_config_missing_file),
+	    cmocka_unit_test(test_size_parse),
+	    cmocka_unit_test(test_size_format),
+	    cmocka_unit_test(test_duration_parse),
+	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_sha256),
+	    cmocka_unit_test(test_file_write_atomic),
+	    cmocka_unit_test(test_file_publish),
+	    cmocka_unit_test(test_config_default),
+	    cmocka_unit_test(test_config_file),
+	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

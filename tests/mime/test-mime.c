@@ -12,7 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const dispo_limits default_limits = { .message_size = 64ULL << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 };
+static const dispo_limits default_limits = {.message_size = 64ULL << 20,
+                                            .header_size = 64 << 10,
+                                            .header_fields = 1000,
+                                            .parts = 200,
+                                            .depth = 16,
+                                            .text_size = 1 << 20};
 
 static GPtrArray *
 files_with_suffix(const char *dir, const char *suffix)
@@ -86,24 +91,54 @@ test_golden_emails(void **state)
 static void
 test_limits(void **state)
 {
-	static const char nested[] =
-		"From: Budi <budi@kuduskab.go.id>\nSubject: bersarang\n"
-		"Content-Type: multipart/mixed; boundary=a\n\n"
-		"--a\nContent-Type: multipart/mixed; boundary=b\n\n"
-		"--b\nContent-Type: multipart/mixed; boundary=c\n\n"
-		"--c\nContent-Type: text/plain\n\nhalo\n--c--\n--b--\n--a--\n";
+	static const char nested[] = "From: Budi <budi@kuduskab.go.id>\nSubject: bersarang\n"
+	                             "Content-Type: multipart/mixed; boundary=a\n\n"
+	                             "--a\nContent-Type: multipart/mixed; boundary=b\n\n"
+	                             "--b\nContent-Type: multipart/mixed; boundary=c\n\n"
+	                             "--c\nContent-Type: text/plain\n\nhalo\n--c--\n--b--\n--a--\n";
 	static const struct {
 		dispo_limits limits;
 		const char *problem;
 	} cases[] = {
-		{ { .message_size = 100, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, "message is larger than the limit of 100 B" },
-		{ { .message_size = 1 << 20, .header_size = 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, "a header field is longer than the limit of 10 B" },
-		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 2, .depth = 16, .text_size = 1 << 20 }, "more than 2 MIME parts" },
-		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 2, .text_size = 1 << 20 }, "MIME nesting deeper than 2 levels" },
-		{ { .message_size = 1 << 20, .header_size = 64 << 10, .header_fields = 1000, .parts = 200, .depth = 16, .text_size = 1 << 20 }, NULL },
+	    {{.message_size = 100,
+	      .header_size = 64 << 10,
+	      .header_fields = 1000,
+	      .parts = 200,
+	      .depth = 16,
+	      .text_size = 1 << 20},
+	     "message is larger than the limit of 100 B"},
+	    {{.message_size = 1 << 20,
+	      .header_size = 10,
+	      .header_fields = 1000,
+	      .parts = 200,
+	      .depth = 16,
+	      .text_size = 1 << 20},
+	     "a header field is longer than the limit of 10 B"},
+	    {{.message_size = 1 << 20,
+	      .header_size = 64 << 10,
+	      .header_fields = 1000,
+	      .parts = 2,
+	      .depth = 16,
+	      .text_size = 1 << 20},
+	     "more than 2 MIME parts"},
+	    {{.message_size = 1 << 20,
+	      .header_size = 64 << 10,
+	      .header_fields = 1000,
+	      .parts = 200,
+	      .depth = 2,
+	      .text_size = 1 << 20},
+	     "MIME nesting deeper than 2 levels"},
+	    {{.message_size = 1 << 20,
+	      .header_size = 64 << 10,
+	      .header_fields = 1000,
+	      .parts = 200,
+	      .depth = 16,
+	      .text_size = 1 << 20},
+	     NULL},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		dispo_mail *m = mime_mail_parse_data(nested, strlen(nested), &cases[i].limits, NULL, NULL);
+		dispo_mail *m =
+		    mime_mail_parse_data(nested, strlen(nested), &cases[i].limits, NULL, NULL);
 		assert_non_null(m);
 		if (!cases[i].problem) {
 			assert_int_equal(m->status, DISPO_MAIL_PARSED);
@@ -112,7 +147,8 @@ test_limits(void **state)
 		} else {
 			assert_int_equal(m->status, DISPO_MAIL_OVER_LIMIT);
 			if (!strstr(m->problem, cases[i].problem))
-				fail_msg("case %zu: problem '%s', want '%s'", i, m->problem, cases[i].problem);
+				fail_msg("case %zu: problem '%s', want '%s'", i, m->problem,
+				         cases[i].problem);
 			assert_int_equal(m->from->len, 1);
 			assert_string_equal(((dispo_mailbox *)m->from->pdata[0])->address,
 			                    "budi@kuduskab.go.id");
@@ -130,23 +166,27 @@ test_unparseable(void **state)
 		size_t len;
 		const char *problem;
 	} cases[] = {
-		{ "", 0, "the file is empty" },
-		{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "does not begin with a header field (first bytes: \"\\x89PNG\")" },
-		{ "Hello there, this is just text.\n", 32, "does not begin with a header field" },
-		{ ": no name\n\nbody", 16, "does not begin with a header field" },
-		{ "From someone Mon Nov 23\n", 24, "nothing after the mbox From line" },
+	    {"", 0, "the file is empty"},
+	    {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16,
+	     "does not begin with a header field (first bytes: \"\\x89PNG\")"},
+	    {"Hello there, this is just text.\n", 32, "does not begin with a header field"},
+	    {": no name\n\nbody", 16, "does not begin with a header field"},
+	    {"From someone Mon Nov 23\n", 24, "nothing after the mbox From line"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		dispo_mail *m = mime_mail_parse_data(cases[i].data, cases[i].len, &default_limits, NULL, NULL);
+		dispo_mail *m =
+		    mime_mail_parse_data(cases[i].data, cases[i].len, &default_limits, NULL, NULL);
 		assert_non_null(m);
 		assert_int_equal(m->status, DISPO_MAIL_UNPARSEABLE);
 		if (!strstr(m->problem, cases[i].problem))
-			fail_msg("case %zu: problem '%s', want '%s'", i, m->problem, cases[i].problem);
+			fail_msg("case %zu: problem '%s', want '%s'", i, m->problem,
+			         cases[i].problem);
 		mime_mail_free(m);
 	}
 	/* A byte order mark and an mbox From_ line are not a problem. */
 	{
-		const char msg[] = "\xef\xbb\xbf" "From a@b Mon\nFrom: a@b\nSubject: ok\n\nbody\n";
+		const char msg[] = "\xef\xbb\xbf"
+		                   "From a@b Mon\nFrom: a@b\nSubject: ok\n\nbody\n";
 		dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
 		assert_int_equal(m->status, DISPO_MAIL_PARSED);
 		assert_string_equal(m->subject, "ok");
@@ -160,19 +200,22 @@ static void
 test_hostile_text(void **state)
 {
 	static const char msg[] =
-		"From: a@kuduskab.go.id\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
-		"--b\nContent-Type: text/html; charset=utf-8\n\n<p>ok&#x9b;31m&#x85;end</p>\n"
-		"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
-		"filename*=UTF-8''invoice%E2%80%AEfdp.exe\n\nMZ\n--b--\n";
+	    "From: a@kuduskab.go.id\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/html; charset=utf-8\n\n<p>ok&#x9b;31m&#x85;end</p>\n"
+	    "--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+	    "filename*=UTF-8''invoice%E2%80%AEfdp.exe\n\nMZ\n--b--\n";
 	dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
 	const dispo_attachment *a;
 
 	assert_int_equal(m->status, DISPO_MAIL_PARSED);
 	assert_true(m->body_from_html);
-	assert_string_equal(m->body, "ok\xef\xbf\xbd" "31m\xef\xbf\xbd" "end\n");
+	assert_string_equal(m->body, "ok\xef\xbf\xbd"
+	                             "31m\xef\xbf\xbd"
+	                             "end\n");
 	assert_int_equal(m->attachments->len, 1);
 	a = m->attachments->pdata[0];
-	assert_string_equal(a->filename, "invoice\xef\xbf\xbd" "fdp.exe");
+	assert_string_equal(a->filename, "invoice\xef\xbf\xbd"
+	                                 "fdp.exe");
 	mime_mail_free(m);
 }
 
@@ -208,32 +251,35 @@ static void
 test_prescan_hostile(void **state)
 {
 	static const struct {
-		const char *head;     /* the top-level header block, up to its fields */
-		const char *repeat;   /* repeated `times` times after it */
+		const char *head;   /* the top-level header block, up to its fields */
+		const char *repeat; /* repeated `times` times after it */
 		unsigned times;
-		const char *verdict;  /* NULL: fine */
+		const char *verdict; /* NULL: fine */
 	} cases[] = {
-		/* Space before the colon: GMime takes it, so must we. */
-		{ "Content-Type : multipart/mixed; boundary=b\n\n", "--b\n\n", 300, "more than 200 MIME parts" },
-		{ "CONTENT-TYPE:\tmultipart/mixed; BOUNDARY=b\n\n", "--b\n\n", 300, "more than 200 MIME parts" },
-		/* RFC 2231 continuations: unreadable here, so every "--" line counts. */
-		{ "Content-Type: multipart/mixed; boundary*0=a; boundary*1=b\n\n", "--ab\n\n", 300,
-		  "more than 200 MIME parts" },
-		{ "Content-Type: multipart/mixed; boundary*=''ab\n\n", "--ab\n\n", 300, "more than 200 MIME parts" },
-		/* The boundary pushed past what the scanner keeps of the field. */
-		{ NULL, "--b\n\n", 300, "more than 200 MIME parts" },
-		/* Nested containers by the thousand. */
-		{ "Content-Type: message/rfc822\n\n", "Content-Type: message/rfc822\n\n", 300,
-		  "more than 200 nested MIME containers" },
-		/* A flood of header fields at the top, or in a part. */
-		{ "Subject: x\n", "X-Flood: y\n", 2000, "a header block has more than 1000 fields" },
-		{ "Content-Type: multipart/mixed; boundary=b\n\n--b\n", "X-Flood: y\n", 2000,
-		  "a header block has more than 1000 fields" },
-		/* One endless folded field. */
-		{ "To: a@b,\n", " c@d,\n", 20000, "a header field is longer than the limit of 64 KB" },
-		/* Many fields, each short, all fine; and a body of 10,000 lines. */
-		{ "Subject: x\n", "X-Ok: y\n", 900, NULL },
-		{ "Subject: x\n\n", "Content-Type: text/plain\n", 10000, NULL },
+	    /* Space before the colon: GMime takes it, so must we. */
+	    {"Content-Type : multipart/mixed; boundary=b\n\n", "--b\n\n", 300,
+	     "more than 200 MIME parts"},
+	    {"CONTENT-TYPE:\tmultipart/mixed; BOUNDARY=b\n\n", "--b\n\n", 300,
+	     "more than 200 MIME parts"},
+	    /* RFC 2231 continuations: unreadable here, so every "--" line counts. */
+	    {"Content-Type: multipart/mixed; boundary*0=a; boundary*1=b\n\n", "--ab\n\n", 300,
+	     "more than 200 MIME parts"},
+	    {"Content-Type: multipart/mixed; boundary*=''ab\n\n", "--ab\n\n", 300,
+	     "more than 200 MIME parts"},
+	    /* The boundary pushed past what the scanner keeps of the field. */
+	    {NULL, "--b\n\n", 300, "more than 200 MIME parts"},
+	    /* Nested containers by the thousand. */
+	    {"Content-Type: message/rfc822\n\n", "Content-Type: message/rfc822\n\n", 300,
+	     "more than 200 nested MIME containers"},
+	    /* A flood of header fields at the top, or in a part. */
+	    {"Subject: x\n", "X-Flood: y\n", 2000, "a header block has more than 1000 fields"},
+	    {"Content-Type: multipart/mixed; boundary=b\n\n--b\n", "X-Flood: y\n", 2000,
+	     "a header block has more than 1000 fields"},
+	    /* One endless folded field. */
+	    {"To: a@b,\n", " c@d,\n", 20000, "a header field is longer than the limit of 64 KB"},
+	    /* Many fields, each short, all fine; and a body of 10,000 lines. */
+	    {"Subject: x\n", "X-Ok: y\n", 900, NULL},
+	    {"Subject: x\n\n", "Content-Type: text/plain\n", 10000, NULL},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		GString *s = g_string_new(NULL);
@@ -254,8 +300,10 @@ test_prescan_hostile(void **state)
 			         cases[i].verdict ? cases[i].verdict : "(none)");
 		/* And the whole parse says the same, without building the tree. */
 		{
-			dispo_mail *m = mime_mail_parse_data(s->str, s->len, &default_limits, NULL, NULL);
-			assert_int_equal(m->status, cases[i].verdict ? DISPO_MAIL_OVER_LIMIT : DISPO_MAIL_PARSED);
+			dispo_mail *m =
+			    mime_mail_parse_data(s->str, s->len, &default_limits, NULL, NULL);
+			assert_int_equal(m->status, cases[i].verdict ? DISPO_MAIL_OVER_LIMIT
+			                                             : DISPO_MAIL_PARSED);
 			mime_mail_free(m);
 		}
 		g_free(v);
@@ -270,22 +318,23 @@ test_html_to_text(void **state)
 		const char *html;
 		const char *text;
 	} cases[] = {
-		{ "<p>SETUJU</p>", "SETUJU\n" },
-		{ "<div>Nama: <b>Budi</b></div><div>NIP:&nbsp;1985</div>", "Nama: Budi\nNIP: 1985\n" },
-		{ "<html><head><style>p{}</style><title>t</title></head><body><p class=MsoNormal>"
-		  "Setuju,<o:p></o:p></p><p class=MsoNormal>lanjutkan</p></body></html>",
-		  "Setuju,\nlanjutkan\n" },
-		{ "baris satu<br>baris dua<br/>baris tiga", "baris satu\nbaris dua\nbaris tiga\n" },
-		{ "<p>OK</p><blockquote><p>Pada Senin menulis:</p><blockquote>lama</blockquote></blockquote>",
-		  "OK\n> Pada Senin menulis:\n> > lama\n" },
-		{ "<ul><li>satu</li><li>dua</li></ul>", "- satu\n- dua\n" },
-		{ "<table><tr><td>NIP</td><td>1985</td></tr></table>", "NIP 1985\n" },
-		{ "<script>alert(1)</script>aman", "aman\n" },
-		{ "&lt;b&gt; &amp; &eacute;", "<b> & é\n" },
-		{ "<p>   banyak     spasi   </p>", "banyak spasi\n" },
-		{ "<pre>a  b\nc</pre>", "a  b\nc\n" },
-		{ "", "" },
-		{ "<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2\n" },
+	    {"<p>SETUJU</p>", "SETUJU\n"},
+	    {"<div>Nama: <b>Budi</b></div><div>NIP:&nbsp;1985</div>", "Nama: Budi\nNIP: 1985\n"},
+	    {"<html><head><style>p{}</style><title>t</title></head><body><p class=MsoNormal>"
+	     "Setuju,<o:p></o:p></p><p class=MsoNormal>lanjutkan</p></body></html>",
+	     "Setuju,\nlanjutkan\n"},
+	    {"baris satu<br>baris dua<br/>baris tiga", "baris satu\nbaris dua\nbaris tiga\n"},
+	    {"<p>OK</p><blockquote><p>Pada Senin "
+	     "menulis:</p><blockquote>lama</blockquote></blockquote>",
+	     "OK\n> Pada Senin menulis:\n> > lama\n"},
+	    {"<ul><li>satu</li><li>dua</li></ul>", "- satu\n- dua\n"},
+	    {"<table><tr><td>NIP</td><td>1985</td></tr></table>", "NIP 1985\n"},
+	    {"<script>alert(1)</script>aman", "aman\n"},
+	    {"&lt;b&gt; &amp; &eacute;", "<b> & é\n"},
+	    {"<p>   banyak     spasi   </p>", "banyak spasi\n"},
+	    {"<pre>a  b\nc</pre>", "a  b\nc\n"},
+	    {"", ""},
+	    {"<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2\n"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *got = mime_html_to_text(cases[i].html, strlen(cases[i].html));
@@ -323,7 +372,7 @@ test_shared_corpus(void **state)
 	char *dir = test_shared("mime");
 	GPtrArray *files;
 	char *scratch;
-	unsigned counts[3] = { 0 };
+	unsigned counts[3] = {0};
 
 	if (!dir)
 		skip();
@@ -390,8 +439,8 @@ test_big_attachment_streams(void **state)
 	for (total = 0; total < att_size; total += sizeof chunk) {
 		for (size_t i = 0; i < sizeof chunk; i++)
 			chunk[i] = (guchar)g_rand_int(rnd);
-		fwrite(out, 1, g_base64_encode_step(chunk, sizeof chunk, TRUE, out, &state_b64, &save),
-		       f);
+		fwrite(out, 1,
+		       g_base64_encode_step(chunk, sizeof chunk, TRUE, out, &state_b64, &save), f);
 	}
 	fwrite(out, 1, g_base64_encode_close(TRUE, out, &state_b64, &save), f);
 	fputs("\n--b--\n", f);
@@ -434,15 +483,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_emails),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_unparseable),
-		cmocka_unit_test(test_hostile_text),
-		cmocka_unit_test(test_prescan),
-		cmocka_unit_test(test_prescan_hostile),
-		cmocka_unit_test(test_html_to_text),
-		cmocka_unit_test(test_shared_corpus),
-		cmocka_unit_test(test_big_attachment_streams),
+	    cmocka_unit_test(test_golden_emails),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_unparseable),
+	    cmocka_unit_test(test_hostile_text),
+	    cmocka_unit_test(test_prescan),
+	    cmocka_unit_test(test_prescan_hostile),
+	    cmocka_unit_test(test_html_to_text),
+	    cmocka_unit_test(test_shared_corpus),
+	    cmocka_unit_test(test_big_attachment_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

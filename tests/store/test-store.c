@@ -22,7 +22,7 @@ fake_sha(int n, char out[65])
 static int64_t
 insert_message(dispo_store *s, int n, bool *inserted)
 {
-	dispo_message_row row = { 0 };
+	dispo_message_row row = {0};
 	GError *e = NULL;
 	bool ins;
 
@@ -48,10 +48,10 @@ open_request(dispo_store *s, int64_t msg, int year, dispo_time at)
 {
 	char *number = NULL;
 	GError *e = NULL;
-	dispo_event_new ev = { at, "budi@kuduskab.go.id", "received", "{\"n\":1}", msg, NULL };
+	dispo_event_new ev = {at, "budi@kuduskab.go.id", "received", "{\"n\":1}", msg, NULL};
 
-	if (!store_request_open(s, "pendaftaran", "SE", year, "received", "budi@kuduskab.go.id", msg,
-	                        &ev, &number, &e))
+	if (!store_request_open(s, "pendaftaran", "SE", year, "received", "budi@kuduskab.go.id",
+	                        msg, &ev, &number, &e))
 		fail_msg("open request: %s", e->message);
 	return number;
 }
@@ -137,14 +137,14 @@ test_request_numbers(void **state)
 	/* One message opens at most one request. */
 	assert_true(store_begin(s, NULL));
 	{
-		dispo_event_new ev = { 1, "x", "received", NULL, 0, NULL };
+		dispo_event_new ev = {1, "x", "received", NULL, 0, NULL};
 		char *dup = NULL;
 		int64_t m1;
 		char sha[65];
 		fake_sha(1, sha);
 		store_message_find(s, sha, &m1, NULL);
-		assert_false(store_request_open(s, "pendaftaran", "SE", 2026, "received", "x", m1, &ev,
-		                                &dup, &e));
+		assert_false(store_request_open(s, "pendaftaran", "SE", 2026, "received", "x", m1,
+		                                &ev, &dup, &e));
 		assert_true(g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_FAILED));
 		g_clear_error(&e);
 	}
@@ -173,7 +173,7 @@ test_audit_chain(void **state)
 	id = r->id;
 	store_request_row_free(r);
 	for (int i = 0; i < 3; i++) {
-		dispo_event_new ev = { 200 + i, "kadis@kuduskab.go.id", "note", "{}", 0, "rules-v1" };
+		dispo_event_new ev = {200 + i, "kadis@kuduskab.go.id", "note", "{}", 0, "rules-v1"};
 		assert_true(store_event_append(s, id, &ev, &e));
 	}
 	g_free(open_request(s, insert_message(s, 2, NULL), 2026, 100));
@@ -197,7 +197,8 @@ test_audit_chain(void **state)
 
 	/* And if someone edits the file past the triggers, verify notices. */
 	assert_true(store_exec(s, "DROP TRIGGER events_no_update", NULL));
-	assert_true(store_exec(s, "UPDATE events SET detail = '{\"forged\":1}' WHERE seq = 3", NULL));
+	assert_true(
+	    store_exec(s, "UPDATE events SET detail = '{\"forged\":1}' WHERE seq = 3", NULL));
 	assert_false(store_audit_verify(s, &checked, &e));
 	assert_true(g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT));
 	assert_non_null(strstr(e->message, "SE-2026-000001 is broken at event 3"));
@@ -280,7 +281,8 @@ test_migrate_old_file(void **state)
 
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 1; PRAGMA application_id = 1685287023",
+	assert_int_equal(sqlite3_exec(raw,
+	                              "PRAGMA user_version = 1; PRAGMA application_id = 1685287023",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(raw);
@@ -449,11 +451,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_memory),       cmocka_unit_test(test_message_idempotent),
-		cmocka_unit_test(test_request_numbers),   cmocka_unit_test(test_audit_chain),
-		cmocka_unit_test(test_spool),             cmocka_unit_test(test_migrate_old_file),
-		cmocka_unit_test(test_refuses_foreign_and_newer),
-		cmocka_unit_test(test_locked_is_temporary), cmocka_unit_test(test_two_processes),
+	    cmocka_unit_test(test_open_memory),
+	    cmocka_unit_test(test_message_idempotent),
+	    cmocka_unit_test(test_request_numbers),
+	    cmocka_unit_test(test_audit_chain),
+	    cmocka_unit_test(test_spool),
+	    cmocka_unit_test(test_migrate_old_file),
+	    cmocka_unit_test(test_refuses_foreign_and_newer),
+	    cmocka_unit_test(test_locked_is_temporary),
+	    cmocka_unit_test(test_two_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
