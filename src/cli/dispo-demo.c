@@ -121,12 +121,16 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		return EX_USAGE;
 	if (!cli_load(cli))
 		return EX_CONFIG;
-	/* The demo always runs on the embedded default, only its place moves. */
-	dispo_config_free(cli->config);
-	cli->config =
-	    dispo_config_load_data(dispo_config_default_text, "embedded default", cwd, &e);
-	if (!cli->config)
-		goto fail;
+	/* The demo runs on the embedded default (DISPO_CONFIG, meant for the
+	 * real service, is not its business), or on --config when one is named;
+	 * either way its data goes to the demo directory. */
+	if (!cli->config_path) {
+		dispo_config_free(cli->config);
+		cli->config =
+		    dispo_config_load_data(dispo_config_default_text, "embedded default", cwd, &e);
+		if (!cli->config)
+			goto fail;
+	}
 	dir = g_canonicalize_filename(dir_opt ? dir_opt : "var", cwd);
 	g_free(cli->config->data_dir);
 	cli->config->data_dir = g_strdup(dir);
@@ -145,8 +149,8 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		goto fail;
 
 	printf("dispo demo: SOP 067 Pendaftaran Penerbitan Sertifikat Elektronik\n"
-	       "data under %s (embedded default configuration)\n\n",
-	       dir);
+	       "data under %s (%s)\n\n",
+	       dir, cli->config_path ? cli->config_path : "embedded default configuration");
 
 	app = cli_sample_application(0, cli->now, cli->config->tz, 0);
 	delivered = maildir_deliver(inbox, app, cli->now, &e);

@@ -31,3 +31,13 @@ contains out "--config $WORK/elsewhere/dispo.conf requests list"
 expect_exit 0 "$DISPO" --config elsewhere/dispo.conf requests list --format json
 jq -e 'length == 1' out >/dev/null || fail "the demo's configuration finds its request"
 ok "--dir, and a foreign directory is left alone"
+
+# --config is honoured (its settings, the demo's directory); DISPO_CONFIG,
+# meant for the service, is not.
+printf '[calendar]\ntimezone = +08:00\n[policy]\nrequire_authentication = false\n[intake]\ntag = DEMO\n' >demo.conf
+expect_exit 0 "$DISPO" --config demo.conf demo --dir withconf
+contains out "opens request DEMO-"
+contains out "(demo.conf)"
+DISPO_CONFIG=demo.conf expect_exit 0 "$DISPO" demo --dir withenv
+contains out "opens request SE-"
+ok "--config works with demo too"
