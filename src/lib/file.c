@@ -65,19 +65,27 @@ dispo_mkdir_sync(const char *path, GError **error)
 	return dispo_fsync_dir(parent, error);
 }
 
-bool
-dispo_fsync_dir(const char *path, GError **error)
+/* Opens path, runs a sync call on it, closes it. */
+static bool
+sync_open(const char *path, int oflags, int (*sync_fn)(int), const char *what, GError **error)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, oflags | O_CLOEXEC);
+
 	if (fd < 0)
-		return dispo_io_error_set(error, errno, "cannot open directory", path);
-	if (fsync(fd) != 0) {
+		return dispo_io_error_set(error, errno, "cannot open", path);
+	if (sync_fn(fd) != 0) {
 		int e = errno;
 		close(fd);
-		return dispo_io_error_set(error, e, "cannot sync directory", path);
+		return dispo_io_error_set(error, e, what, path);
 	}
 	close(fd);
 	return true;
+}
+
+bool
+dispo_fsync_dir(const char *path, GError **error)
+{
+	return sync_open(path, O_RDONLY | O_DIRECTORY, fsync, "cannot sync directory", error);
 }
 
 bool
@@ -107,22 +115,6 @@ dispo_file_sha256(const char *path, char out[DISPO_SHA256_HEX_LEN + 1], GError *
 	return true;
 }
 
-static bool
-fsync_path(const char *path, GError **error)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return dispo_io_error_set(error, errno, "cannot open", path);
-	if (fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		return dispo_io_error_set(error, e, "cannot sync", path);
-	}
-	close(fd);
-	return true;
-}
-
 bool
 dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool sync, GError **error)
 {
@@ -149,22 +141,14 @@ dispo_file_publish(const char *tmp, const char *path, const char *sha256, bool s
 		return true;
 	}
 	unlink(tmp);
-	return !sync || fsync_path(path, error);
+	return !sync || sync_open(path, O_RDONLY, fsync, "cannot sync", error);
 }
 
 bool
 dispo_syncfs(const char *path, GError **error)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return dispo_io_error_set(error, errno, "cannot open directory", path);
-	if (syncfs(fd) != 0) {
-		int e = errno;
-		close(fd);
-		return dispo_io_error_set(error, e, "cannot sync the file system of", path);
-	}
-	close(fd);
-	return true;
+	return sync_open(path, O_RDONLY | O_DIRECTORY, syncfs, "cannot sync the file system of",
+	                 error);
 }
 
 unsigned
