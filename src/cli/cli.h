@@ -42,6 +42,8 @@ int cli_deliver(dispo_cli *cli, int argc, char **argv);
 int cli_import(dispo_cli *cli, int argc, char **argv);
 int cli_requests(dispo_cli *cli, int argc, char **argv);
 int cli_demo(dispo_cli *cli, int argc, char **argv);
+int cli_employees(dispo_cli *cli, int argc, char **argv);
+int cli_rules(dispo_cli *cli, int argc, char **argv);
 /* `requests show` as a table (the demo prints it too). */
 int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
 

@@ -20,6 +20,8 @@ static const command commands[] = {
     {"demo", cli_demo, "run the SOP on sample mail under ./var (no server needed)"},
     {"deliver", cli_deliver, "store one message read from standard input (for an MTA)"},
     {"import", cli_import, "store messages from Maildirs, mbox files and .eml files"},
+    {"employees", cli_employees, "import the employee register (employees import register.csv)"},
+    {"rules", cli_rules, "check the rules files, draw them, or dry-run emails against them"},
     {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
 };
 

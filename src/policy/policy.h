@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* policy.h: may this email open a request? The sender (one mailbox, a .go.id
+ * domain, authentication results), the employee numbers (NIP, NIK), the
+ * documents (typed by their bytes) and the form fields in the body. Every
+ * check adds reasons to a list instead of stopping at the first, so that an
+ * applicant hears of every problem in one answer. */
+#ifndef DISPO_POLICY_H
+#define DISPO_POLICY_H
+
+#include "lib/lib.h"
+#include "mime/mime.h"
+
+/* ---- reasons ------------------------------------------------------------ */
+
+/* One problem. code is stable (it is stored, shown by `requests list
+ * --refused`, and picks the sentence in templates/<lang>/reasons.ini):
+ * sender_several, sender_none, sender_mismatch, sender_display_spoof,
+ * sender_syntax, sender_not_go_id, sender_domain_not_agency,
+ * sender_idna, sender_mixed_script, auth_missing, auth_fail,
+ * missing_<requirement>, file_empty, file_wrong_type, file_too_large,
+ * pdf_damaged, pdf_encrypted, file_unmatched, field_missing_<field>,
+ * nip_invalid, nik_invalid, nip_mismatch, … */
+typedef struct dispo_reason {
+	char *code;
+	char *subject; /* what it is about (an address, a file name, a field), or NULL */
+	char *detail;  /* one English sentence for operators and logs, or NULL */
+} dispo_reason;
+
+/* A GPtrArray of dispo_reason * that frees them. */
+GPtrArray *policy_reasons_new(void);
+void policy_reason_add(GPtrArray *reasons, const char *code, const char *subject,
+                       const char *detail_fmt, ...) G_GNUC_PRINTF(4, 5);
+bool policy_reasons_has(const GPtrArray *reasons, const char *code);
+/* "code1,code2" (tests, logs). */
+char *policy_reasons_codes(const GPtrArray *reasons);
+
+/* ---- sender (sender.c, authres.c) ---------------------------------------- */
+
+/* Checks one address as an applicant's: syntax (no quoted local part holding
+ * '@', no spaces or controls), domain lower-cased and converted by libidn2
+ * (IDNA2008 with TR46 mapping) to ASCII, no punycode or mixed-script label,
+ * ending in .go.id at a label boundary, and one of agency_domains when that
+ * is a non-empty list. On success *ascii (when not NULL) is the address with
+ * its domain in lower-case ASCII. Adds reasons and returns false otherwise. */
+bool policy_address_check(const char *address, char *const *agency_domains, char **ascii,
+                          GPtrArray *reasons);
+
+/* The sender of an application: From holds exactly one mailbox, a Sender
+ * (if any) is in the same domain, no display name holds another address,
+ * and policy_address_check passes. *address is the checked address when
+ * From holds exactly one (even if it then fails), else NULL. */
+bool policy_sender_check(const dispo_mail *mail, const dispo_config *config, char **address,
+                         GPtrArray *reasons);
+
+/* One Authentication-Results header field (RFC 8601), parsed. */
+typedef struct dispo_authres_result {
+	char *method; /* dkim, spf, dmarc… lower case */
+	char *result; /* pass, fail, none… lower case */
+	GPtrArray *properties; /* char * "header.d=example.go.id", ptype.property lower case */
+} dispo_authres_result;
+
+typedef struct dispo_authres {
+	char *authserv_id; /* lower case */
+	GPtrArray *results; /* dispo_authres_result * */
+} dispo_authres;
+
+/* NULL when value is not a readable Authentication-Results field. */
+dispo_authres *policy_authres_parse(const char *value);
+void policy_authres_free(dispo_authres *ar);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_authres, policy_authres_free)
+/* The value of property "ptype.property" of a result, or NULL. */
+const char *policy_authres_property(const dispo_authres_result *r, const char *name);
+
+/* When config->require_authentication: some Authentication-Results field
+ * whose authserv-id is config->trusted_authserv_id shows dmarc=pass, or
+ * dkim=pass with header.d aligned (equal, or a parent/child in the
+ * organisational sense: same registrable domain) with from_domain. Fields
+ * from other authserv-ids are ignored. Adds auth_missing or auth_fail. */
+bool policy_auth_check(const dispo_mail *mail, const char *from_domain,
+                       const dispo_config *config, GPtrArray *reasons);
+
+/* ---- employee numbers (ids.c) --------------------------------------------- */
+
+/* NIP: 18 digits once spaces are removed: birth date yyyymmdd (a real
+ * date), appointment yyyymm (a real month after the 18th birthday and not
+ * after `today` when today is not 0), gender digit 1 or 2, three serial
+ * digits. On success *normalized (when not NULL) is the 18 digits. On
+ * failure *why (when not NULL) is one English sentence. */
+bool policy_nip_check(const char *input, dispo_time today, char **normalized, char **why);
+/* NIK: 16 digits once spaces are removed: region code (6), birth date
+ * ddmmyy with day + 40 for women (a real day of that month in some
+ * century), serial (4, not 0000). */
+bool policy_nik_check(const char *input, char **normalized, char **why);
+
+/* ---- documents (documents.c) --------------------------------------------- */
+
+/* What the intake of a workflow requires (from its rules). */
+typedef struct dispo_requirement {
+	const char *name;            /* permohonan, ktp, rekomendasi: missing_<name> */
+	const char *title;           /* "Surat permohonan", for people */
+	const char *const *types;    /* NULL-terminated: "pdf", "jpeg", "png" */
+	uint64_t max_size;           /* bytes, 0 = no limit */
+	const char *const *keywords; /* NULL-terminated; matched in file names */
+} dispo_requirement;
+
+/* What the bytes of a file are: "pdf", "jpeg", "png", or NULL for anything
+ * else, with *description (when not NULL) saying what it is for people
+ * ("a Windows program", "an empty file", libmagic's description). */
+const char *policy_file_type(const char *path, char **description);
+
+/* A name safe to use as the last component of a path: no '/', '\\', NUL or
+ * control characters, not "." or "..", no leading dot, at most 100 bytes of
+ * valid UTF-8 (cut at a character boundary, extension kept); "lampiran"
+ * when nothing is left. */
+char *policy_filename_sanitize(const char *name);
+
+/* Which attachment meets which requirement. */
+typedef struct dispo_document {
+	const dispo_requirement *requirement; /* NULL: matched nothing */
+	const dispo_attachment *attachment;
+	const char *type; /* detected: pdf, jpeg, png, or NULL */
+	bool ok;          /* the bytes meet the requirement */
+} dispo_document;
+
+/* Matches mail's attachments to requirements by file-name keywords (case-
+ * and accent-insensitive), types them by their bytes and checks them
+ * (empty, wrong type, too large, damaged or encrypted PDF). A requirement no
+ * file names is missing_<name>, unless files with uninformative names are
+ * left over: then file_unmatched asks which is which, never guessing.
+ * Returns the documents (dispo_document *, free with g_ptr_array_unref). */
+GPtrArray *policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs,
+                                  size_t n_reqs, GPtrArray *reasons);
+
+/* ---- form fields (form.c) ------------------------------------------------ */
+
+/* Reads "Label: value" lines from a text body, tolerating "NIP.", "N I P",
+ * "N.I.P", extra spaces, tabs, "*NIP*:" and bold markers left by HTML
+ * conversion, "Email dinas" / "E-mail Dinas". Keys are the canonical labels
+ * given (case-insensitive match, spaces and dots ignored); values are
+ * trimmed. Returns key -> value (both char *). Stops at the first quoted
+ * line ("> ") or signature separator ("-- "). */
+GHashTable *policy_form_parse(const char *body, const char *const *labels);
+
+#endif
