@@ -16,3 +16,8 @@ fi
 "$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/html" $extra
 "$b/fuzz-mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
 "$b/fuzz-config" "$DISPO_SRCDIR/fuzz/corpus/config"
+"$b/fuzz-csv" "$DISPO_SRCDIR/fuzz/corpus/csv"
+"$b/fuzz-authres" "$DISPO_SRCDIR/fuzz/corpus/authres"
+"$b/fuzz-form" "$DISPO_SRCDIR/fuzz/corpus/form"
+"$b/fuzz-mustache" "$DISPO_SRCDIR/fuzz/corpus/mustache"
+"$b/fuzz-rules" "$DISPO_SRCDIR/fuzz/corpus/rules" "$DISPO_SRCDIR/rules"
