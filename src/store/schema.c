@@ -170,5 +170,27 @@ static const char v1[] =
 static const char v2[] = "CREATE INDEX messages_from_arrived ON messages (from_addr, arrived_at);"
                          "CREATE INDEX requests_applicant ON requests (applicant);";
 
-const char *const store_migrations[] = {NULL, v1, v2};
+/* v3: intake's verdicts. A refused application opens no request but its
+ * reasons are kept; addresses proven live by a confirmation round trip;
+ * answers are rate-limited per address, so the outbox is asked how many
+ * went to an address lately; an outbox row can answer a message. */
+static const char v3[] =
+    "CREATE TABLE refusals ("
+    "  message_id INTEGER PRIMARY KEY REFERENCES messages (id),"
+    "  sender TEXT,"
+    "  workflow TEXT,"
+    "  reasons TEXT NOT NULL," /* JSON array of {code, subject, detail} */
+    "  decided_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE confirmed_addresses ("
+    "  address TEXT PRIMARY KEY,"
+    "  confirmed_at INTEGER NOT NULL,"
+    "  message_id INTEGER REFERENCES messages (id)"
+    ");"
+    "ALTER TABLE outbox ADD COLUMN answers_message INTEGER REFERENCES messages (id);"
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'workflow';"
+    "CREATE INDEX outbox_to_created ON outbox (to_addr, created_at);"
+    "CREATE INDEX tokens_request ON tokens (request_id);";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);
