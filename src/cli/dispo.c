@@ -16,6 +16,10 @@ typedef struct {
 	const char *summary;
 } command;
 
+#include <gio/gio.h>
+
+GResource *dispo_get_resource(void);
+
 static const command commands[] = {
     {"demo", cli_demo, "run the SOP on sample mail under ./var (no server needed)"},
     {"deliver", cli_deliver, "store one message read from standard input (for an MTA)"},
@@ -198,6 +202,9 @@ main(int argc, char **argv)
 	int first, rc;
 
 	setlocale(LC_ALL, "");
+	/* The built-in rules and templates (resource:///dispo/…) register
+	 * themselves; naming them keeps the linker from dropping them. */
+	(void)dispo_get_resource();
 	cli.program = argv[0];
 	g_set_prgname("dispo");
 	first = take_globals(&cli, argc, argv);

@@ -31,6 +31,8 @@ const char dispo_config_default_text[] =
 static const char *const known_keys[] = {
     "general.data_dir",
     "general.language",
+    "general.rules_dir",
+    "general.templates_dir",
     "calendar.timezone",
     "calendar.working_days",
     "calendar.working_hours",
@@ -49,6 +51,9 @@ static const char *const known_keys[] = {
     "policy.agency_domains",
     "policy.require_authentication",
     "policy.trusted_authserv_id",
+    "policy.confirmation_window",
+    "policy.register_max_age",
+    "policy.answers_per_hour",
 };
 
 static bool
@@ -171,6 +176,18 @@ get_bool(GKeyFile *kf, const char *origin, const char *group, const char *key, b
 	return true;
 }
 
+/* A directory given as a path (relative to the file's directory) or as a
+ * GIO URI such as resource:///dispo/rules (the copies built into dispo). */
+static char *
+location(GKeyFile *kf, const char *group, const char *key, const char *dflt, const char *base_dir)
+{
+	g_autofree char *v = get_string(kf, group, key, dflt);
+
+	if (strstr(v, "://") || g_path_is_absolute(v))
+		return g_steal_pointer(&v);
+	return g_build_filename(base_dir, v, NULL);
+}
+
 static char **
 split_list(const char *v)
 {
@@ -223,6 +240,9 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	}
 	c->data_dir = g_path_is_absolute(data_dir) ? g_strdup(data_dir)
 	                                           : g_build_filename(base_dir, data_dir, NULL);
+	c->rules_dir = location(kf, "general", "rules_dir", "resource:///dispo/rules", base_dir);
+	c->templates_dir =
+	    location(kf, "general", "templates_dir", "resource:///dispo/templates", base_dir);
 	c->language = get_string(kf, "general", "language", "id");
 	if (strcmp(c->language, "id") != 0 && strcmp(c->language, "en") != 0) {
 		invalid(error, origin, "general", "language", "must be id or en");
@@ -281,6 +301,13 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		        "require_authentication is true");
 		return NULL;
 	}
+	if (!get_duration(kf, origin, "policy", "confirmation_window", 2 * 86400000LL,
+	                  &c->confirmation_window_ms, error) ||
+	    !get_duration(kf, origin, "policy", "register_max_age", 0, &c->register_max_age_ms,
+	                  error) ||
+	    !get_uint(kf, origin, "policy", "answers_per_hour", 5, 0, 10000, &c->answers_per_hour,
+	              error))
+		return NULL;
 	return g_steal_pointer(&c);
 }
 
@@ -331,5 +358,7 @@ dispo_config_free(dispo_config *c)
 	g_free(c->mailbox);
 	g_strfreev(c->agency_domains);
 	g_free(c->trusted_authserv_id);
+	g_free(c->rules_dir);
+	g_free(c->templates_dir);
 	g_free(c);
 }

@@ -98,6 +98,13 @@ bool dispo_size_parse(const char *s, uint64_t *out, GError **error);
 /* 1.5 MB, 312 KB, 17 B. */
 char *dispo_size_format(uint64_t bytes);
 
+/* ---- randomness ----------------------------------------------------------- */
+
+/* A fresh unguessable token: `bytes` random bytes from the kernel as lower-
+ * case base32 (letters and 2-7: safe in an address's local part and case-
+ * insensitive as addresses are). */
+char *dispo_random_token(size_t bytes);
+
 /* ---- durations --------------------------------------------------------- */
 
 /* Parses "200ms", "10s", "10m", "2h", "1d", "1w" (one number, one unit) into
@@ -149,6 +156,12 @@ typedef struct dispo_config {
 	char **agency_domains;
 	bool require_authentication;
 	char *trusted_authserv_id;
+	int64_t confirmation_window_ms; /* an unknown address must answer within this */
+	int64_t register_max_age_ms;    /* a register entry older than this is stale; 0 never */
+	unsigned answers_per_hour;      /* answers to one address per hour; 0 = none */
+	/* [general]: paths or GIO URIs (resource:///dispo/… are built in) */
+	char *rules_dir;
+	char *templates_dir;
 } dispo_config;
 
 /* The text of the embedded default, for `dispo config` and the man page. */
@@ -163,5 +176,33 @@ dispo_config *dispo_config_load_data(const char *text, const char *origin, const
                                      GError **error);
 void dispo_config_free(dispo_config *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_config, dispo_config_free)
+
+/* ---- CSV (csv.c) ---- */
+
+#define DISPO_CSV_ERROR (dispo_csv_error_quark())
+GQuark dispo_csv_error_quark(void);
+typedef enum {
+	DISPO_CSV_ERROR_SYNTAX,   /* quotes */
+	DISPO_CSV_ERROR_ENCODING, /* not UTF-8, or a NUL byte */
+	DISPO_CSV_ERROR_SHAPE,    /* no header, or a row with another field count */
+	DISPO_CSV_ERROR_LIMIT,
+} dispo_csv_error_code;
+
+#define DISPO_CSV_FIELD_MAX  (64 * 1024) /* bytes in one field */
+#define DISPO_CSV_FIELDS_MAX 1000        /* fields in one row */
+
+typedef struct dispo_csv_row {
+	unsigned line;     /* the physical line the row starts on, from 1 */
+	unsigned n_fields;
+	char **fields;     /* n_fields strings, then NULL */
+} dispo_csv_row;
+void dispo_csv_row_free(dispo_csv_row *row);
+
+/* Parses RFC 4180 CSV in UTF-8 (an initial byte order mark is skipped; CRLF
+ * or LF; blank lines are skipped). Returns the rows (dispo_csv_row *), the
+ * header first; every row has the header's field count. Errors name the
+ * place: "origin:line:column: sentence", or "line L, column C: sentence"
+ * when origin is NULL. */
+GPtrArray *dispo_csv_parse(const char *data, size_t len, const char *origin, GError **error);
 
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <nettle/sha2.h>
 #include <string.h>
+#include <sys/random.h>
 
 struct dispo_sha256 {
 	struct sha256_ctx ctx;
@@ -276,4 +277,36 @@ dispo_utf8_truncate(const char *s, size_t width)
 	}
 	g_string_append(out, "…");
 	return g_string_free(out, FALSE);
+}
+
+char *
+dispo_random_token(size_t bytes)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	g_autofree guint8 *buf = g_malloc(bytes);
+	GString *out = g_string_sized_new(bytes * 8 / 5 + 2);
+	size_t got = 0;
+	unsigned acc = 0, bits = 0;
+
+	while (got < bytes) {
+		ssize_t n = getrandom(buf + got, bytes - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* The kernel's generator does not fail once seeded; if it ever
+		 * does, a guessable token is worse than stopping. */
+		if (n < 0)
+			g_error("getrandom: %s", g_strerror(errno));
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < bytes; i++) {
+		acc = (acc << 8) | buf[i];
+		bits += 8;
+		while (bits >= 5) {
+			g_string_append_c(out, alphabet[(acc >> (bits - 5)) & 31]);
+			bits -= 5;
+		}
+	}
+	if (bits)
+		g_string_append_c(out, alphabet[(acc << (5 - bits)) & 31]);
+	return g_string_free(out, false);
 }

@@ -427,3 +427,50 @@ store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || store_fail(store, error, "cannot read events");
 }
+
+bool
+store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
+                        const char *step, dispo_time at, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(
+	    store, "UPDATE requests SET state = ?, step = ?, updated_at = ? WHERE id = ?", error);
+	int rc;
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, state);
+	store_bind_text(st, 2, step);
+	sqlite3_bind_int64(st, 3, at);
+	sqlite3_bind_int64(st, 4, request_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot change a request's state");
+	return true;
+}
+
+bool
+store_request_lookup(dispo_store *store, int64_t request_id, char **number, char **applicant,
+                     char **state, GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store, "SELECT number, applicant, state FROM requests WHERE id = ?", error);
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no request with id %" G_GINT64_FORMAT, (gint64)request_id);
+		return false;
+	}
+	if (number)
+		*number = store_column_dup(st, 0);
+	if (applicant)
+		*applicant = store_column_dup(st, 1);
+	if (state)
+		*state = store_column_dup(st, 2);
+	sqlite3_reset(st);
+	return true;
+}

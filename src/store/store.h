@@ -167,8 +167,216 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_request_row, store_request_row_free)
 GPtrArray *store_requests_list(dispo_store *store, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
+/* Moves a request to another state (and step, NULL for none). */
+bool store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
+                             const char *step, dispo_time at, GError **error);
+/* The request's number and applicant by id (either may be NULL). */
+bool store_request_lookup(dispo_store *store, int64_t request_id, char **number,
+                          char **applicant, char **state, GError **error);
+
+/* ---- outbox (outbox.c): every email dispo decides to send ----------------- */
+
+typedef struct dispo_outbox_new {
+	int64_t request_id;      /* 0: none (the answer to a refused application) */
+	const char *step;        /* NULL when not a step's email */
+	const char *template;    /* the template it was rendered from */
+	const char *kind;        /* acknowledgement, refusal, confirmation, workflow, help… */
+	const char *message_id;  /* fixed at creation, without angle brackets */
+	const char *to_addr;
+	const char *reply_to;    /* NULL: none */
+	const char *blob_sha256; /* the rendered message, in the raw-message directory */
+	int64_t answers_message; /* the stored message it answers, 0 */
+	dispo_time created_at;
+} dispo_outbox_new;
+
+typedef struct dispo_outbox_row {
+	int64_t id;
+	char *request; /* number, NULL when none */
+	char *step;
+	char *template_name;
+	char *kind;
+	char *message_id;
+	char *to_addr;
+	char *reply_to;
+	char *blob_sha256;
+	char *state; /* pending, sending, sent, failed */
+	unsigned attempts;
+	dispo_time next_attempt_at;
+	char *last_error;
+	dispo_time created_at;
+	dispo_time sent_at;
+} dispo_outbox_row;
+
+void store_outbox_row_free(dispo_outbox_row *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_outbox_row, store_outbox_row_free)
+
+bool store_outbox_insert(dispo_store *store, const dispo_outbox_new *row, int64_t *id,
+                         GError **error);
+/* Rows in a state (NULL: all), oldest first. */
+GPtrArray *store_outbox_list(dispo_store *store, const char *state, GError **error);
+/* Pending rows whose next attempt is due at now, oldest first, at most limit. */
+GPtrArray *store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error);
+bool store_outbox_mark_sent(dispo_store *store, int64_t id, dispo_time at, GError **error);
+/* A failed attempt: permanent → state failed; else pending again at next. */
+bool store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool permanent,
+                              dispo_time next, GError **error);
+/* How many emails to address (case-insensitive) were created since `since`. */
+bool store_outbox_count_to(dispo_store *store, const char *address, dispo_time since,
+                           int64_t *count, GError **error);
+
+/* ---- refusals, tokens, confirmed addresses (intake.c) -------------------- */
+
+/* A refused application: reasons_json is a JSON array of {code, subject,
+ * detail}. */
+bool store_refusal_insert(dispo_store *store, int64_t message_id, const char *sender,
+                          const char *workflow, const char *reasons_json, dispo_time at,
+                          GError **error);
+
+typedef struct dispo_refusal_row {
+	char *message_sha256;
+	char *source;
+	char *sender;
+	char *workflow;
+	char *subject;
+	char *reasons_json;
+	dispo_time decided_at;
+} dispo_refusal_row;
+
+void store_refusal_row_free(dispo_refusal_row *row);
+GPtrArray *store_refusals_list(dispo_store *store, GError **error);
+
+typedef struct dispo_token_row {
+	char *token;
+	char *purpose; /* confirm, reply */
+	int64_t request_id;
+	char *step;
+	char *role;
+	char *address;
+	int64_t outbox_id;
+	dispo_time created_at;
+	dispo_time expires_at; /* 0: never */
+	dispo_time used_at;    /* 0: unused */
+} dispo_token_row;
+
+void store_token_row_free(dispo_token_row *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_token_row, store_token_row_free)
+
+bool store_token_insert(dispo_store *store, const dispo_token_row *row, GError **error);
+/* NULL with DISPO_STORE_ERROR_NOT_FOUND when there is no such token. */
+dispo_token_row *store_token_get(dispo_store *store, const char *token, GError **error);
+/* The token of the outbox row whose Message-ID is message_id, if any. */
+dispo_token_row *store_token_by_message_id(dispo_store *store, const char *message_id,
+                                           GError **error);
+/* Uses the token up; false (NOT_FOUND) when it was used already. */
+bool store_token_use(dispo_store *store, const char *token, dispo_time at, int64_t message_id,
+                     GError **error);
+
+bool store_address_confirm(dispo_store *store, const char *address, dispo_time at,
+                           int64_t message_id, GError **error);
+/* When the address last proved live (0: never). */
+bool store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at,
+                                GError **error);
+
 /* Recomputes every request's event hash chain; false with the first broken
  * link named in *error. */
 bool store_audit_verify(dispo_store *store, int64_t *checked, GError **error);
+
+/* ---- employee register (employees.c) ---- */
+
+/* The status of an employee a re-import no longer lists: kept (certificates
+ * and events name them), never active, holding no role. */
+#define DISPO_EMPLOYEE_UNLISTED "tidak_terdaftar"
+#define DISPO_EMPLOYEE_ACTIVE   "aktif"
+
+/* One role an employee holds, or acts in as a deputy. */
+typedef struct dispo_role_grant {
+	char *role;
+	char *deputy;      /* NULL for the holder, "plt" or "plh" for a deputy */
+	char *valid_from;  /* yyyy-mm-dd, or NULL: since ever */
+	char *valid_until; /* yyyy-mm-dd inclusive, or NULL: open */
+} dispo_role_grant;
+
+dispo_role_grant *store_role_grant_new(const char *role, const char *deputy,
+                                       const char *valid_from, const char *valid_until);
+void store_role_grant_free(dispo_role_grant *grant);
+/* "kabid_informatika (plt 2026-12-14..2026-12-31)", for people. */
+char *store_role_grant_format(const dispo_role_grant *grant);
+
+typedef struct dispo_employee {
+	char *nip; /* 18 digits, the key */
+	char *nik; /* 16 digits, or NULL */
+	char *name;
+	char *email;
+	char *unit;
+	char *position;
+	char *status; /* aktif, pensiun, cuti, …, tidak_terdaftar */
+	dispo_time updated_at;
+	GPtrArray *roles; /* dispo_role_grant *, never NULL */
+} dispo_employee;
+
+/* An employee with no fields set and an empty roles array. */
+dispo_employee *store_employee_new(void);
+void store_employee_free(dispo_employee *employee);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_employee, store_employee_free)
+
+/* Every employee with their roles, by NIP. */
+GPtrArray *store_employees_list(dispo_store *store, GError **error);
+
+typedef enum {
+	DISPO_EMPLOYEE_ADDED,
+	DISPO_EMPLOYEE_CHANGED,
+	DISPO_EMPLOYEE_REMOVED, /* becomes tidak_terdaftar and loses its roles */
+} dispo_employee_change_kind;
+
+typedef struct dispo_field_change {
+	char *field; /* nik, name, email, unit, position, status, roles */
+	char *before; /* "" when empty */
+	char *after;
+} dispo_field_change;
+
+typedef struct dispo_employee_change {
+	dispo_employee_change_kind kind;
+	char *nip;
+	char *name;
+	GPtrArray *fields; /* dispo_field_change *, for CHANGED (REMOVED: status and roles) */
+} dispo_employee_change;
+void store_employee_change_free(dispo_employee_change *change);
+
+/* What importing `employees` (dispo_employee *, each NIP once, status and
+ * roles filled) would change, by NIP; employees that stay the same are not
+ * listed. Changes nothing. */
+GPtrArray *store_employees_diff(dispo_store *store, const GPtrArray *employees, GError **error);
+
+typedef struct dispo_register_summary {
+	unsigned added, updated, deactivated, unchanged;
+	unsigned roles; /* role lines now held by the imported employees */
+} dispo_register_summary;
+
+/* Makes the register what `employees` says, inside the caller's
+ * transaction (store_begin; an error leaves it for the caller to roll
+ * back): inserts new NIPs, updates changed ones (updated_at = now), replaces
+ * the role lines of every imported employee with theirs, and turns
+ * employees the list lacks into tidak_terdaftar without roles (never
+ * deleted: certificates and events refer to them). */
+bool store_employees_import(dispo_store *store, const GPtrArray *employees, dispo_time now,
+                            dispo_register_summary *summary, GError **error);
+
+/* The employee with this address (ASCII case-insensitive), preferring an
+ * active one; *employee is NULL when there is none. Roles are filled. */
+bool store_employee_find_by_email(dispo_store *store, const char *email,
+                                  dispo_employee **employee, GError **error);
+
+/* Who may act for role at time `at` (its date in tz, NULL = UTC): active
+ * employees holding it or deputising (plt/plh) with valid_from <= date <=
+ * valid_until (an empty bound is open). Holders first, then deputies.
+ * Each is a dispo_employee whose roles array holds just that grant. */
+GPtrArray *store_role_holders(dispo_store *store, const char *role, dispo_time at, GTimeZone *tz,
+                              GError **error);
+/* Whether address may act for role at `at` (holder or deputy, as above).
+ * When allowed and deputy is not NULL, *deputy is NULL for the holder, or
+ * "plt"/"plh" (the holder wins when the address is both). */
+bool store_role_may_act(dispo_store *store, const char *role, const char *address,
+                        dispo_time at, GTimeZone *tz, bool *allowed, char **deputy,
+                        GError **error);
 
 #endif

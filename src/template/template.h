@@ -15,11 +15,21 @@ typedef enum {
 	DISPO_TEMPLATE_ERROR_SYNTAX,    /* unclosed tag or section, bad delimiters */
 	DISPO_TEMPLATE_ERROR_NOT_FOUND, /* no such template file */
 	DISPO_TEMPLATE_ERROR_INVALID,   /* an email template without Subject: … */
+	DISPO_TEMPLATE_ERROR_LIMIT,     /* partials nested too deep, output too large */
 } dispo_template_error_code;
+
+/* A partial that includes itself without end stops here with an error
+ * rather than exhausting the stack. */
+#define DISPO_TEMPLATE_MAX_PARTIAL_DEPTH 64
 
 typedef enum {
 	DISPO_TEMPLATE_ESCAPE_HTML, /* {{x}} escapes & < > " as the spec says */
 	DISPO_TEMPLATE_ESCAPE_NONE, /* text/plain emails: values go in as they are */
+	/* As NONE, except that values placed before the output's first blank
+	 * line (an email's header block) have CR, LF and tabs turned into spaces
+	 * and other control characters removed: a value can neither add a
+	 * header nor end the header block. template_email_render uses it. */
+	DISPO_TEMPLATE_ESCAPE_EMAIL,
 } dispo_template_escape;
 
 /* Renders mustache text against data (any JSON value; the context stack
@@ -27,6 +37,17 @@ typedef enum {
  * name the line and column: "3:14: unclosed section \"items\"". */
 char *template_render(const char *text, JsonNode *data, GHashTable *partials,
                       dispo_template_escape escape, GError **error);
+
+/* Finds the text of partial name for template_render_full: sets *text (owned
+ * by the loader, valid until the render returns) or leaves it NULL when
+ * there is no such partial (it then renders as nothing, as the spec says);
+ * returns false with error set to stop the render. */
+typedef bool (*dispo_template_partial_fn)(const char *name, const char **text, void *user_data,
+                                          GError **error);
+
+/* template_render with partials loaded on demand (from files, say). */
+char *template_render_full(const char *text, JsonNode *data, dispo_template_partial_fn partial,
+                           void *user_data, dispo_template_escape escape, GError **error);
 
 /* An email rendered from templates/<lang>/<name>.mustache. */
 typedef struct dispo_email_text {
