@@ -5,6 +5,8 @@
 #define DISPO_CLI_H
 
 #include "lib/lib.h"
+#include "outbox/outbox.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 #include <sysexits.h>
@@ -33,6 +35,12 @@ bool cli_load(dispo_cli *cli);
 int cli_start(dispo_cli *cli, dispo_store **store);
 /* Opens data_dir/dispo.db (creating data_dir), raw mail under data_dir/mail. */
 dispo_store *cli_store_open(dispo_cli *cli, GError **error);
+/* The rules of config's rules_dir, checked against its templates; each
+ * problem printed on stderr as file:line:col: message. */
+dispo_rules *cli_rules_load(dispo_cli *cli, GError **error);
+/* Delivers the due outbox rows (the embedded default: a Maildir under
+ * data_dir/outbox). */
+bool cli_outbox_flush(dispo_cli *cli, dispo_store *store, GError **error);
 /* Prints "dispo COMMAND: message" on stderr. */
 void cli_error(const dispo_cli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The exit code for an error: EX_TEMPFAIL when a retry may help. */

@@ -17,6 +17,7 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
+	g_autoptr(dispo_rules) rules = NULL;
 	dispo_ingest_options opt = {0};
 	const dispo_ingest_stats *st;
 
@@ -33,9 +34,14 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 	/* A broken configuration is the administrator's to fix; the mail waits. */
 	if (!cli_load(cli))
 		return EX_TEMPFAIL;
+	/* Broken rules are the administrator's to fix; the mail waits too. */
+	rules = cli_rules_load(cli, &e);
+	if (!rules)
+		goto fail;
 	store = cli_store_open(cli, &e);
 	if (!store)
 		goto fail;
+	opt.rules = rules;
 	opt.source = "deliver";
 	opt.now = cli->now;
 	opt.now_override = cli->now_given ? cli->now : 0;
@@ -47,10 +53,19 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 	st = ingest_stats(ing);
 	if (st->duplicate)
 		printf("dispo: already stored, nothing to do\n");
+	else if (st->awaiting)
+		printf("dispo: stored, request %s awaits the confirmation of its address\n",
+		       (char *)ingest_opened(ing)->pdata[0]);
 	else if (ingest_opened(ing)->len)
 		printf("dispo: stored, request %s opened\n", (char *)ingest_opened(ing)->pdata[0]);
+	else if (st->refused)
+		printf("dispo: stored, application refused (dispo requests list --refused)\n");
 	else
 		printf("dispo: stored\n");
+	/* The message is safe; a failed send is retried by the next run (or
+	 * the daemon) and is no reason for the mail server to try again. */
+	if (!cli_outbox_flush(cli, store, &e))
+		cli_error(cli, "stored, but the outbox could not be delivered: %s", e->message);
 	return EX_OK;
 fail:
 	cli_error(cli, "%s (the mail server will try again)", e->message);

@@ -52,6 +52,7 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
+	g_autoptr(dispo_rules) rules = NULL;
 	dispo_ingest_options opt = {0};
 	progress p = {0};
 	const dispo_ingest_stats *st;
@@ -74,9 +75,14 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_start(cli, &store)) != EX_OK)
 		return rc;
+	if (!(rules = cli_rules_load(cli, &e))) {
+		cli_error(cli, "%s", e->message);
+		return EX_CONFIG;
+	}
 	p.tty = !quiet && isatty(STDERR_FILENO);
 	p.total = p.tty ? ingest_paths_size(argv + 1) : 0;
 	p.started = g_get_monotonic_time();
+	opt.rules = rules;
 	opt.source = "import";
 	opt.now = cli->now;
 	opt.now_override = cli->now_given ? cli->now : 0;
@@ -117,6 +123,10 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	} else if (st->failed) {
 		rc = EX_IOERR;
 	}
+	if (!e && !cli_outbox_flush(cli, store, &e)) {
+		cli_error(cli, "the outbox could not be delivered: %s", e->message);
+		g_clear_error(&e);
+	}
 	if (quiet)
 		return rc;
 	secs = (double)(g_get_monotonic_time() - p.started) / G_USEC_PER_SEC;
@@ -124,7 +134,9 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	       st->files, st->messages, st->stored, st->duplicate, st->unparseable, st->over_limit);
 	if (st->failed)
 		printf(", %u unreadable", st->failed);
-	printf("; %u requests opened (%.1f s, %.0f messages/s, %.1f MB/s)\n", st->requests, secs,
+	printf("; %u requests opened (%u awaiting confirmation), %u refused, %u answers", st->requests,
+	       st->awaiting, st->refused, st->answers);
+	printf(" (%.1f s, %.0f messages/s, %.1f MB/s)\n", secs,
 	       secs > 0 ? st->messages / secs : 0.0,
 	       secs > 0 ? (double)st->bytes / (1024.0 * 1024.0) / secs : 0.0);
 	return rc;

@@ -127,6 +127,30 @@ cli_store_open(dispo_cli *cli, GError **error)
 	return store_open(db, mail, cli->config->busy_timeout_ms, error);
 }
 
+dispo_rules *
+cli_rules_load(dispo_cli *cli, GError **error)
+{
+	g_autoptr(GPtrArray) diags = rules_diagnostics_new();
+	dispo_rules *rules =
+	    rules_load_dir(cli->config->rules_dir, cli->config->templates_dir, diags, error);
+
+	/* Each problem on its own line, as `dispo rules check` shows them. */
+	for (guint i = 0; !rules && i < diags->len; i++) {
+		g_autofree char *line = rules_diagnostic_format(diags->pdata[i]);
+		fprintf(stderr, "%s\n", line);
+	}
+	return rules;
+}
+
+bool
+cli_outbox_flush(dispo_cli *cli, dispo_store *store, GError **error)
+{
+	g_autofree char *dir = g_build_filename(cli->config->data_dir, "outbox", NULL);
+	g_autoptr(dispo_outbox) outbox = outbox_maildir_new(dir, error);
+
+	return outbox && outbox_flush(outbox, store, cli->now, NULL, error);
+}
+
 int
 cli_start(dispo_cli *cli, dispo_store **store)
 {

@@ -1,9 +1,54 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ingest-private.h: what the pipeline (ingest.c) offers the sources. */
+/* ingest-private.h: what the files of the pipeline share: the pending batch,
+ * the intake decisions (intake.c) and the answers they send (answer.c). */
 #ifndef DISPO_INGEST_PRIVATE_H
 #define DISPO_INGEST_PRIVATE_H
 
 #include "ingest/ingest.h"
+#include "policy/policy.h"
+#include "rules/rules.h"
+
+#include <json-glib/json-glib.h>
+
+/* What the sender policy and the document and form checks say about an
+ * application, judged when it is parsed (the body is dropped after that);
+ * the register and the rate limit are consulted at commit. */
+typedef struct dispo_verdict {
+	const dispo_rules_workflow *workflow;
+	GPtrArray *reasons; /* dispo_reason * */
+	char *address;      /* the sender (domain in lower-case ASCII), or NULL */
+	char *answer_to;    /* where an answer may go, NULL: nowhere (RFC 3834) */
+	GHashTable *form;   /* label -> value */
+	char *nip;          /* normalized, when the form's NIP is valid */
+	char *nik;
+	char *documents;    /* JSON array: which file met which requirement */
+	char *token;        /* a plus-address token the message was sent to, or NULL */
+} dispo_verdict;
+
+typedef struct {
+	char sha256[DISPO_SHA256_HEX_LEN + 1];
+	uint64_t size;
+	dispo_mail *mail;
+	const char *kind;
+	dispo_time arrived;
+	char *source;
+	dispo_verdict *verdict; /* applications and replies, NULL otherwise */
+} pending_item;
+
+struct dispo_ingest {
+	const dispo_config *config;
+	dispo_store *store;
+	dispo_ingest_options opt;
+	char *attachment_dir;
+	char *mail_dir;
+	GPtrArray *pending;       /* pending_item * */
+	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
+	dispo_ingest_stats stats;
+	GPtrArray *opened;
+	char *source; /* options.source, or options.source:PATH of the current file */
+	GKeyFile *reason_texts; /* templates/<lang>/reasons.ini, loaded on first use */
+	bool answered;          /* an answer was spooled in this batch */
+};
 
 /* One message read from fd; file_time is the arrival fallback. */
 bool ingest_fd_at(dispo_ingest *ing, int fd, dispo_time file_time, GError **error);
@@ -12,5 +57,48 @@ void ingest_count_file(dispo_ingest *ing, bool failed);
 void ingest_uncount_file(dispo_ingest *ing);
 /* Names the file the next messages come from (recorded as import:PATH). */
 void ingest_set_source(dispo_ingest *ing, const char *path);
+
+/* ---- intake.c ------------------------------------------------------------- */
+
+/* Judges a parsed message that may be an application or a confirmation
+ * reply; the mail still has its body. */
+dispo_verdict *intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind,
+                            dispo_time arrived);
+void intake_verdict_free(dispo_verdict *v);
+/* Inside the batch's transaction, after the message row is stored: refuse,
+ * hold for confirmation or open the request, and queue the answer. A
+ * stored number of an opened request is added to opened. */
+bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
+                   dispo_ingest_stats *delta, GError **error);
+
+/* ---- answer.c ------------------------------------------------------------- */
+
+typedef struct dispo_answer {
+	const char *template; /* templates/<lang>/<template>.mustache */
+	const char *kind;     /* acknowledgement, refusal, confirmation… */
+	const char *to;
+	const char *reply_to; /* NULL: the workflow's mailbox */
+	int64_t request_id;
+	const char *request;  /* its number, for the subject tag and headers */
+	const char *step;
+	JsonNode *data;       /* the template's data */
+	const dispo_mail *answers; /* threading: In-Reply-To and References */
+	int64_t answers_message;
+	dispo_time at;
+} dispo_answer;
+
+/* Renders, composes and stores an answer and adds its outbox row; with
+ * *message_id (when not NULL) its Message-ID. False only on a store or
+ * template failure. */
+bool intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
+                   int64_t *outbox_id, char **message_id, GError **error);
+/* Whether an answer to address may go now: not to ourselves, not more than
+ * answers_per_hour in the hour before at. */
+bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf,
+                           const char *address, dispo_time at, bool *allowed, GError **error);
+/* The sentence for a reason code in the configured language. */
+char *intake_reason_text(dispo_ingest *ing, const dispo_reason *r);
+/* "24 November 2026 pukul 10.15 WIB" / "24 November 2026, 10:15 WIB". */
+char *intake_date_text(dispo_time t, GTimeZone *tz, const char *lang);
 
 #endif

@@ -15,28 +15,6 @@
 G_DEFINE_QUARK(dispo-ingest-error-quark, dispo_ingest_error)
 /* clang-format on */
 
-typedef struct {
-	char sha256[DISPO_SHA256_HEX_LEN + 1];
-	uint64_t size;
-	dispo_mail *mail;
-	const char *kind;
-	dispo_time arrived;
-	char *source;
-} pending_item;
-
-struct dispo_ingest {
-	const dispo_config *config;
-	dispo_store *store;
-	dispo_ingest_options opt;
-	char *attachment_dir;
-	char *mail_dir;
-	GPtrArray *pending;       /* pending_item * */
-	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
-	dispo_ingest_stats stats;
-	GPtrArray *opened;
-	char *source; /* options.source, or options.source:PATH of the current file */
-};
-
 bool
 ingest_error_is_temporary(const GError *e)
 {
@@ -52,6 +30,7 @@ static void
 pending_item_free(pending_item *p)
 {
 	mime_mail_free(p->mail);
+	intake_verdict_free(p->verdict);
 	g_free(p->source);
 	g_free(p);
 }
@@ -94,6 +73,8 @@ ingest_free(dispo_ingest *ing)
 	g_free(ing->attachment_dir);
 	g_free(ing->mail_dir);
 	g_free(ing->source);
+	if (ing->reason_texts)
+		g_key_file_unref(ing->reason_texts);
 	g_free(ing);
 }
 
@@ -193,6 +174,8 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 	case DISPO_MAIL_OVER_LIMIT: delta->over_limit++; break;
 	case DISPO_MAIL_UNPARSEABLE: delta->unparseable++; break;
 	}
+	if (p->verdict)
+		return intake_commit(ing, p, row.id, opened, delta, error);
 	if (mail->status != DISPO_MAIL_PARSED || strcmp(p->kind, "application") != 0)
 		return true;
 
@@ -266,6 +249,13 @@ ingest_flush(dispo_ingest *ing, GError **error)
 			store_rollback(ing->store);
 			goto fail;
 		}
+	/* Answers were spooled inside the transaction: with deferred sync,
+	 * their bytes must be durable before the rows naming them commit. */
+	if (ing->answered && batched(ing) && !store_sync(ing->store, error)) {
+		store_rollback(ing->store);
+		goto fail;
+	}
+	ing->answered = false;
 	if (!store_commit(ing->store, error))
 		goto fail;
 
@@ -274,12 +264,16 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	ing->stats.unparseable += delta.unparseable;
 	ing->stats.over_limit += delta.over_limit;
 	ing->stats.requests += delta.requests;
+	ing->stats.refused += delta.refused;
+	ing->stats.awaiting += delta.awaiting;
+	ing->stats.answers += delta.answers;
 	for (guint i = 0; i < opened->len; i++)
 		g_ptr_array_add(ing->opened, g_strdup(opened->pdata[i]));
 	g_hash_table_remove_all(ing->pending_shas);
 	g_ptr_array_set_size(ing->pending, 0);
 	return true;
 fail:
+	ing->answered = false;
 	/* The raw messages are on disk already; a retry finds them and stores
 	 * the rows, so nothing is lost and nothing doubles. */
 	g_hash_table_remove_all(ing->pending_shas);
@@ -325,6 +319,9 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 	}
 	p->kind = ingest_classify(p->mail);
 	p->arrived = arrival_time(ing, p->mail, file_time);
+	if (ing->opt.rules && p->mail->status != DISPO_MAIL_UNPARSEABLE &&
+	    (strcmp(p->kind, "application") == 0 || strcmp(p->kind, "reply") == 0))
+		p->verdict = intake_judge(ing, p->mail, p->kind, p->arrived);
 	/* The body is not kept in the batch: the raw message is the record. */
 	g_clear_pointer(&p->mail->body, g_free);
 	g_ptr_array_add(ing->pending, p);

@@ -7,6 +7,7 @@
 
 #include "lib/lib.h"
 #include "mime/mime.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 #define DISPO_INGEST_ERROR (dispo_ingest_error_quark())
@@ -27,7 +28,10 @@ typedef struct dispo_ingest_stats {
 	unsigned unparseable; /* new, kept, marked unparseable */
 	unsigned over_limit;  /* new, kept, marked over a limit */
 	unsigned failed;      /* files that could not be read (named on stderr) */
-	unsigned requests;    /* requests opened */
+	unsigned requests;    /* requests opened (awaiting confirmation included) */
+	unsigned refused;     /* applications refused, with their reasons */
+	unsigned awaiting;    /* of the requests, held until the address is confirmed */
+	unsigned answers;     /* answers queued in the outbox */
 	uint64_t bytes;       /* bytes of messages seen */
 } dispo_ingest_stats;
 
@@ -41,6 +45,9 @@ typedef struct dispo_ingest_options {
 	unsigned batch;          /* messages per transaction; 1 for deliver */
 	dispo_ingest_progress progress;
 	void *progress_user;
+	/* The rules applications are judged by; NULL: every application is
+	 * stored as received without checks (tests of the store path). */
+	const dispo_rules *rules;
 } dispo_ingest_options;
 
 typedef struct dispo_ingest dispo_ingest;

@@ -239,3 +239,23 @@ store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *
 		return store_fail(store, error, "cannot read confirmed addresses");
 	return true;
 }
+
+bool
+store_certificate_holder(dispo_store *store, const char *address, bool *holder, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT 1 FROM certificates WHERE email = lower(?)"
+	                              " AND state = 'issued' LIMIT 1",
+	                              error);
+	int rc;
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, address);
+	rc = sqlite3_step(st);
+	*holder = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read the certificate register");
+	return true;
+}

@@ -474,3 +474,21 @@ store_request_lookup(dispo_store *store, int64_t request_id, char **number, char
 	sqlite3_reset(st);
 	return true;
 }
+
+bool
+store_request_id(dispo_store *store, const char *number, int64_t *request_id, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, "SELECT id FROM requests WHERE number = ?", error);
+	int rc;
+
+	*request_id = 0;
+	if (!st)
+		return false;
+	store_bind_text(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*request_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ||
+	       store_fail(store, error, "cannot look up a request");
+}

@@ -167,6 +167,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_request_row, store_request_row_free)
 GPtrArray *store_requests_list(dispo_store *store, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
+/* The id of the request numbered number (0 when none). */
+bool store_request_id(dispo_store *store, const char *number, int64_t *request_id,
+                      GError **error);
 /* Moves a request to another state (and step, NULL for none). */
 bool store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
                              const char *step, dispo_time at, GError **error);
@@ -273,6 +276,9 @@ bool store_token_use(dispo_store *store, const char *token, dispo_time at, int64
 
 bool store_address_confirm(dispo_store *store, const char *address, dispo_time at,
                            int64_t message_id, GError **error);
+/* Whether the address holds an issued (not revoked) certificate. */
+bool store_certificate_holder(dispo_store *store, const char *address, bool *holder,
+                              GError **error);
 /* When the address last proved live (0: never). */
 bool store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at,
                                 GError **error);
@@ -373,8 +379,8 @@ bool store_employee_find_by_email(dispo_store *store, const char *email,
 GPtrArray *store_role_holders(dispo_store *store, const char *role, dispo_time at, GTimeZone *tz,
                               GError **error);
 /* Whether address may act for role at `at` (holder or deputy, as above).
- * When allowed and deputy is not NULL, *deputy is NULL for the holder, or
- * "plt"/"plh" (the holder wins when the address is both). */
+ * When deputy is not NULL, *deputy is "plt" or "plh" when the address may
+ * act as a deputy only, else NULL (the holder wins when it is both). */
 bool store_role_may_act(dispo_store *store, const char *role, const char *address,
                         dispo_time at, GTimeZone *tz, bool *allowed, char **deputy,
                         GError **error);

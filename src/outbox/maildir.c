@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* maildir.c: the outbox backend of the embedded default: every email is
+ * left as a file in a Maildir, to be opened with any mail client. */
+#include "config.h"
+
+#include "outbox/outbox.h"
+
+#include <errno.h>
+#include <string.h>
+
+static bool
+maildir_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
+                GError **error)
+{
+	const char *dir = outbox->priv;
+	/* The name is the row's id: a second delivery of the same row (a crash
+	 * before its commit) replaces the file instead of adding a copy. */
+	g_autofree char *name = g_strdup_printf("%06" G_GINT64_FORMAT ".eml", (gint64)row->id);
+	g_autofree char *path = g_build_filename(dir, "new", name, NULL);
+	gsize len;
+	const char *data = g_bytes_get_data(message, &len);
+	g_autoptr(GError) e = NULL;
+
+	if (!dispo_file_write_atomic(path, data, len, 0640, &e)) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY, "%s",
+		            e->message);
+		return false;
+	}
+	return true;
+}
+
+static void
+maildir_free(dispo_outbox *outbox)
+{
+	g_free(outbox->priv);
+}
+
+static const dispo_outbox_backend maildir_backend = {"maildir", maildir_deliver, maildir_free};
+
+dispo_outbox *
+outbox_maildir_new(const char *dir, GError **error)
+{
+	static const char *const subdirs[] = {"new", "cur", "tmp"};
+	dispo_outbox *outbox;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(subdirs); i++) {
+		g_autofree char *p = g_build_filename(dir, subdirs[i], NULL);
+		if (!dispo_mkdir_p(p, error))
+			return NULL;
+	}
+	outbox = g_new0(dispo_outbox, 1);
+	outbox->backend = &maildir_backend;
+	outbox->priv = g_strdup(dir);
+	return outbox;
+}
