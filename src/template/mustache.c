@@ -9,15 +9,15 @@
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK(dispo-template-error-quark, dispo_template_error)
+G_DEFINE_QUARK(dispo - template - error - quark, dispo_template_error)
 
 /* Templates are administrators' files and data comes from applicants, but a
  * fuzzer (or a careless edit) can write sections or partials whose output
  * grows exponentially; these bounds keep a render finite and small. */
-#define MAX_NESTING 128           /* sections open at once in one text */
-#define MAX_RENDER_DEPTH 512      /* sections open at once, partials included */
-#define MAX_OUTPUT (16u << 20)    /* bytes rendered */
-#define MAX_STEPS (4u * 1000000u) /* nodes visited, partial bytes parsed / 16 */
+#define MAX_NESTING      128             /* sections open at once in one text */
+#define MAX_RENDER_DEPTH 512             /* sections open at once, partials included */
+#define MAX_OUTPUT       (16u << 20)     /* bytes rendered */
+#define MAX_STEPS        (4u * 1000000u) /* nodes visited, partial bytes parsed / 16 */
 
 typedef enum {
 	NODE_TEXT,
@@ -81,7 +81,7 @@ text_position(const char *text, size_t pos, unsigned *line, unsigned *col)
 }
 
 static void G_GNUC_PRINTF(4, 5)
-parse_error(const parser *p, size_t pos, GError **error, const char *fmt, ...)
+    parse_error(const parser *p, size_t pos, GError **error, const char *fmt, ...)
 {
 	g_autofree char *msg = NULL;
 	unsigned line, col;
@@ -167,7 +167,6 @@ static bool
 parser_set_delimiters(parser *p, size_t tag, const char *s, size_t len, GError **error)
 {
 	g_autofree char *inner = g_strndup(s, len);
-	g_auto(GStrv) parts = NULL;
 	g_autofree char *shown = quote(s, len);
 	GPtrArray *words = g_ptr_array_new();
 
@@ -176,15 +175,17 @@ parser_set_delimiters(parser *p, size_t tag, const char *s, size_t len, GError *
 		g_ptr_array_add(words, w);
 	if (words->len != 2) {
 		g_ptr_array_free(words, TRUE);
-		parse_error(p, tag, error,
-		            "bad delimiter change \"%s\": write two delimiters, as in {{=<%% %%>=}}",
-		            shown);
+		parse_error(
+		    p, tag, error,
+		    "bad delimiter change \"%s\": write two delimiters, as in {{=<%% %%>=}}",
+		    shown);
 		return false;
 	}
 	for (unsigned i = 0; i < 2; i++) {
 		if (strchr(words->pdata[i], '=')) {
 			g_ptr_array_free(words, TRUE);
-			parse_error(p, tag, error, "bad delimiter change \"%s\": a delimiter cannot contain '='",
+			parse_error(p, tag, error,
+			            "bad delimiter change \"%s\": a delimiter cannot contain '='",
 			            shown);
 			return false;
 		}
@@ -217,7 +218,8 @@ parser_name(parser *p, size_t tag, const char *s, size_t len, bool dotted, char 
 	shown = quote(s, len);
 	for (size_t i = 0; i < len; i++) {
 		if (is_space(s[i])) {
-			parse_error(p, tag, error, "invalid name \"%s\": names have no spaces", shown);
+			parse_error(p, tag, error, "invalid name \"%s\": names have no spaces",
+			            shown);
 			return false;
 		}
 	}
@@ -231,7 +233,8 @@ parser_name(parser *p, size_t tag, const char *s, size_t len, bool dotted, char 
 	*path = g_strsplit(*name, ".", -1);
 	for (char **part = *path; *part; part++) {
 		if (**part == '\0') {
-			parse_error(p, tag, error, "invalid name \"%s\": empty part between dots", shown);
+			parse_error(p, tag, error, "invalid name \"%s\": empty part between dots",
+			            shown);
 			g_clear_pointer(name, g_free);
 			g_clear_pointer(path, g_strfreev);
 			return false;
@@ -249,16 +252,15 @@ parser_tag(parser *p, char sigil, size_t tag, const char *s, size_t len, char *i
 	node *n, *open;
 
 	switch (sigil) {
-	case '!':
-		return true;
-	case '=':
-		return parser_set_delimiters(p, tag, s, len, error);
+	case '!': return true;
+	case '=': return parser_set_delimiters(p, tag, s, len, error);
 	case '/':
 		if (!parser_name(p, tag, s, len, false, &name, &path, error))
 			return false;
 		if (p->stack->len == 0) {
 			g_autofree char *shown = quote(name, strlen(name));
-			parse_error(p, tag, error, "closing tag \"%s\" without an open section", shown);
+			parse_error(p, tag, error, "closing tag \"%s\" without an open section",
+			            shown);
 			return false;
 		}
 		open = p->stack->pdata[p->stack->len - 1];
@@ -267,15 +269,15 @@ parser_tag(parser *p, char sigil, size_t tag, const char *s, size_t len, char *i
 			g_autofree char *want = quote(open->str, strlen(open->str));
 			unsigned line, col;
 			text_position(p->text, open->pos, &line, &col);
-			parse_error(p, tag, error,
-			            "closing tag \"%s\" does not match section \"%s\" opened at %u:%u",
-			            shown, want, line, col);
+			parse_error(
+			    p, tag, error,
+			    "closing tag \"%s\" does not match section \"%s\" opened at %u:%u",
+			    shown, want, line, col);
 			return false;
 		}
 		g_ptr_array_set_size(p->stack, p->stack->len - 1);
 		return true;
-	default:
-		break;
+	default: break;
 	}
 
 	n = g_new0(node, 1);
@@ -353,8 +355,8 @@ template_parse(const char *text, const char *origin, GError **error)
 			end_seq = g_strdup(p.close);
 		e = memmem(text + inner, p.len - inner, end_seq, strlen(end_seq));
 		if (!e) {
-			parse_error(&p, tag, error, "unclosed tag: no \"%s\" after \"%s%s\"", end_seq,
-			            p.open, sigil ? (char[]){sigil, 0} : "");
+			parse_error(&p, tag, error, "unclosed tag: no \"%s\" after \"%s%s\"",
+			            end_seq, p.open, sigil ? (char[]){sigil, 0} : "");
 			ok = false;
 			break;
 		}
@@ -409,8 +411,7 @@ typedef struct render {
 	GError **error;
 } render;
 
-static bool G_GNUC_PRINTF(2, 3)
-render_limit(render *r, const char *fmt, ...)
+static bool G_GNUC_PRINTF(2, 3) render_limit(render *r, const char *fmt, ...)
 {
 	g_autofree char *msg = NULL;
 	va_list ap;
@@ -542,7 +543,8 @@ render_lookup(render *r, char **path)
 		return r->ctx->len ? r->ctx->pdata[r->ctx->len - 1] : NULL;
 	for (unsigned i = r->ctx->len; i-- > 0;) {
 		JsonNode *c = r->ctx->pdata[i];
-		if (JSON_NODE_HOLDS_OBJECT(c) && json_object_has_member(json_node_get_object(c), path[0])) {
+		if (JSON_NODE_HOLDS_OBJECT(c) &&
+		    json_object_has_member(json_node_get_object(c), path[0])) {
 			v = json_object_get_member(json_node_get_object(c), path[0]);
 			break;
 		}
@@ -566,12 +568,9 @@ truthy(JsonNode *v)
 	if (!v)
 		return false;
 	switch (json_node_get_node_type(v)) {
-	case JSON_NODE_NULL:
-		return false;
-	case JSON_NODE_ARRAY:
-		return json_array_get_length(json_node_get_array(v)) > 0;
-	case JSON_NODE_OBJECT:
-		return true;
+	case JSON_NODE_NULL: return false;
+	case JSON_NODE_ARRAY: return json_array_get_length(json_node_get_array(v)) > 0;
+	case JSON_NODE_OBJECT: return true;
 	case JSON_NODE_VALUE:
 		type = json_node_get_value_type(v);
 		if (type == G_TYPE_BOOLEAN)
@@ -650,8 +649,9 @@ render_partial(render *r, node *n)
 		return true;
 	if (r->partial_depth >= DISPO_TEMPLATE_MAX_PARTIAL_DEPTH) {
 		g_autofree char *shown = quote(n->str, strlen(n->str));
-		return render_limit(r, "partials nested deeper than %d at \"%s\" (does it include itself?)",
-		                    DISPO_TEMPLATE_MAX_PARTIAL_DEPTH, shown);
+		return render_limit(
+		    r, "partials nested deeper than %d at \"%s\" (does it include itself?)",
+		    DISPO_TEMPLATE_MAX_PARTIAL_DEPTH, shown);
 	}
 	key = g_strconcat(indent, "\n", n->str, NULL);
 	tree = g_hash_table_lookup(r->parsed, key);
@@ -663,8 +663,8 @@ render_partial(render *r, node *n)
 			return true;
 		r->steps += strlen(text) / 16;
 		if (r->steps > MAX_STEPS)
-			return render_limit(r, "the template does too much work (more than %u steps)",
-			                    MAX_STEPS);
+			return render_limit(
+			    r, "the template does too much work (more than %u steps)", MAX_STEPS);
 		if (*indent)
 			indented = indent_text(text, indent);
 		tree = template_parse(indented ? indented : text, n->str, r->error);
@@ -686,22 +686,14 @@ render_nodes(render *r, GPtrArray *nodes)
 		bool ok = true;
 
 		if (++r->steps > MAX_STEPS)
-			return render_limit(r, "the template does too much work (more than %u steps)",
-			                    MAX_STEPS);
+			return render_limit(
+			    r, "the template does too much work (more than %u steps)", MAX_STEPS);
 		switch (n->type) {
-		case NODE_TEXT:
-			ok = render_emit(r, n->str, n->len);
-			break;
-		case NODE_VAR:
-			ok = render_value(r, render_lookup(r, n->path), n->escape);
-			break;
+		case NODE_TEXT: ok = render_emit(r, n->str, n->len); break;
+		case NODE_VAR: ok = render_value(r, render_lookup(r, n->path), n->escape); break;
 		case NODE_SECTION:
-		case NODE_INVERTED:
-			ok = render_section(r, n);
-			break;
-		case NODE_PARTIAL:
-			ok = render_partial(r, n);
-			break;
+		case NODE_INVERTED: ok = render_section(r, n); break;
+		case NODE_PARTIAL: ok = render_partial(r, n); break;
 		}
 		if (!ok)
 			return false;
