@@ -29,13 +29,13 @@ column_of(const char *line_start, const char *at)
 	return (unsigned)g_utf8_strlen(line_start, at - line_start) + 1;
 }
 
-static GPtrArray *
-fail_at(reader *r, GError **error, int code, unsigned line, const char *line_start,
-        const char *at, const char *fmt, ...) G_GNUC_PRINTF(7, 8);
+static GPtrArray *fail_at(reader *r, GError **error, int code, unsigned line,
+                          const char *line_start, const char *at, const char *fmt, ...)
+    G_GNUC_PRINTF(7, 8);
 
 static GPtrArray *
-fail_at(reader *r, GError **error, int code, unsigned line, const char *line_start,
-        const char *at, const char *fmt, ...)
+fail_at(reader *r, GError **error, int code, unsigned line, const char *line_start, const char *at,
+        const char *fmt, ...)
 {
 	va_list ap;
 	g_autofree char *msg = NULL;
@@ -134,9 +134,8 @@ read_field(reader *r, GString *field, GError **error)
 			}
 			g_string_append_c(field, *r->p++);
 			if (field->len > DISPO_CSV_FIELD_MAX) {
-				fail_at(r, error, DISPO_CSV_ERROR_LIMIT, open_line,
-				        open_line_start, open,
-				        "the field that starts here is longer than %u KiB",
+				fail_at(r, error, DISPO_CSV_ERROR_LIMIT, open_line, open_line_start,
+				        open, "the field that starts here is longer than %u KiB",
 				        DISPO_CSV_FIELD_MAX / 1024);
 				return false;
 			}

@@ -192,9 +192,9 @@ typedef enum {
 #define DISPO_CSV_FIELDS_MAX 1000        /* fields in one row */
 
 typedef struct dispo_csv_row {
-	unsigned line;     /* the physical line the row starts on, from 1 */
+	unsigned line; /* the physical line the row starts on, from 1 */
 	unsigned n_fields;
-	char **fields;     /* n_fields strings, then NULL */
+	char **fields; /* n_fields strings, then NULL */
 } dispo_csv_row;
 void dispo_csv_row_free(dispo_csv_row *row);
 

@@ -9,8 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-static bool
-refuse(char **why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static bool refuse(char **why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 static bool
 refuse(char **why, const char *fmt, ...)
@@ -25,8 +24,10 @@ refuse(char **why, const char *fmt, ...)
 	return false;
 }
 
-/* The character at s for a message: itself when it is printable text,
- * else its bytes in hex. */
+/* The character at s for a message: itself when it is visible ASCII, with
+ * its code point when it is other visible text (a full-width digit looks
+ * like a digit), the code point alone for spaces and controls (a
+ * no-break space looks like a space), the byte when it is not UTF-8. */
 static char *
 describe_char(const char *s, const char *end)
 {
@@ -34,9 +35,11 @@ describe_char(const char *s, const char *end)
 
 	if (c == (gunichar)-1 || c == (gunichar)-2)
 		return g_strdup_printf("byte 0x%02x", (unsigned char)*s);
-	if (!g_unichar_isprint(c))
-		return g_strdup_printf("character U+%04X", c);
-	return g_strdup_printf("'%.*s'", (int)(g_utf8_next_char(s) - s), s);
+	if (c < 0x80 && g_ascii_isgraph((char)c))
+		return g_strdup_printf("'%c'", (char)c);
+	if (g_unichar_isgraph(c))
+		return g_strdup_printf("'%.*s' (U+%04X)", (int)(g_utf8_next_char(s) - s), s, c);
+	return g_strdup_printf("U+%04X", c);
 }
 
 /* Collects the digits of input, allowing spaces between them (numbers are

@@ -130,10 +130,11 @@ grant_compare(gconstpointer a, gconstpointer b)
 static bool
 roles_load(dispo_store *store, int64_t id, GPtrArray *roles, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "SELECT role, deputy, valid_from, valid_until FROM role_holders"
-	                              " WHERE employee_id = ?",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT role, deputy, valid_from, valid_until FROM role_holders"
+	               " WHERE employee_id = ?",
+	               error);
 	int rc;
 
 	if (!st)
@@ -155,8 +156,7 @@ roles_load(dispo_store *store, int64_t id, GPtrArray *roles, GError **error)
 /* Employees (with their ids in *ids when not NULL) matching sql, which
  * selects EMPLOYEE_COLUMNS and takes text parameter 1 (may be unused). */
 static GPtrArray *
-employees_query(dispo_store *store, const char *sql, const char *param, GArray *ids,
-                GError **error)
+employees_query(dispo_store *store, const char *sql, const char *param, GArray *ids, GError **error)
 {
 	g_autoptr(GPtrArray) out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)store_employee_free);
@@ -226,9 +226,12 @@ or_empty(const char *s)
 static char *
 roles_text(const GPtrArray *roles)
 {
-	g_autoptr(GPtrArray) sorted = g_ptr_array_copy((GPtrArray *)roles, NULL, NULL);
+	/* A copy would free the grants with it (it keeps the free function). */
+	g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(roles->len);
 	GString *s = g_string_new(NULL);
 
+	for (guint i = 0; i < roles->len; i++)
+		g_ptr_array_add(sorted, roles->pdata[i]);
 	g_ptr_array_sort(sorted, grant_compare);
 	for (guint i = 0; i < sorted->len; i++) {
 		g_autofree char *one = store_role_grant_format(sorted->pdata[i]);
@@ -269,9 +272,9 @@ diff(dispo_store *store, const GPtrArray *employees, GHashTable **stored_by_nip,
      GError **error)
 {
 	g_autoptr(GArray) stored_ids = g_array_new(false, false, sizeof(int64_t));
-	g_autoptr(GPtrArray) stored = employees_query(
-	    store, "SELECT " EMPLOYEE_COLUMNS " FROM employees ORDER BY nip", NULL, stored_ids,
-	    error);
+	g_autoptr(GPtrArray) stored =
+	    employees_query(store, "SELECT " EMPLOYEE_COLUMNS " FROM employees ORDER BY nip", NULL,
+	                    stored_ids, error);
 	g_autoptr(GHashTable) by_nip = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) changes =
@@ -362,7 +365,8 @@ store_employees_diff(dispo_store *store, const GPtrArray *employees, GError **er
 static bool
 roles_replace(dispo_store *store, int64_t id, const GPtrArray *roles, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store, "DELETE FROM role_holders WHERE employee_id = ?", error);
+	sqlite3_stmt *st =
+	    store_stmt(store, "DELETE FROM role_holders WHERE employee_id = ?", error);
 	int rc;
 
 	if (!st)
@@ -570,6 +574,8 @@ store_role_may_act(dispo_store *store, const char *role, const char *address, di
 	g_autoptr(GPtrArray) holders = store_role_holders(store, role, at, tz, error);
 
 	*allowed = false;
+	if (deputy)
+		*deputy = NULL;
 	if (!holders)
 		return false;
 	/* Holders come first, so the first match says in which capacity. */

@@ -302,8 +302,8 @@ typedef struct dispo_role_grant {
 	char *valid_until; /* yyyy-mm-dd inclusive, or NULL: open */
 } dispo_role_grant;
 
-dispo_role_grant *store_role_grant_new(const char *role, const char *deputy,
-                                       const char *valid_from, const char *valid_until);
+dispo_role_grant *store_role_grant_new(const char *role, const char *deputy, const char *valid_from,
+                                       const char *valid_until);
 void store_role_grant_free(dispo_role_grant *grant);
 /* "kabid_informatika (plt 2026-12-14..2026-12-31)", for people. */
 char *store_role_grant_format(const dispo_role_grant *grant);
@@ -335,7 +335,7 @@ typedef enum {
 } dispo_employee_change_kind;
 
 typedef struct dispo_field_change {
-	char *field; /* nik, name, email, unit, position, status, roles */
+	char *field;  /* nik, name, email, unit, position, status, roles */
 	char *before; /* "" when empty */
 	char *after;
 } dispo_field_change;
@@ -369,8 +369,8 @@ bool store_employees_import(dispo_store *store, const GPtrArray *employees, disp
 
 /* The employee with this address (ASCII case-insensitive), preferring an
  * active one; *employee is NULL when there is none. Roles are filled. */
-bool store_employee_find_by_email(dispo_store *store, const char *email,
-                                  dispo_employee **employee, GError **error);
+bool store_employee_find_by_email(dispo_store *store, const char *email, dispo_employee **employee,
+                                  GError **error);
 
 /* Who may act for role at time `at` (its date in tz, NULL = UTC): active
  * employees holding it or deputising (plt/plh) with valid_from <= date <=
@@ -381,8 +381,7 @@ GPtrArray *store_role_holders(dispo_store *store, const char *role, dispo_time a
 /* Whether address may act for role at `at` (holder or deputy, as above).
  * When deputy is not NULL, *deputy is "plt" or "plh" when the address may
  * act as a deputy only, else NULL (the holder wins when it is both). */
-bool store_role_may_act(dispo_store *store, const char *role, const char *address,
-                        dispo_time at, GTimeZone *tz, bool *allowed, char **deputy,
-                        GError **error);
+bool store_role_may_act(dispo_store *store, const char *role, const char *address, dispo_time at,
+                        GTimeZone *tz, bool *allowed, char **deputy, GError **error);
 
 #endif
