@@ -185,6 +185,73 @@ list(dispo_cli *cli, dispo_store *store, format fmt)
 	return EX_OK;
 }
 
+/* Applications refused at intake: they opened no request, so they are
+ * listed apart, each with its message and its reason codes. */
+static int
+list_refused(dispo_cli *cli, dispo_store *store, format fmt)
+{
+	g_autoptr(GError) e = NULL;
+	g_autoptr(GPtrArray) refs = store_refusals_list(store, &e);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	if (!refs) {
+		cli_error(cli, "%s", e->message);
+		return cli_exit_code(e);
+	}
+	if (fmt == FORMAT_TABLE && refs->len == 0) {
+		printf("No refused applications.\n");
+		return EX_OK;
+	}
+	g_ptr_array_add(rows, g_strsplit("DECIDED|SENDER|REASONS|SUBJECT", "|", -1));
+	json_builder_begin_array(b);
+	for (guint i = 0; i < refs->len; i++) {
+		const dispo_refusal_row *r = refs->pdata[i];
+		g_autoptr(JsonParser) parser = json_parser_new();
+		JsonArray *reasons = NULL;
+		GString *codes = g_string_new(NULL);
+		char **cells;
+
+		if (json_parser_load_from_data(parser, r->reasons_json, -1, NULL) &&
+		    JSON_NODE_HOLDS_ARRAY(json_parser_get_root(parser)))
+			reasons = json_node_get_array(json_parser_get_root(parser));
+		json_builder_begin_object(b);
+		member_string(b, "file", r->source);
+		member_string(b, "message_sha256", r->message_sha256);
+		member_string(b, "sender", r->sender);
+		member_string(b, "workflow", r->workflow);
+		member_string(b, "subject", r->subject);
+		member_time(b, "decided_at", r->decided_at, cli->config->tz);
+		json_builder_set_member_name(b, "reasons");
+		json_builder_begin_array(b);
+		for (guint k = 0; reasons && k < json_array_get_length(reasons); k++) {
+			JsonObject *o = json_array_get_object_element(reasons, k);
+			const char *code = o ? json_object_get_string_member_with_default(o, "code", "")
+			                     : "";
+			json_builder_add_string_value(b, code);
+			g_string_append_printf(codes, "%s%s", k ? "," : "", code);
+		}
+		json_builder_end_array(b);
+		json_builder_set_member_name(b, "details");
+		json_builder_add_value(b, reasons ? json_node_copy(json_parser_get_root(parser))
+		                                  : json_node_new(JSON_NODE_NULL));
+		json_builder_end_object(b);
+
+		cells = g_new0(char *, 5);
+		cells[0] = dispo_time_format_short(r->decided_at, cli->config->tz);
+		cells[1] = g_strdup(r->sender ? r->sender : "-");
+		cells[2] = g_string_free(codes, false);
+		cells[3] = dispo_utf8_truncate(r->subject ? r->subject : "", 50);
+		g_ptr_array_add(rows, cells);
+	}
+	json_builder_end_array(b);
+	if (fmt == FORMAT_JSON)
+		print_json(b);
+	else
+		print_table(rows, 4);
+	return EX_OK;
+}
+
 static int show(dispo_cli *cli, dispo_store *store, const char *number, format fmt);
 
 int
@@ -246,8 +313,11 @@ int
 cli_requests(dispo_cli *cli, int argc, char **argv)
 {
 	g_autofree char *format_s = NULL;
+	gboolean refused = false;
 	GOptionEntry entries[] = {
 	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT"},
+	    {"refused", 0, 0, G_OPTION_ARG_NONE, &refused,
+	     "list the applications refused at intake, with their reason codes", NULL},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(dispo_store) store = NULL;
 	format fmt;
@@ -268,6 +338,6 @@ cli_requests(dispo_cli *cli, int argc, char **argv)
 	if ((rc = cli_start(cli, &store)) != EX_OK)
 		return rc;
 	if (strcmp(sub, "list") == 0)
-		return list(cli, store, fmt);
+		return refused ? list_refused(cli, store, fmt) : list(cli, store, fmt);
 	return show(cli, store, argv[2], fmt);
 }

@@ -68,7 +68,8 @@ typedef struct {
 } person;
 
 static const person people[] = {
-    {"Budi Santoso", "budi.santoso", "Analis Kebijakan", "Bagian Organisasi", "19850312", 1},
+    {"Budi Santoso", "budi.santoso", "Pranata Komputer Ahli Pertama", "Dinas Kesehatan",
+     "19850312", 1},
     {"Siti Rahayu", "siti.rahayu", "Kepala Seksi Pelayanan",
      "Dinas Kependudukan dan Pencatatan Sipil", "19880724", 2},
     {"Agus Prasetyo", "agus.prasetyo", "Pranata Komputer", "Dinas Komunikasi dan Informatika",
@@ -104,12 +105,13 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_b
 	    serial ? g_strdup_printf("%s%u", p->local, serial) : g_strdup(p->local);
 	g_autofree char *from = g_strdup_printf("%s <%s@kuduskab.go.id>", p->name, local);
 	/* NIP: birth date, appointment month, gender, serial; NIK: region, birth
-	 * date (day + 40 for women), serial. */
+	 * date (day + 40 for women), serial. The first sample is the sample
+	 * register's Budi Santoso (rules/register-contoh.csv), number for number. */
 	g_autofree char *nip =
-	    g_strdup_printf("%s%.4d%02d%d%03u", p->birth, atoi(p->birth) / 10000 + 23, 3, p->gender,
-	                    (serial + 1) % 1000);
+	    g_strdup_printf("%s%.4d%02d%d%03u", p->birth, atoi(p->birth) / 10000 + 25, 1, p->gender,
+	                    (serial * 7 + 4) % 1000);
 	int day = atoi(p->birth + 6) + (p->gender == 2 ? 40 : 0);
-	g_autofree char *nik = g_strdup_printf("331903%02d%.2s%.2s%04u", day, p->birth + 4,
+	g_autofree char *nik = g_strdup_printf("331901%02d%.2s%.2s%04u", day, p->birth + 4,
 	                                       p->birth + 2, (serial + 1) % 10000);
 	g_autofree char *body = g_strdup_printf(
 	    "Yth. Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus,\n\n"
