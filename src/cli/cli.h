@@ -52,6 +52,8 @@ int cli_requests(dispo_cli *cli, int argc, char **argv);
 int cli_demo(dispo_cli *cli, int argc, char **argv);
 int cli_employees(dispo_cli *cli, int argc, char **argv);
 int cli_rules(dispo_cli *cli, int argc, char **argv);
+/* `employees import [--dry-run] FILE` (the demo loads the sample register). */
+int cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run);
 /* `requests show` as a table (the demo prints it too). */
 int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
 

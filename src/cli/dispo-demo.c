@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "ingest/ingest.h"
 
+#include <gio/gio.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +105,9 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(dispo_ingest) ing = NULL;
+	g_autoptr(dispo_rules) rules = NULL;
 	g_autoptr(GBytes) app = NULL;
+	g_autoptr(GPtrArray) sent = NULL;
 	g_autofree char *cwd = g_get_current_dir();
 	g_autofree char *dir = NULL;
 	g_autofree char *inbox = NULL;
@@ -147,10 +151,26 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	store = cli_store_open(cli, &e);
 	if (!store)
 		goto fail;
+	rules = cli_rules_load(cli, &e);
+	if (!rules)
+		goto fail;
 
 	printf("dispo demo: SOP 067 Pendaftaran Penerbitan Sertifikat Elektronik\n"
 	       "data under %s (%s)\n\n",
 	       dir, cli->config_path ? cli->config_path : "embedded default configuration");
+	/* The sample register (invented people at an example office), as an
+	 * administrator would import theirs. */
+	{
+		g_autofree char *reg = g_build_filename(dir, "register-contoh.csv", NULL);
+		g_autoptr(GBytes) csv = g_resources_lookup_data("/dispo/rules/register-contoh.csv",
+		                                                G_RESOURCE_LOOKUP_FLAGS_NONE, &e);
+		if (!csv || !dispo_file_write_atomic(reg, g_bytes_get_data(csv, NULL),
+		                                     g_bytes_get_size(csv), 0644, &e))
+			goto fail;
+		if ((rc = cli_employees_import_file(cli, reg, false)) != EX_OK)
+			return rc;
+		printf("\n");
+	}
 
 	app = cli_sample_application(0, cli->now, cli->config->tz, 0);
 	delivered = maildir_deliver(inbox, app, cli->now, &e);
@@ -163,6 +183,7 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	say(cli, cli->now, "  \"Permohonan Penerbitan Sertifikat Elektronik\", 3 PDF attachments");
 	say(cli, cli->now, "  (the email as it arrived: %s)", rel);
 
+	opt.rules = rules;
 	opt.source = "demo";
 	opt.now = cli->now;
 	opt.now_override = cli->now;
@@ -176,7 +197,16 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	number = g_strdup(ingest_opened(ing)->pdata[0]);
-	say(cli, cli->now, "dispo stores it and opens request %s (state: received)", number);
+	say(cli, cli->now, "dispo checks the sender (.go.id, active in the register), the three");
+	say(cli, cli->now, "  documents (by their bytes) and the form (NIP, NIK), and opens request %s",
+	    number);
+	if (!cli_outbox_flush(cli, store, &e) || !(sent = store_outbox_list(store, "sent", &e)))
+		goto fail;
+	for (guint i = 0; i < sent->len; i++) {
+		const dispo_outbox_row *o = sent->pdata[i];
+		say(cli, cli->now, "  %s to %s: outbox/new/%06" G_GINT64_FORMAT ".eml", o->kind,
+		    o->to_addr, (gint64)o->id);
+	}
 
 	/* Exactly once: the same inbox read again changes nothing. */
 	g_clear_pointer(&ing, ingest_free);
@@ -188,9 +218,10 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 
 	printf("\n");
 	rc = cli_request_print(cli, store, number);
-	printf("\nLook around: %s/inbox (Maildir), %s/mail (raw messages by SHA-256),\n"
-	       "%s/attachments (decoded files), %s/dispo.db (SQLite). See what is stored with\n",
-	       dir, dir, dir, dir);
+	printf("\nLook around: %s/inbox (Maildir), %s/outbox (what dispo sent, Maildir),\n"
+	       "%s/mail (raw messages by SHA-256), %s/attachments (decoded files),\n"
+	       "%s/dispo.db (SQLite). See what is stored with\n",
+	       dir, dir, dir, dir, dir);
 	{
 		g_autofree char *default_dir = g_build_filename(cwd, "var", NULL);
 		if (strcmp(dir, default_dir) == 0) {

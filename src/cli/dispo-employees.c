@@ -523,6 +523,12 @@ import(dispo_cli *cli, const char *path, bool dry_run)
 	return EX_OK;
 }
 
+int
+cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run)
+{
+	return import(cli, path, dry_run);
+}
+
 /* ---- list ---------------------------------------------------------------- */
 
 static void

@@ -99,6 +99,10 @@ cli_load(dispo_cli *cli)
 {
 	g_autoptr(GError) e = NULL;
 
+	/* Loaded once: a command that calls a helper which loads again keeps
+	 * what it set up (the demo points data_dir at its own directory). */
+	if (cli->config)
+		return true;
 	cli->config = dispo_config_load(cli->config_path, &e);
 	if (!cli->config) {
 		cli_error(cli, "%s", e->message);
