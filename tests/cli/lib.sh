@@ -29,14 +29,21 @@ contains() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks: $2"; }; }
 # sql DB QUERY: one value
 sql() { sqlite3 -batch "$1" "$2"; }
 
-# An application email (CRLF, as SMTP delivers it) from $1, numbered $2.
+# A complete application email (CRLF, as SMTP delivers it) from $1,
+# numbered $2: the form in the body and the three documents of SOP 067
+# (tiny but real PDFs: %PDF- header, %%EOF trailer). The NIP and NIK are
+# valid; an address the register does not know is held for confirmation.
 application() {
 	printf 'Received: from mail.kuduskab.go.id by mx.kuduskab.go.id; Mon, 23 Nov 2026 08:%02d:00 +0700\r\n' "$(( ${2:-0} % 60 ))"
 	printf 'From: Pemohon %s <%s>\r\nTo: sertifikat@kuduskab.go.id\r\n' "${2:-0}" "$1"
 	printf 'Subject: Permohonan Sertifikat Elektronik %s\r\nMessage-ID: <app-%s@kuduskab.go.id>\r\n' "${2:-0}" "${2:-0}"
 	printf 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n'
 	printf -- '--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNama: Pemohon %s\r\nNIP: 198503122010011004\r\n' "${2:-0}"
-	printf -- '--b\r\nContent-Type: application/pdf; name="surat_permohonan.pdf"\r\n'
-	printf 'Content-Disposition: attachment; filename="surat_permohonan.pdf"\r\n'
-	printf 'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n--b--\r\n'
+	printf 'NIK: 3319011203850001\r\nJabatan: Pranata Komputer\r\nUnit Kerja: Dinas Kesehatan\r\nEmail dinas: %s\r\n' "$1"
+	for f in surat_permohonan scan_ktp surat_rekomendasi; do
+		printf -- '--b\r\nContent-Type: application/pdf; name="%s.pdf"\r\n' $f
+		printf 'Content-Disposition: attachment; filename="%s.pdf"\r\n' $f
+		printf 'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n'
+	done
+	printf -- '--b--\r\n'
 }

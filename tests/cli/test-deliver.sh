@@ -20,7 +20,8 @@ application budi@kuduskab.go.id 1 >app1.eml
 expect_exit 0 D deliver <app1.eml
 contains out "request SE-2026-000001 opened"
 [ "$(sql $DB 'select count(*) from requests')" = 1 ] || fail "one request"
-[ "$(sql $DB "select state from requests")" = received ] || fail "state received"
+# An address the register does not know is held until it answers.
+[ "$(sql $DB "select state from requests")" = awaiting_confirmation ] || fail "state awaiting_confirmation"
 [ "$(sql $DB "select source from messages")" = deliver ] || fail "source deliver"
 ok "an application is stored and opens a request"
 

@@ -7,6 +7,8 @@
 
 expect_exit 0 "$DISPO" demo
 contains out "opens request SE-"
+contains out "acknowledgement to budi.santoso@kuduskab.go.id: outbox/new/000001.eml"
+contains var/outbox/new/000001.eml "Permohonan Anda diterima: SE-2026-"
 contains out "1 duplicate (exactly once)"
 contains out "Surat Rekomendasi Budi.pdf"
 [ -f var/dispo.db ] || fail "no database under ./var"
@@ -34,9 +36,11 @@ ok "--dir, and a foreign directory is left alone"
 
 # --config is honoured (its settings, the demo's directory); DISPO_CONFIG,
 # meant for the service, is not.
-printf '[calendar]\ntimezone = +08:00\n[policy]\nrequire_authentication = false\n[intake]\ntag = DEMO\n' >demo.conf
+printf '[calendar]\ntimezone = +08:00\n[general]\nlanguage = en\n[policy]\nrequire_authentication = false\n' >demo.conf
 expect_exit 0 "$DISPO" --config demo.conf demo --dir withconf
-contains out "opens request DEMO-"
+contains out "opens request SE-"
+contains withconf/outbox/new/000001.eml "Your application has been received"
+contains withconf/outbox/new/000001.eml "WITA"
 contains out "(demo.conf)"
 DISPO_CONFIG=demo.conf expect_exit 0 "$DISPO" demo --dir withenv
 contains out "opens request SE-"

@@ -53,7 +53,7 @@ expect_exit 0 D requests list --format json
 jq -e 'length == 5 and all(.[]; has("id") and has("workflow") and has("state") and
 	has("applicant") and has("created_at") and has("message_sha256"))' out >/dev/null ||
 	fail "requests list --format json lacks a field"
-jq -e '.[0] | .id == "SE-2026-000001" and .workflow == "pendaftaran" and .state == "received"
+jq -e '.[0] | .id == "SE-2026-000001" and .workflow == "pendaftaran" and .state == "awaiting_confirmation"
 	and .applicant == "a1@kuduskab.go.id" and .created_at == "2026-11-23T08:01:00+07:00"
 	and (.message_sha256 | test("^[0-9a-f]{64}$"))' out >/dev/null || { cat out; fail "first request"; }
 sha=$(jq -r '.[0].message_sha256' out)
