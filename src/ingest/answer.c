@@ -155,9 +155,12 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	if (!email)
 		return false;
 	/* The request's tag leads the subject so that any reply finds it. */
-	if (a->request && !strstr(email->subject, a->request))
-		subject = g_strdup_printf("[%s] %s", a->request, email->subject);
-	else
+	if (a->request) {
+		g_autofree char *tag = g_strdup_printf("[%s]", a->request);
+		subject = strstr(email->subject, tag)
+		              ? g_strdup(email->subject)
+		              : g_strdup_printf("%s %s", tag, email->subject);
+	} else
 		subject = g_strdup(email->subject);
 
 	comp = mime_compose_new(from, a->to, subject, email->body);

@@ -8,7 +8,7 @@
 expect_exit 0 "$DISPO" demo
 contains out "opens request SE-"
 contains out "acknowledgement to budi.santoso@kuduskab.go.id: outbox/new/000001.eml"
-contains var/outbox/new/000001.eml "Permohonan Anda diterima: SE-2026-"
+contains var/outbox/new/000001.eml "[SE-2026-000001] Permohonan Anda diterima"
 contains out "1 duplicate (exactly once)"
 contains out "Surat Rekomendasi Budi.pdf"
 [ -f var/dispo.db ] || fail "no database under ./var"

@@ -1,0 +1,188 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-intake.sh: the sender policy, the documents and the register end to
+# end through `dispo deliver`: accepted, incomplete, refused and unknown
+# applications, each with its stored state and the exact answer it gets;
+# no answer to bounces and auto-replies, and at most N answers an hour.
+. "$(dirname "$0")/lib.sh"
+
+cat >dispo.conf <<CONF
+[general]
+data_dir = data
+[policy]
+agency_domains = kuduskab.go.id
+require_authentication = false
+answers_per_hour = 3
+confirmation_window = 2d
+CONF
+D() { "$DISPO" --config dispo.conf --now 2026-11-23T09:00:00+07:00 "$@"; }
+DB=data/dispo.db
+OUT=data/outbox/new
+expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+
+# body FILE: the text after the header block, CRLF made LF.
+body() { tr -d '\r' <"$1" | sed '1,/^$/d'; }
+# golden NAME FILE: the answer's body is exactly tests/cli/data/NAME.
+golden() {
+	body "$2" >"$WORK/got"
+	if [ -n "${DISPO_UPDATE_GOLDEN:-}" ]; then
+		cp "$WORK/got" "$DISPO_SRCDIR/tests/cli/data/$1"
+	fi
+	diff -u "$DISPO_SRCDIR/tests/cli/data/$1" "$WORK/got" || fail "$1 differs"
+}
+header() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
+refusals() { sql $DB "select count(*) from refusals"; }
+answers() { ls $OUT 2>/dev/null | wc -l | tr -d ' '; }
+
+# A real application from the register's Budi Santoso (a complete one).
+mail() { # FROM NAME NIP NIK FILES… (FILES: name:kind, kind pdf|jpeg|exe|empty)
+	from=$1 name=$2 nip=$3 nik=$4; shift 4
+	printf 'Received: from mail.kuduskab.go.id by mx.kuduskab.go.id; Mon, 23 Nov 2026 08:00:00 +0700\r\n'
+	printf 'From: %s <%s>\r\nTo: sertifikat@kuduskab.go.id\r\n' "$name" "$from"
+	printf 'Subject: Permohonan Penerbitan Sertifikat Elektronik\r\nMessage-ID: <%s.%s@kuduskab.go.id>\r\n' "$(echo "$from$*" | cksum | cut -d' ' -f1)" "$nip"
+	printf 'Date: Mon, 23 Nov 2026 08:00:00 +0700\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n'
+	printf -- '--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNama: %s\r\n' "$name"
+	[ -n "$nip" ] && printf 'NIP: %s\r\n' "$nip"
+	[ -n "$nik" ] && printf 'NIK: %s\r\n' "$nik"
+	printf 'Jabatan: Pranata Komputer Ahli Pertama\r\nUnit Kerja: Dinas Kesehatan\r\nEmail dinas: %s\r\n' "$from"
+	for f in "$@"; do
+		fn=${f%%:*} kind=${f#*:}
+		case $kind in
+		pdf) data=JVBERi0xLjQKMSAwIG9iago8PD4+CmVuZG9iagolJUVPRgo= ;; # %PDF-1.4 … %%EOF
+		jpeg) data=/9j/4AAQSkZJRgABAQAAAQABAAD/2gAIAQEAAD8AEjRW/9k= ;; # SOI APP0 SOS … EOI
+		exe) data=TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA4fug4AtAnNIbgBTM0hVGhpcyBwcm9ncmFtIGNhbm5vdCBiZSBydW4gaW4gRE9TIG1vZGUuDQ0KJAAAAAAAAABQRQAATAEDAA== ;;
+		empty) data= ;;
+		esac
+		printf -- '--b\r\nContent-Type: application/octet-stream\r\n'
+		printf 'Content-Disposition: attachment; filename="%s"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n' "$fn" "$data"
+	done
+	printf -- '--b--\r\n'
+}
+BUDI=budi.santoso@kuduskab.go.id
+NIP=198503122010011004
+NIK=3319011203850001
+FILES="surat_permohonan.pdf:pdf scan_KTP.jpg:jpeg Surat_Rekomendasi.pdf:pdf"
+
+# ---- accepted ---------------------------------------------------------------
+mail $BUDI "Budi Santoso, S.Kom." $NIP $NIK $FILES >ok.eml
+expect_exit 0 D deliver <ok.eml
+contains out "request SE-2026-000001 opened"
+[ "$(sql $DB "select state from requests")" = received ] || fail "received"
+[ "$(refusals)" = 0 ] || fail "no refusal"
+[ "$(answers)" = 1 ] || fail "one answer"
+ack=$OUT/000001.eml
+[ "$(header To $ack)" = $BUDI ] || fail "ack To"
+[ "$(header Subject $ack)" = "[SE-2026-000001] Permohonan Anda diterima" ] || fail "ack Subject: $(header Subject $ack)"
+[ "$(header Auto-Submitted $ack)" = auto-replied ] || fail "Auto-Submitted"
+[ "$(header X-Dispo-Request $ack)" = SE-2026-000001 ] || fail "X-Dispo-Request"
+header In-Reply-To $ack | grep -q "@kuduskab.go.id>" || fail "threaded"
+golden ack-id.txt $ack
+ok "a complete application from an active address opens a request and is acknowledged"
+
+# ---- incomplete: every problem at once ----------------------------------------
+mail $BUDI "Budi Santoso, S.Kom." $NIP "" surat_permohonan.pdf:pdf setup.pdf:exe rekomendasi.pdf:empty >bad.eml
+expect_exit 0 D deliver <bad.eml
+contains out "application refused"
+[ "$(sql $DB "select count(*) from requests")" = 1 ] || fail "no request for a refusal"
+expect_exit 0 D requests list --refused --format json
+jq -e 'length == 1 and .[0].sender == "budi.santoso@kuduskab.go.id"
+	and (.[0].reasons | index("missing_ktp")) != null
+	and (.[0].reasons | index("field_missing_nik")) != null
+	and (.[0].reasons | map(select(. == "file_wrong_type" or . == "file_empty")) | length) == 2
+	and (.[0].message_sha256 | length) == 64 and .[0].file == "deliver"' out >/dev/null ||
+	{ cat out; fail "the refusal lists every reason"; }
+expect_exit 0 D requests list --format json
+jq -e 'length == 1' out >/dev/null || fail "a refused application is not a request"
+golden refusal-id.txt $OUT/000002.eml
+ok "an incomplete application gets one answer listing every problem"
+
+# ---- refused senders --------------------------------------------------------------
+for from in budi@gmail.com budi@kuduskab.go.id.example.com budi@kuduskab-go.id budi@kuduskab.gov.id budi@jatengprov.go.id; do
+	mail $from "Budi" $NIP $NIK $FILES >s.eml
+	expect_exit 0 D deliver <s.eml
+done
+expect_exit 0 D requests list --refused --format json
+jq -e '[.[] | select(.reasons | index("sender_not_go_id"))] | length == 4' out >/dev/null || { cat out; fail "not go.id"; }
+jq -e '[.[] | select(.reasons | index("sender_domain_not_agency"))] | length == 1' out >/dev/null || fail "not our agency"
+[ "$(sql $DB "select count(*) from requests")" = 1 ] || fail "no request from a refused sender"
+ok "lookalike and foreign senders are refused with the reason"
+
+# A display name carrying another address.
+mail x@gmail.com '"budi.santoso@kuduskab.go.id"' $NIP $NIK $FILES >spoof.eml
+expect_exit 0 D deliver <spoof.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons | index("sender_display_spoof")' out >/dev/null || { cat out; fail "display spoof"; }
+ok "a display name with another address is refused"
+
+# A retired employee's address is not active.
+mail suparman@kuduskab.go.id "Suparman" 196206151985031005 3319021506620001 $FILES >ret.eml
+expect_exit 0 D deliver <ret.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons == ["sender_not_active"]' out >/dev/null || { cat out; fail "pensiun"; }
+ok "an address the register lists as pensiun is refused"
+
+# The NIP must be the register's for that address.
+mail rina.marlina@kuduskab.go.id "Rina" $NIP "" $FILES >mis.eml
+expect_exit 0 D deliver <mis.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons | index("nip_mismatch")' out >/dev/null || { cat out; fail "nip mismatch"; }
+ok "a NIP that is not the register's is refused"
+
+# ---- bounces and auto-replies: stored, never answered -------------------------------
+n=$(answers)
+printf 'From: MAILER-DAEMON@mx.example.com\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Undelivered Mail\r\nMessage-ID: <b1@x>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--r--\r\n' >bounce.eml
+printf 'From: %s\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Sedang cuti\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <v1@x>\r\n\r\nSaya sedang cuti.\r\n' $BUDI >vacation.eml
+printf 'Return-Path: <>\r\n' >null.eml; cat bad.eml | sed 's/Message-ID: </Message-ID: <null/' >>null.eml
+for f in bounce.eml vacation.eml null.eml; do expect_exit 0 D deliver <$f; done
+[ "$(answers)" = "$n" ] || fail "a bounce, an auto-reply or a null sender was answered"
+ok "bounces, auto-replies and null senders are never answered"
+
+# ---- the rate limit: at most 3 answers an hour to one address ------------------------
+for i in 1 2 3 4; do
+	mail budi@gmail.com "Budi" $NIP "$i" $FILES >r$i.eml
+	expect_exit 0 D deliver <r$i.eml
+done
+[ "$(sql $DB "select count(*) from outbox where to_addr = 'budi@gmail.com'")" = 3 ] || fail "rate limit"
+[ "$(sql $DB "select count(*) from refusals where sender = 'budi@gmail.com'")" -ge 5 ] || fail "refusals kept"
+ok "answers to one address are limited per hour; every refusal is still recorded"
+
+# ---- unknown address: held, confirmed by a round trip ---------------------------------
+mail nur.baru@kuduskab.go.id "Nur Baru" $NIP $NIK $FILES >new.eml
+expect_exit 0 D deliver <new.eml
+contains out "awaiting the confirmation of its address"
+[ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = awaiting_confirmation ] || fail "held"
+conf=$(grep -l "nur.baru@kuduskab.go.id" $OUT/* | tail -n 1)
+replyto=$(header Reply-To $conf)
+case $replyto in sertifikat+*@kuduskab.go.id) ;; *) fail "confirmation Reply-To: $replyto" ;; esac
+mid=$(header Message-Id $conf)
+reply() { # FROM TO
+	printf 'Received: from mail.kuduskab.go.id by mx.kuduskab.go.id; Mon, 23 Nov 2026 09:30:00 +0700\r\n'
+	printf 'From: %s\r\nTo: %s\r\nSubject: Re: Mohon konfirmasi\r\nIn-Reply-To: %s\r\nMessage-ID: <%s@r>\r\n\r\nYA\r\n\r\n> kutipan\r\n' "$1" "$2" "$mid" "$(echo "$1$2" | cksum | cut -d' ' -f1)"
+}
+# Somebody else answering proves nothing.
+reply mallory@kuduskab.go.id "$replyto" >wrong.eml
+expect_exit 0 D deliver <wrong.eml
+[ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = awaiting_confirmation ] || fail "confirmed by another"
+reply nur.baru@kuduskab.go.id "$replyto" >yes.eml
+expect_exit 0 D deliver <yes.eml
+[ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = received ] || fail "not confirmed"
+[ "$(sql $DB "select count(*) from confirmed_addresses where address = 'nur.baru@kuduskab.go.id'")" = 1 ] || fail "address remembered"
+grep -l "nur.baru@kuduskab.go.id" $OUT/* | xargs grep -l "Permohonan Anda diterima" >/dev/null || fail "acknowledged after confirmation"
+# The token is single-use: the same answer again changes nothing.
+sed 's/Message-ID: </Message-ID: <again/' yes.eml >yes2.eml
+n=$(answers)
+expect_exit 0 D deliver <yes2.eml
+[ "$(answers)" = "$n" ] || fail "a used token answered again"
+ok "an unknown address is held, confirmed by its own reply only, then acknowledged"
+
+# ---- authentication, when required ------------------------------------------------
+sed 's/require_authentication = false/require_authentication = true\ntrusted_authserv_id = mx.kuduskab.go.id/' dispo.conf >auth.conf
+A() { "$DISPO" --config auth.conf --now 2026-11-23T09:00:00+07:00 "$@"; }
+{ printf 'Authentication-Results: mx.evil.example; dmarc=pass header.from=kuduskab.go.id\r\n'; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <forged/'; } >forged.eml
+expect_exit 0 A deliver <forged.eml
+expect_exit 0 A requests list --refused --format json
+jq -e '.[-1].reasons == ["auth_missing"]' out >/dev/null || { cat out; fail "foreign Authentication-Results counted"; }
+{ printf 'Authentication-Results: mx.kuduskab.go.id; dkim=pass header.d=kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <signed/'; } >signed.eml
+expect_exit 0 A deliver <signed.eml
+contains out "opened"
+ok "only the trusted host's Authentication-Results count"
