@@ -56,6 +56,7 @@ typedef struct {
 	const char *path;
 	int col[N_COLS]; /* field index, -1 when absent */
 	GPtrArray *errors;
+	const dispo_rules *rules; /* the roles a line may name */
 } reading;
 
 typedef struct {
@@ -295,13 +296,22 @@ read_row(reading *rd, const dispo_csv_row *row)
 		problem(rd, line, COL_VALID_UNTIL, v[COL_VALID_UNTIL], "before valid_from (%s)",
 		        v[COL_VALID_FROM]);
 	if (*v[COL_ROLE]) {
-		/* TODO(rules): check the key against the roles the rules define
-		 * (the rules module that knows them is being written); until then
-		 * any [a-z0-9_]+ key is accepted. */
+		/* A role the rules do not know would never be asked anything:
+		 * a typo the administrator must hear of now. */
 		if (!role_key_valid(v[COL_ROLE]))
 			problem(rd, line, COL_ROLE, v[COL_ROLE],
 			        "a role key is lower-case letters, digits and '_' "
 			        "(e.g. kepala_dinas)");
+		else if (rd->rules && !rules_role_get(rd->rules, v[COL_ROLE])) {
+			GString *known = g_string_new(NULL);
+			const GPtrArray *roles = rules_roles(rd->rules);
+			for (guint i = 0; i < roles->len; i++)
+				g_string_append_printf(known, "%s%s", i ? ", " : "",
+				                       ((dispo_rules_role *)roles->pdata[i])->key);
+			problem(rd, line, COL_ROLE, v[COL_ROLE], "no such role in the rules (%s)",
+			        known->str);
+			g_string_free(known, true);
+		}
 	} else {
 		for (int c = COL_DEPUTY; c <= COL_VALID_UNTIL; c++)
 			if (*v[c])
@@ -470,9 +480,15 @@ import(dispo_cli *cli, const char *path, bool dry_run)
 	g_autoptr(dispo_store) store = NULL;
 	reading rd = {.cli = cli, .path = path, .errors = errors};
 	dispo_register_summary sum;
+	g_autoptr(dispo_rules) rules = NULL;
 
 	if (!cli_load(cli))
 		return EX_CONFIG;
+	if (!(rules = cli_rules_load(cli, &e))) {
+		cli_error(cli, "%s (role keys are checked against the rules)", e->message);
+		return EX_CONFIG;
+	}
+	rd.rules = rules;
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		cli_error(cli, "%s: no such file", path);
 		return EX_NOINPUT;
