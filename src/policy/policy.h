@@ -134,11 +134,14 @@ GPtrArray *policy_documents_check(const dispo_mail *mail, const dispo_requiremen
 /* ---- form fields (form.c) ------------------------------------------------ */
 
 /* Reads "Label: value" lines from a text body, tolerating "NIP.", "N I P",
- * "N.I.P", extra spaces, tabs, "*NIP*:" and bold markers left by HTML
- * conversion, "Email dinas" / "E-mail Dinas". Keys are the canonical labels
- * given (case-insensitive match, spaces and dots ignored); values are
- * trimmed. Returns key -> value (both char *). Stops at the first quoted
- * line ("> ") or signature separator ("-- "). */
+ * "N.I.P", extra spaces, tabs, bullets and numbers, "*NIP*:" and bold
+ * markers left by HTML conversion, and aliases ("Surel dinas", "Nama
+ * lengkap"). Keys are the canonical labels given (compared by letters and
+ * digits only); values are trimmed, at most 256 bytes; the first non-empty
+ * one wins. Reading stops where quoted or forwarded text begins: a "> "
+ * line, a "-- " signature, "-----Original Message-----", a line of
+ * underscores, "… wrote:" / "… menulis:", or a From:/Dari: header block.
+ * Returns key -> value (both char *). */
 GHashTable *policy_form_parse(const char *body, const char *const *labels);
 
 #endif
