@@ -469,6 +469,39 @@ append_event(dispo_ingest *ing, pending_item *p, int64_t request_id, const char 
 	return store_event_append(ing->store, request_id, &ev, error);
 }
 
+/* The form the application carried (its "received" event keeps it), so
+ * that the acknowledgement after a confirmation greets the applicant by
+ * name: the confirming reply itself says only "YA". */
+static void
+verdict_take_form(dispo_ingest *ing, dispo_verdict *v, const char *number)
+{
+	g_autoptr(dispo_request_row) r = store_request_get(ing->store, number, NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *o, *form;
+	GList *members;
+
+	if (!r || !r->events || r->events->len == 0 ||
+	    !json_parser_load_from_data(parser, ((dispo_event_row *)r->events->pdata[0])->detail,
+	                                -1, NULL) ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+		return;
+	o = json_node_get_object(json_parser_get_root(parser));
+	if (!json_object_has_member(o, "form") ||
+	    !JSON_NODE_HOLDS_OBJECT(json_object_get_member(o, "form")))
+		return;
+	form = json_object_get_object_member(o, "form");
+	if (!v->form)
+		v->form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	members = json_object_get_members(form);
+	for (GList *l = members; l; l = l->next) {
+		JsonNode *n = json_object_get_member(form, l->data);
+		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+			g_hash_table_replace(v->form, g_strdup(l->data),
+			                     g_strdup(json_node_get_string(n)));
+	}
+	g_list_free(members);
+}
+
 /* A reply to a confirmation email: by the token in its recipient, else by
  * its In-Reply-To/References. *handled is false when it is no such reply. */
 static bool
@@ -526,6 +559,7 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	                             error) ||
 	    !append_event(ing, p, t->request_id, from, "address_confirmed", message_id, error))
 		return false;
+	verdict_take_form(ing, v, number);
 	{
 		int64_t outbox_id;
 		/* The acknowledgement names the request; the workflow is the

@@ -186,3 +186,44 @@ jq -e '.[-1].reasons == ["auth_missing"]' out >/dev/null || { cat out; fail "for
 expect_exit 0 A deliver <signed.eml
 contains out "opened"
 ok "only the trusted host's Authentication-Results count"
+
+# ---- a late confirmation: the application is kept, a fresh token goes out ----
+mail ahmad.baru@kuduskab.go.id "Ahmad Baru" $NIP $NIK $FILES >late.eml
+expect_exit 0 D deliver <late.eml
+conf=$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)
+replyto=$(header Reply-To $conf)
+mid=$(header Message-Id $conf)
+reply ahmad.baru@kuduskab.go.id "$replyto" >late-yes.eml
+L() { "$DISPO" --config dispo.conf --now 2026-11-26T10:00:00+07:00 "$@"; }
+expect_exit 0 L deliver <late-yes.eml
+[ "$(sql $DB "select state from requests where applicant = 'ahmad.baru@kuduskab.go.id'")" = awaiting_confirmation ] || fail "late answer confirmed"
+[ "$(sql $DB "select count(*) from events e join requests r on r.id = e.request_id where r.applicant = 'ahmad.baru@kuduskab.go.id' and e.kind = 'confirmation_late'")" = 1 ] || fail "late answer noted"
+conf2=$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)
+replyto2=$(header Reply-To $conf2)
+[ "$conf2" != "$conf" ] && [ "$replyto2" != "$replyto" ] || fail "a fresh confirmation with a fresh token"
+mid=$(header Message-Id $conf2)
+reply ahmad.baru@kuduskab.go.id "$replyto2" | sed 's/Message-ID: </Message-ID: <second/' >late-yes2.eml
+expect_exit 0 L deliver <late-yes2.eml
+[ "$(sql $DB "select state from requests where applicant = 'ahmad.baru@kuduskab.go.id'")" = received ] || fail "the fresh token confirms"
+contains "$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)" "Yth. Ahmad Baru,"
+ok "a confirmation after the window keeps the application and sends a fresh token"
+
+# ---- uninformative file names: asked, not guessed ---------------------------
+mail dewi.baru@kuduskab.go.id "Dewi Baru" $NIP $NIK scan001.pdf:pdf IMG_2031.jpg:jpeg document.pdf:pdf |
+	sed 's/Message-ID: </Message-ID: <noname/' >noname.eml
+expect_exit 0 D deliver <noname.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons | map(select(. == "file_unmatched")) | length == 3' out >/dev/null || { cat out; fail "unmatched names"; }
+last=$(ls $OUT | tail -n 1)
+contains $OUT/$last "Kami tidak dapat mengenali isi berkas scan001.pdf"
+ok "files with uninformative names are asked about, not guessed"
+
+# ---- a message over a limit is answered, not dropped ------------------------
+printf '[limits]\nmessage_size = 2KB\n' >>dispo.conf
+head -c 3000 /dev/zero | tr '\0' 'x' | fold -w 70 >pad.txt
+{ mail $BUDI "Budi Santoso, S.Kom." $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <big/'; cat pad.txt; } >big.eml
+expect_exit 0 D deliver <big.eml
+[ "$(sql $DB "select status from messages order by id desc limit 1")" = over_limit ] || fail "over limit kept"
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons | index("message_over_limit")' out >/dev/null || { cat out; fail "over limit refused"; }
+ok "a message over a limit is kept and answered with the reason"
