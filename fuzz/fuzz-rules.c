@@ -1,10 +1,40 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fuzz-rules.c: placeholder, being written. */
-#include <stddef.h>
+/* fuzz-rules.c: any bytes as a rules file: a model or a list of problems,
+ * never a crash; a model that loads must also draw and answer questions. */
+#include "config.h"
+
+#include "rules/rules.h"
+
 #include <stdint.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	char *text = g_strndup((const char *)data, size);
+	GPtrArray *diags = rules_diagnostics_new();
+	GError *e = NULL;
+	dispo_rules *rules = rules_load_text("fuzz.rules", text, NULL, diags, &e);
+
+	if (!rules && (!e || diags->len == 0))
+		__builtin_trap();
+	if (rules) {
+		char *dot = rules_graph_dot(rules, NULL);
+		const GPtrArray *wfs = rules_workflows(rules);
+		for (guint i = 0; i < wfs->len; i++) {
+			const dispo_rules_workflow *wf = wfs->pdata[i];
+			if (!rules_step_get(wf, ((dispo_rules_step *)wf->steps->pdata[0])->name))
+				__builtin_trap();
+		}
+		rules_workflow_for(rules, NULL, text);
+		g_free(dot);
+	}
+	for (guint i = 0; i < diags->len; i++)
+		g_free(rules_diagnostic_format(diags->pdata[i]));
+	rules_unref(rules);
+	g_clear_error(&e);
+	g_ptr_array_unref(diags);
+	g_free(text);
 	return 0;
 }

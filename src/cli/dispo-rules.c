@@ -1,12 +1,150 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dispo-rules.c: placeholder, being written. */
+/* dispo-rules.c: `dispo rules check|graph|test`: validate the rules files
+ * with every problem at its file:line:col, and draw them as Graphviz DOT. */
 #include "config.h"
 
 #include "cli/cli.h"
+#include "rules/rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The rules directory when no FILE is given: $DISPO_RULES_DIR, else ./rules. */
+static const char *
+default_rules_dir(void)
+{
+	const char *env = g_getenv("DISPO_RULES_DIR");
+
+	return env && *env ? env : "rules";
+}
+
+static const char *
+default_templates_dir(void)
+{
+	const char *env = g_getenv("DISPO_TEMPLATES_DIR");
+
+	return env && *env ? env : "templates";
+}
+
+/* Loads FILE… or the default directory; prints every problem on stderr. */
+static dispo_rules *
+load(dispo_cli *cli, int argc, char **argv, const char *templates, int *rc)
+{
+	g_autoptr(GPtrArray) diags = rules_diagnostics_new();
+	g_autoptr(GError) e = NULL;
+	dispo_rules *rules;
+
+	if (argc > 0) {
+		g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+		g_auto(GStrv) files = NULL;
+		for (int i = 0; i < argc; i++)
+			g_strv_builder_add(b, argv[i]);
+		files = g_strv_builder_end(b);
+		rules = rules_load_files(files, templates, diags, &e);
+	} else
+		rules = rules_load_dir(default_rules_dir(), templates, diags, &e);
+	for (guint i = 0; i < diags->len; i++) {
+		g_autofree char *line = rules_diagnostic_format(diags->pdata[i]);
+		fprintf(stderr, "%s\n", line);
+	}
+	if (rules)
+		return rules;
+	if (g_error_matches(e, DISPO_RULES_ERROR, DISPO_RULES_ERROR_NOT_FOUND)) {
+		cli_error(cli, "%s%s", e->message,
+		          argc > 0 ? ""
+		                   : " (name the files, or set DISPO_RULES_DIR to the rules "
+		                     "directory)");
+		*rc = EX_NOINPUT;
+	} else {
+		cli_error(cli, "%u problem%s found; nothing was loaded", diags->len,
+		          diags->len == 1 ? "" : "s");
+		*rc = EX_DATAERR;
+	}
+	return NULL;
+}
+
+static int
+check(dispo_cli *cli, int argc, char **argv, const char *templates)
+{
+	int rc = EX_OK;
+	g_autoptr(dispo_rules) rules = load(cli, argc, argv, templates, &rc);
+
+	if (!rules)
+		return rc;
+	printf("rules OK: %u workflow%s, %u role%s, version %.8s\n", rules_workflows(rules)->len,
+	       rules_workflows(rules)->len == 1 ? "" : "s", rules_roles(rules)->len,
+	       rules_roles(rules)->len == 1 ? "" : "s", rules_version(rules));
+	return EX_OK;
+}
+
+static int
+graph(dispo_cli *cli, int argc, char **argv, const char *templates, const char *workflow)
+{
+	int rc = EX_OK;
+	g_autoptr(dispo_rules) rules = load(cli, argc, argv, templates, &rc);
+	g_autofree char *dot = NULL;
+
+	if (!rules)
+		return rc;
+	if (!(dot = rules_graph_dot(rules, workflow))) {
+		if (workflow) {
+			GString *names = g_string_new(NULL);
+			const GPtrArray *wfs = rules_workflows(rules);
+			for (guint i = 0; i < wfs->len; i++)
+				g_string_append_printf(
+				    names, "%s%s", i ? ", " : "",
+				    ((const dispo_rules_workflow *)wfs->pdata[i])->name);
+			cli_error(cli, "no workflow '%s' (the rules have: %s)", workflow,
+			          names->str);
+			g_string_free(names, TRUE);
+			return EX_USAGE;
+		}
+		cli_error(cli, "the rules have no workflow to draw");
+		return EX_DATAERR;
+	}
+	fputs(dot, stdout);
+	return EX_OK;
+}
 
 int
 cli_rules(dispo_cli *cli, int argc, char **argv)
 {
-	cli_error(cli, "not written yet");
-	return EX_SOFTWARE;
+	g_autofree char *templates = NULL;
+	g_autofree char *workflow = NULL;
+	GOptionEntry entries[] = {
+	    {"templates", 't', 0, G_OPTION_ARG_FILENAME, &templates,
+	     "check template names against DIR/id and DIR/en (default: $DISPO_TEMPLATES_DIR, "
+	     "else ./templates)",
+	     "DIR"},
+	    {"workflow", 'w', 0, G_OPTION_ARG_STRING, &workflow, "graph: draw only this workflow",
+	     "NAME"},
+	    G_OPTION_ENTRY_NULL};
+	const char *sub;
+
+	if (!cli_parse(cli, entries, "check|graph|test [FILE...]",
+	               "Checks the rules files and reports every problem as file:line:col, or "
+	               "draws them\n(Graphviz DOT on standard output: dispo rules graph | dot "
+	               "-Tsvg > sop.svg).\nWithout FILE, reads every *.rules file of "
+	               "$DISPO_RULES_DIR, else ./rules.",
+	               &argc, &argv))
+		return EX_USAGE;
+	if (argc < 2) {
+		cli_error(cli, "use 'rules check [FILE...]' or 'rules graph [--workflow NAME] "
+		               "[FILE...]'");
+		return EX_USAGE;
+	}
+	sub = argv[1];
+	if (strcmp(sub, "check") == 0)
+		return check(cli, argc - 2, argv + 2,
+		             templates ? templates : default_templates_dir());
+	if (strcmp(sub, "graph") == 0)
+		/* Drawing needs no templates: check them only when asked to. */
+		return graph(cli, argc - 2, argv + 2, templates, workflow);
+	if (strcmp(sub, "test") == 0) {
+		cli_error(cli, "'rules test' (dry-running emails against the rules) is not "
+		               "written yet");
+		return EX_SOFTWARE;
+	}
+	cli_error(cli, "unknown sub-command '%s': use check, graph or test", sub);
+	return EX_USAGE;
 }

@@ -1,3 +1,317 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* check.c: placeholder, being written. */
+/* check.c: what the rules must satisfy beyond their syntax (templates that
+ * exist, declared roles, a graph with no dead ends), and how problems are
+ * reported: a position, a sentence, and a guess at the typo. */
 #include "config.h"
+
+#include "rules/rules-private.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+guint
+rules_diag_count(const rules_loader *ld)
+{
+	return ld->diagnostics->len - ld->first_diagnostic;
+}
+
+static void
+diag_add(rules_loader *ld, const char *file, unsigned line, unsigned col, char *message)
+{
+	dispo_rules_diagnostic *d = g_new0(dispo_rules_diagnostic, 1);
+
+	d->file = g_strdup(file);
+	d->line = line;
+	d->col = col;
+	d->message = message;
+	g_ptr_array_add(ld->diagnostics, d);
+}
+
+void
+rules_diag(rules_loader *ld, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (ld->overflow)
+		return;
+	if (rules_diag_count(ld) >= RULES_DIAGNOSTICS_MAX) {
+		diag_add(ld, file, line, col,
+		         g_strdup("too many problems: fix these first, then check again"));
+		ld->overflow = true;
+		return;
+	}
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	diag_add(ld, file, line, col, msg);
+}
+
+/* Edit distance of two short words, ignoring ASCII case, where swapping two
+ * neighbours counts as one edit (the commonest typo); G_MAXUINT when long. */
+static guint
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	guint d[66][66];
+
+	if (la > 64 || lb > 64)
+		return G_MAXUINT;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (guint)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (guint)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			char x = g_ascii_tolower(a[i - 1]), y = g_ascii_tolower(b[j - 1]);
+			d[i][j] =
+			    MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (x != y));
+			if (i > 1 && j > 1 && x == g_ascii_tolower(b[j - 2]) &&
+			    g_ascii_tolower(a[i - 2]) == y)
+				d[i][j] = MIN(d[i][j], d[i - 2][j - 2] + 1);
+		}
+	return d[la][lb];
+}
+
+const char *
+rules_suggest(const char *word, const char *const *candidates, guint n)
+{
+	size_t len = strlen(word);
+	const char *best = NULL;
+	guint best_d = G_MAXUINT;
+
+	if (len == 0)
+		return NULL;
+	for (guint i = 0; i < n; i++) {
+		const char *c = candidates[i];
+		size_t lc = strlen(c);
+		guint d = distance(word, c);
+		bool prefix = MIN(len, lc) >= 4 && g_ascii_strncasecmp(word, c, MIN(len, lc)) == 0;
+		if (d == 0)
+			continue;
+		if ((d <= MAX(1u, (guint)len / 3) || prefix) && d < best_d) {
+			best = c;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+char *
+rules_did_you_mean(const char *word, const char *const *candidates, guint n)
+{
+	const char *s = rules_suggest(word, candidates, n);
+
+	return s ? g_strdup_printf(" (did you mean '%s'?)", s) : g_strdup("");
+}
+
+/* ---- templates ----------------------------------------------------------- */
+
+static void
+templates_list(rules_loader *ld)
+{
+	static const char *const langs[] = {"id", "en"};
+
+	ld->templates_listed = true;
+	for (guint i = 0; i < G_N_ELEMENTS(langs); i++) {
+		g_autoptr(GFile) dir = g_file_get_child(ld->templates, langs[i]);
+		g_autoptr(GFileEnumerator) en = g_file_enumerate_children(
+		    dir, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+		GFileInfo *info;
+		if (!en)
+			continue;
+		while ((info = g_file_enumerator_next_file(en, NULL, NULL)) != NULL) {
+			const char *name = g_file_info_get_name(info);
+			if (g_str_has_suffix(name, ".mustache") && ld->template_names->len < 1000)
+				g_ptr_array_add(
+				    ld->template_names,
+				    g_strndup(name, strlen(name) - strlen(".mustache")));
+			g_object_unref(info);
+		}
+	}
+}
+
+static bool
+template_exists(rules_loader *ld, const char *name)
+{
+	gpointer known = g_hash_table_lookup(ld->template_known, name);
+	bool found = false;
+
+	if (known)
+		return GPOINTER_TO_INT(known) == 1;
+	for (guint i = 0; i < 2 && !found; i++) {
+		g_autofree char *rel = g_strdup_printf("%s/%s.mustache", i ? "en" : "id", name);
+		g_autoptr(GFile) f = g_file_resolve_relative_path(ld->templates, rel);
+		found = g_file_query_exists(f, NULL);
+	}
+	g_hash_table_insert(ld->template_known, g_strdup(name), GINT_TO_POINTER(found ? 1 : 2));
+	return found;
+}
+
+void
+rules_check_template(rules_loader *ld, const char *file, unsigned line, unsigned col,
+                     const char *name)
+{
+	g_autofree char *hint = NULL;
+
+	if (!ld->templates || template_exists(ld, name))
+		return;
+	if (!g_file_query_exists(ld->templates, NULL)) {
+		rules_diag(ld, file, line, col,
+		           "no template '%s': the templates directory %s does not exist", name,
+		           ld->templates_display);
+		return;
+	}
+	if (!ld->templates_listed)
+		templates_list(ld);
+	hint = rules_did_you_mean(name, (const char *const *)ld->template_names->pdata,
+	                          ld->template_names->len);
+	rules_diag(ld, file, line, col,
+	           "no template '%s' in %s (neither id/%s.mustache nor en/%s.mustache)%s", name,
+	           ld->templates_display, name, name, hint);
+}
+
+/* ---- roles --------------------------------------------------------------- */
+
+void
+rules_check_uses(rules_loader *ld)
+{
+	guint n = 0;
+	g_autofree const char **keys =
+	    (const char **)g_hash_table_get_keys_as_array(ld->role_at, &n);
+
+	for (guint i = 0; i < ld->role_uses->len; i++) {
+		const rules_use *u = ld->role_uses->pdata[i];
+		g_autofree char *hint = NULL;
+		if (g_hash_table_contains(ld->role_at, u->name))
+			continue;
+		hint = rules_did_you_mean(u->name, keys, n);
+		rules_diag(ld, u->file, u->line, u->col,
+		           "unknown role '%s'%s: declare it with a line such as role %s \"Title\"",
+		           u->name, hint, u->name);
+	}
+}
+
+/* ---- the graph ----------------------------------------------------------- */
+
+void
+rules_check_graph(rules_loader *ld, const dispo_rules_workflow *wf)
+{
+	guint n = wf->steps->len;
+	g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autofree guint *in_count = g_new0(guint, n + 1);
+	g_autofree guint *in_from = NULL; /* predecessors, grouped by target */
+	g_autofree guint *queue = g_new(guint, n);
+	g_autofree bool *reached = g_new0(bool, n);
+	g_autofree bool *ends = g_new0(bool, n);
+	guint edges = 0, head = 0, tail = 0;
+	const dispo_rules_step *first = wf->steps->pdata[0];
+
+	for (guint i = n; i-- > 0;) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		g_hash_table_insert(index, s->name, GUINT_TO_POINTER(i));
+	}
+	/* Incoming edges in one array (a step's predecessors from in_count[to]). */
+	for (guint i = 0; i < n; i++) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		for (guint k = 0; k < s->transitions->len; k++) {
+			const dispo_rules_transition *t = s->transitions->pdata[k];
+			guint to = GPOINTER_TO_UINT(g_hash_table_lookup(index, t->target));
+			in_count[to + 1]++;
+			edges++;
+		}
+	}
+	for (guint i = 0; i < n; i++)
+		in_count[i + 1] += in_count[i];
+	in_from = g_new(guint, edges + 1);
+	{
+		g_autofree guint *fill = g_memdup2(in_count, sizeof(guint) * (n + 1));
+		for (guint i = 0; i < n; i++) {
+			const dispo_rules_step *s = wf->steps->pdata[i];
+			for (guint k = 0; k < s->transitions->len; k++) {
+				const dispo_rules_transition *t = s->transitions->pdata[k];
+				guint to = GPOINTER_TO_UINT(g_hash_table_lookup(index, t->target));
+				in_from[fill[to]++] = i;
+			}
+		}
+	}
+
+	/* Forward from the first step. */
+	reached[0] = true;
+	queue[tail++] = 0;
+	while (head < tail) {
+		const dispo_rules_step *s = wf->steps->pdata[queue[head++]];
+		for (guint k = 0; k < s->transitions->len; k++) {
+			const dispo_rules_transition *t = s->transitions->pdata[k];
+			guint to = GPOINTER_TO_UINT(g_hash_table_lookup(index, t->target));
+			if (!reached[to]) {
+				reached[to] = true;
+				queue[tail++] = to;
+			}
+		}
+	}
+	/* Backward from the ends. */
+	head = tail = 0;
+	for (guint i = 0; i < n; i++)
+		if (((const dispo_rules_step *)wf->steps->pdata[i])->is_end) {
+			ends[i] = true;
+			queue[tail++] = i;
+		}
+	while (head < tail) {
+		guint to = queue[head++];
+		for (guint e = in_count[to]; e < in_count[to + 1]; e++)
+			if (!ends[in_from[e]]) {
+				ends[in_from[e]] = true;
+				queue[tail++] = in_from[e];
+			}
+	}
+
+	for (guint i = 0; i < n; i++) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		const char *kind = s->is_end ? "end" : "step";
+		if (!reached[i])
+			rules_diag(ld, wf->file, s->line, s->col,
+			           "%s '%s' cannot be reached from the first step '%s'", kind,
+			           s->name, first->name);
+		else if (!s->is_end && s->transitions->len == 0)
+			rules_diag(ld, wf->file, s->line, s->col,
+			           "step '%s' has no 'on' lines: a request there could never leave",
+			           s->name);
+		else if (!ends[i])
+			rules_diag(ld, wf->file, s->line, s->col,
+			           "no end can be reached from step '%s': its 'on' lines only lead "
+			           "round in a cycle",
+			           s->name);
+	}
+}
+
+/* ---- addresses ----------------------------------------------------------- */
+
+bool
+rules_mailbox_valid(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *label;
+
+	if (!at || at == s || strchr(at + 1, '@') || s[0] == '.' || at[-1] == '.')
+		return false;
+	for (const char *q = s; q < at; q++)
+		if (!g_ascii_isalnum(*q) && !strchr("._-", *q))
+			return false;
+	if (strstr(s, ".."))
+		return false;
+	label = at + 1;
+	if (!strchr(label, '.'))
+		return false;
+	for (const char *q = label;; q++) {
+		if (*q == '.' || *q == '\0') {
+			if (q == label || q - label > 63 || label[0] == '-' || q[-1] == '-')
+				return false;
+			if (*q == '\0')
+				break;
+			label = q + 1;
+		} else if (!g_ascii_isalnum(*q) && *q != '-')
+			return false;
+	}
+	return strlen(at + 1) <= 253;
+}

@@ -30,8 +30,8 @@ typedef struct rules_use {
 
 /* State across all the files of one load. */
 typedef struct rules_loader {
-	GFile *templates;        /* NULL: templates are not checked */
-	char *templates_display; /* as the user wrote it, for messages */
+	GFile *templates;           /* NULL: templates are not checked */
+	char *templates_display;    /* as the user wrote it, for messages */
 	GHashTable *template_known; /* name → GINT_TO_POINTER(1 exists, 2 missing) */
 	GPtrArray *template_names;  /* every NAME.mustache found, for suggestions */
 	bool templates_listed;
@@ -40,21 +40,35 @@ typedef struct rules_loader {
 	bool overflow;
 	GPtrArray *roles;
 	GPtrArray *workflows;
-	GHashTable *role_at;     /* key → "file:line" */
-	GHashTable *workflow_at; /* name → "file:line" */
-	GHashTable *tag_at;      /* tag → "workflow 'x' (file:line)" */
+	GHashTable *role_at;         /* key → "file:line" */
+	GHashTable *workflow_at;     /* name → "file:line" */
+	GHashTable *tag_at;          /* tag → "workflow 'x' (file:line)" */
 	GHashTable *mailbox_default; /* mailbox → workflow name without subject keywords */
-	GPtrArray *role_uses;    /* rules_use * */
+	GPtrArray *role_uses;        /* rules_use * */
 } rules_loader;
 
 /* model.c */
 void rules_role_free(dispo_rules_role *r);
 void rules_workflow_free(dispo_rules_workflow *wf);
 void rules_step_free(dispo_rules_step *s);
+void rules_transition_free(dispo_rules_transition *t);
 void rules_requirement_free(dispo_rules_requirement *r);
 void rules_use_free(rules_use *u);
 /* "10m", "1d", "90s": the largest unit that divides evenly. */
 char *rules_duration_format(int64_t ms);
+
+/* lex.c: a word or a quoted text of one line. */
+typedef struct rules_token {
+	char *text;
+	unsigned col, end; /* first column, and the column just after */
+	bool quoted;
+} rules_token;
+/* Splits one line (no newline) into rules_token; false after reporting a
+ * line that is not clean UTF-8 text or has an unterminated quote. */
+bool rules_lex(rules_loader *ld, const char *file, unsigned line, const char *s, size_t len,
+               GArray *out);
+/* Frees the tokens' text and empties the array. */
+void rules_tokens_clear(GArray *tokens);
 
 /* parse.c: reads one file's bytes into ld (roles and workflows). */
 void rules_parse(rules_loader *ld, const char *file, const char *data, size_t len);
@@ -75,5 +89,7 @@ void rules_check_template(rules_loader *ld, const char *file, unsigned line, uns
 void rules_check_graph(rules_loader *ld, const dispo_rules_workflow *wf);
 /* What needs every file: roles used but declared nowhere. */
 void rules_check_uses(rules_loader *ld);
+/* local@domain.tld with the characters a mailbox name needs, no more. */
+bool rules_mailbox_valid(const char *s);
 
 #endif

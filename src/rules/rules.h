@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* rules.h: rules files (rules/*.rules) in, an immutable validated model out:
+/* rules.h: rules files (rules/NAME.rules) in, an immutable validated model out:
  * roles, and per workflow its intake requirements and its steps with their
  * roles, SLAs, templates and transitions. Errors carry file:line:col. */
 #ifndef DISPO_RULES_H

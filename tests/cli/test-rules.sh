@@ -1,4 +1,74 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# placeholder, being written
-exit 77
+# test-rules.sh: dispo rules check passes the shipped rules and names every
+# problem of a broken file as file:line:col on stderr (exit 65); rules graph
+# draws one lane per role; nothing here needs Graphviz.
+. "$(dirname "$0")/lib.sh"
+
+R="$DISPO_SRCDIR/rules"
+T="$DISPO_SRCDIR/templates"
+
+expect_exit 0 "$DISPO" rules check --templates "$T" "$R"/*.rules
+contains out "rules OK: 2 workflows, 4 roles, version "
+[ ! -s err ] || fail "a clean check prints nothing on stderr"
+ok "the shipped rules check clean"
+
+# Without FILE: $DISPO_RULES_DIR (and $DISPO_TEMPLATES_DIR), else ./rules.
+expect_exit 0 env DISPO_RULES_DIR="$R" DISPO_TEMPLATES_DIR="$T" "$DISPO" rules check
+contains out "rules OK: 2 workflows"
+mkdir rules && cp "$R"/*.rules rules/ && ln -s "$T" templates
+expect_exit 0 "$DISPO" rules check
+contains out "rules OK: 2 workflows"
+ok "the rules directory is found without naming files"
+
+# The same version for the same bytes, another one when a byte changes.
+v1=$(sed -n 's/.*version //p' out)
+printf '# one more comment\n' >>rules/roles.rules
+expect_exit 0 "$DISPO" rules check
+v2=$(sed -n 's/.*version //p' out)
+[ -n "$v1" ] && [ "$v1" != "$v2" ] || fail "version $v1 then $v2"
+ok "the version follows the bytes"
+
+cat >broken.rules <<'RULES'
+role kasi_ti "Kasi TI"
+workflow w "W"
+  tag SE
+  mailbox sertifikat@kuduskab.go.id
+  acknowledge tanda_terima
+  refuse penolakan
+  stpe a "A" role kasi_ti
+  step a "A" role kasi sla 10 send disposisi
+    on SETUJU -> selesai
+  end selesai "Selesai" notify keputusan
+RULES
+expect_exit 65 "$DISPO" rules check broken.rules
+contains err "broken.rules:7:3: unknown word 'stpe' at the start of a line (did you mean 'step'?)"
+contains err "broken.rules:8:19: unknown role 'kasi' (did you mean 'kasi_ti'?)"
+contains err "broken.rules:8:28: '10' is not a duration"
+contains err "3 problems found; nothing was loaded"
+[ ! -s out ] || fail "nothing on stdout for broken rules"
+ok "a broken file: every problem on stderr, exit 65"
+
+expect_exit 66 "$DISPO" rules check nonexistent.rules
+contains err "cannot read nonexistent.rules"
+expect_exit 66 env DISPO_RULES_DIR=nowhere "$DISPO" rules check
+contains err "DISPO_RULES_DIR"
+ok "missing files are told apart from broken ones"
+
+expect_exit 0 "$DISPO" rules graph "$R"/*.rules
+[ "$(grep -c '^digraph ' out)" = 2 ] || fail "one graph per workflow"
+expect_exit 0 "$DISPO" rules graph --workflow pendaftaran "$R"/*.rules
+for lane in kepala_dinas kabid_informatika kasi_ti verifikator; do
+	[ "$(grep -c "subgraph cluster_$lane {" out)" = 1 ] || fail "one lane for $lane"
+done
+contains out '"disposisi_kadin" -> "disposisi_kabid" [label="SETUJU"]'
+contains out 'SLA 10m'
+expect_exit 64 "$DISPO" rules graph --workflow nope "$R"/*.rules
+contains err "no workflow 'nope' (the rules have: pendaftaran, pencabutan)"
+ok "rules graph draws the lanes"
+
+expect_exit 70 "$DISPO" rules test
+contains err "not written yet"
+expect_exit 64 "$DISPO" rules frobnicate
+expect_exit 64 "$DISPO" rules
+ok "usage errors"
