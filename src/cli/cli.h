@@ -9,6 +9,7 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
+#include <json-glib/json-glib.h>
 #include <sysexits.h>
 
 typedef struct dispo_cli {
@@ -41,6 +42,12 @@ dispo_rules *cli_rules_load(dispo_cli *cli, GError **error);
 /* Delivers the due outbox rows (the embedded default: a Maildir under
  * data_dir/outbox). */
 bool cli_outbox_flush(dispo_cli *cli, dispo_store *store, GError **error);
+/* Output (output.c): a member that is a string, or null when value is NULL;
+ * the builder's value pretty-printed; rows of cells (char **) in columns
+ * padded to their widest cell, the last column unpadded. */
+void cli_json_string(JsonBuilder *b, const char *name, const char *value);
+void cli_json_print(JsonBuilder *b);
+void cli_table_print(const GPtrArray *rows, guint ncols);
 /* Prints "dispo COMMAND: message" on stderr. */
 void cli_error(const dispo_cli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The exit code for an error: EX_TEMPFAIL when a retry may help. */

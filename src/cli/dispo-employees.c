@@ -548,22 +548,9 @@ cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run)
 /* ---- list ---------------------------------------------------------------- */
 
 static void
-member_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void
 list_json(dispo_cli *cli, const GPtrArray *list)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
 
 	json_builder_begin_array(b);
 	for (guint i = 0; i < list->len; i++) {
@@ -571,34 +558,30 @@ list_json(dispo_cli *cli, const GPtrArray *list)
 		g_autofree char *updated =
 		    dispo_time_format_iso8601(e->updated_at, cli->config->tz);
 		json_builder_begin_object(b);
-		member_string(b, "nip", e->nip);
-		member_string(b, "nik", e->nik);
-		member_string(b, "name", e->name);
-		member_string(b, "email", e->email);
-		member_string(b, "unit", e->unit);
-		member_string(b, "position", e->position);
-		member_string(b, "status", e->status);
-		member_string(b, "updated_at", updated);
+		cli_json_string(b, "nip", e->nip);
+		cli_json_string(b, "nik", e->nik);
+		cli_json_string(b, "name", e->name);
+		cli_json_string(b, "email", e->email);
+		cli_json_string(b, "unit", e->unit);
+		cli_json_string(b, "position", e->position);
+		cli_json_string(b, "status", e->status);
+		cli_json_string(b, "updated_at", updated);
 		json_builder_set_member_name(b, "roles");
 		json_builder_begin_array(b);
 		for (guint r = 0; r < e->roles->len; r++) {
 			const dispo_role_grant *g = e->roles->pdata[r];
 			json_builder_begin_object(b);
-			member_string(b, "role", g->role);
-			member_string(b, "deputy", g->deputy);
-			member_string(b, "valid_from", g->valid_from);
-			member_string(b, "valid_until", g->valid_until);
+			cli_json_string(b, "role", g->role);
+			cli_json_string(b, "deputy", g->deputy);
+			cli_json_string(b, "valid_from", g->valid_from);
+			cli_json_string(b, "valid_until", g->valid_until);
 			json_builder_end_object(b);
 		}
 		json_builder_end_array(b);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	json_generator_set_pretty(gen, TRUE);
-	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, NULL);
-	printf("%s\n", text);
+	cli_json_print(b);
 }
 
 static void
@@ -606,7 +589,6 @@ list_table(const GPtrArray *list)
 {
 	static const char *const head[] = {"NIP", "NAME", "EMAIL", "STATUS", "ROLES"};
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	size_t width[G_N_ELEMENTS(head)] = {0};
 
 	g_ptr_array_add(rows, g_strdupv((char **)head));
 	for (guint i = 0; i < list->len; i++) {
@@ -624,20 +606,7 @@ list_table(const GPtrArray *list)
 		cells[4] = g_string_free(roles, false);
 		g_ptr_array_add(rows, cells);
 	}
-	for (guint r = 0; r < rows->len; r++)
-		for (size_t c = 0; c < G_N_ELEMENTS(head); c++)
-			width[c] = MAX(width[c], dispo_utf8_width(((char **)rows->pdata[r])[c]));
-	for (guint r = 0; r < rows->len; r++) {
-		char **cells = rows->pdata[r];
-		for (size_t c = 0; c < G_N_ELEMENTS(head); c++) {
-			fputs(cells[c], stdout);
-			if (c + 1 < G_N_ELEMENTS(head))
-				for (size_t pad = dispo_utf8_width(cells[c]); pad < width[c] + 2;
-				     pad++)
-					fputc(' ', stdout);
-		}
-		fputc('\n', stdout);
-	}
+	cli_table_print(rows, G_N_ELEMENTS(head));
 }
 
 static int

@@ -28,34 +28,24 @@ parse_format(dispo_cli *cli, const char *s, format *out)
 /* ---- JSON ---------------------------------------------------------------- */
 
 static void
-member_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void
 member_time(JsonBuilder *b, const char *name, dispo_time t, GTimeZone *tz)
 {
 	g_autofree char *s = dispo_time_format_iso8601(t, tz);
-	member_string(b, name, s);
+	cli_json_string(b, name, s);
 }
 
 static void
 request_json(JsonBuilder *b, const dispo_request_row *r, GTimeZone *tz)
 {
 	json_builder_begin_object(b);
-	member_string(b, "id", r->number);
-	member_string(b, "workflow", r->workflow);
-	member_string(b, "state", r->state);
-	member_string(b, "applicant", r->applicant);
+	cli_json_string(b, "id", r->number);
+	cli_json_string(b, "workflow", r->workflow);
+	cli_json_string(b, "state", r->state);
+	cli_json_string(b, "applicant", r->applicant);
 	member_time(b, "created_at", r->created_at, tz);
 	member_time(b, "updated_at", r->updated_at, tz);
-	member_string(b, "message_sha256", r->message_sha256);
-	member_string(b, "subject", r->subject);
+	cli_json_string(b, "message_sha256", r->message_sha256);
+	cli_json_string(b, "subject", r->subject);
 	json_builder_set_member_name(b, "attachment_count");
 	json_builder_add_int_value(b, r->attachment_count);
 	if (r->attachments) {
@@ -64,12 +54,12 @@ request_json(JsonBuilder *b, const dispo_request_row *r, GTimeZone *tz)
 		for (guint i = 0; i < r->attachments->len; i++) {
 			const dispo_attachment_info *a = r->attachments->pdata[i];
 			json_builder_begin_object(b);
-			member_string(b, "filename", a->filename);
-			member_string(b, "content_type", a->content_type);
+			cli_json_string(b, "filename", a->filename);
+			cli_json_string(b, "content_type", a->content_type);
 			json_builder_set_member_name(b, "size");
 			json_builder_add_int_value(b, (gint64)a->size);
-			member_string(b, "sha256", a->sha256);
-			member_string(b, "part", a->part_id);
+			cli_json_string(b, "sha256", a->sha256);
+			cli_json_string(b, "part", a->part_id);
 			json_builder_set_member_name(b, "forwarded");
 			json_builder_add_boolean_value(b, a->depth > 0);
 			json_builder_end_object(b);
@@ -86,15 +76,15 @@ request_json(JsonBuilder *b, const dispo_request_row *r, GTimeZone *tz)
 			json_builder_set_member_name(b, "seq");
 			json_builder_add_int_value(b, e->seq);
 			member_time(b, "at", e->at, tz);
-			member_string(b, "actor", e->actor);
-			member_string(b, "kind", e->kind);
+			cli_json_string(b, "actor", e->actor);
+			cli_json_string(b, "kind", e->kind);
 			json_builder_set_member_name(b, "detail");
 			if (detail)
 				json_builder_add_value(b, g_steal_pointer(&detail));
 			else
 				json_builder_add_null_value(b);
-			member_string(b, "rules_version", e->rules_version);
-			member_string(b, "hash", e->hash);
+			cli_json_string(b, "rules_version", e->rules_version);
+			cli_json_string(b, "hash", e->hash);
 			json_builder_end_object(b);
 		}
 		json_builder_end_array(b);
@@ -102,45 +92,7 @@ request_json(JsonBuilder *b, const dispo_request_row *r, GTimeZone *tz)
 	json_builder_end_object(b);
 }
 
-static void
-print_json(JsonBuilder *b)
-{
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = json_builder_get_root(b);
-	g_autofree char *text = NULL;
-
-	json_generator_set_pretty(gen, TRUE);
-	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, NULL);
-	printf("%s\n", text);
-}
-
 /* ---- tables -------------------------------------------------------------- */
-
-/* Prints rows of cells with columns padded to their widest cell; the last
- * column is not padded. */
-static void
-print_table(GPtrArray *rows, guint ncols)
-{
-	g_autofree size_t *width = g_new0(size_t, ncols);
-
-	for (guint r = 0; r < rows->len; r++) {
-		char **cells = rows->pdata[r];
-		for (guint c = 0; c < ncols; c++)
-			width[c] = MAX(width[c], dispo_utf8_width(cells[c]));
-	}
-	for (guint r = 0; r < rows->len; r++) {
-		char **cells = rows->pdata[r];
-		for (guint c = 0; c < ncols; c++) {
-			fputs(cells[c], stdout);
-			if (c + 1 < ncols)
-				for (size_t pad = dispo_utf8_width(cells[c]); pad < width[c] + 2;
-				     pad++)
-					fputc(' ', stdout);
-		}
-		fputc('\n', stdout);
-	}
-}
 
 static int
 list(dispo_cli *cli, dispo_store *store, format fmt)
@@ -159,7 +111,7 @@ list(dispo_cli *cli, dispo_store *store, format fmt)
 		for (guint i = 0; i < reqs->len; i++)
 			request_json(b, reqs->pdata[i], cli->config->tz);
 		json_builder_end_array(b);
-		print_json(b);
+		cli_json_print(b);
 		return EX_OK;
 	}
 	if (reqs->len == 0) {
@@ -181,7 +133,7 @@ list(dispo_cli *cli, dispo_store *store, format fmt)
 		cells[6] = dispo_utf8_truncate(r->subject ? r->subject : "", 50);
 		g_ptr_array_add(rows, cells);
 	}
-	print_table(rows, 7);
+	cli_table_print(rows, 7);
 	return EX_OK;
 }
 
@@ -216,11 +168,11 @@ list_refused(dispo_cli *cli, dispo_store *store, format fmt)
 		    JSON_NODE_HOLDS_ARRAY(json_parser_get_root(parser)))
 			reasons = json_node_get_array(json_parser_get_root(parser));
 		json_builder_begin_object(b);
-		member_string(b, "file", r->source);
-		member_string(b, "message_sha256", r->message_sha256);
-		member_string(b, "sender", r->sender);
-		member_string(b, "workflow", r->workflow);
-		member_string(b, "subject", r->subject);
+		cli_json_string(b, "file", r->source);
+		cli_json_string(b, "message_sha256", r->message_sha256);
+		cli_json_string(b, "sender", r->sender);
+		cli_json_string(b, "workflow", r->workflow);
+		cli_json_string(b, "subject", r->subject);
 		member_time(b, "decided_at", r->decided_at, cli->config->tz);
 		json_builder_set_member_name(b, "reasons");
 		json_builder_begin_array(b);
@@ -246,9 +198,9 @@ list_refused(dispo_cli *cli, dispo_store *store, format fmt)
 	}
 	json_builder_end_array(b);
 	if (fmt == FORMAT_JSON)
-		print_json(b);
+		cli_json_print(b);
 	else
-		print_table(rows, 4);
+		cli_table_print(rows, 4);
 	return EX_OK;
 }
 
@@ -274,7 +226,7 @@ show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
 	if (fmt == FORMAT_JSON) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		request_json(b, r, cli->config->tz);
-		print_json(b);
+		cli_json_print(b);
 		return EX_OK;
 	}
 	created = dispo_time_format_iso8601(r->created_at, cli->config->tz);
@@ -298,7 +250,7 @@ show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
 			cells[4] = g_strndup(a->sha256, 16);
 			g_ptr_array_add(rows, cells);
 		}
-		print_table(rows, 5);
+		cli_table_print(rows, 5);
 	}
 	printf("\nEvents:\n");
 	for (guint i = 0; i < r->events->len; i++) {
