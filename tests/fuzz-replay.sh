@@ -21,3 +21,4 @@ fi
 "$b/fuzz-form" "$DISPO_SRCDIR/fuzz/corpus/form"
 "$b/fuzz-mustache" "$DISPO_SRCDIR/fuzz/corpus/mustache"
 "$b/fuzz-rules" "$DISPO_SRCDIR/fuzz/corpus/rules" "$DISPO_SRCDIR/rules"
+"$b/fuzz-reply" "$DISPO_SRCDIR/fuzz/corpus/reply" "$DISPO_SRCDIR/tests/mime/data"
