@@ -54,8 +54,9 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 	if (st->duplicate)
 		printf("dispo: already stored, nothing to do\n");
 	else if (st->awaiting)
-		printf("dispo: stored, request %s opened, awaiting the confirmation of its address\n",
-		       (char *)ingest_opened(ing)->pdata[0]);
+		printf(
+		    "dispo: stored, request %s opened, awaiting the confirmation of its address\n",
+		    (char *)ingest_opened(ing)->pdata[0]);
 	else if (ingest_opened(ing)->len)
 		printf("dispo: stored, request %s opened\n", (char *)ingest_opened(ing)->pdata[0]);
 	else if (st->refused)

@@ -198,8 +198,8 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	}
 	number = g_strdup(ingest_opened(ing)->pdata[0]);
 	say(cli, cli->now, "dispo checks the sender (.go.id, active in the register), the three");
-	say(cli, cli->now, "  documents (by their bytes) and the form (NIP, NIK), and opens request %s",
-	    number);
+	say(cli, cli->now,
+	    "  documents (by their bytes) and the form (NIP, NIK), and opens request %s", number);
 	if (!cli_outbox_flush(cli, store, &e) || !(sent = store_outbox_list(store, "sent", &e)))
 		goto fail;
 	for (guint i = 0; i < sent->len; i++) {

@@ -134,8 +134,8 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	       st->files, st->messages, st->stored, st->duplicate, st->unparseable, st->over_limit);
 	if (st->failed)
 		printf(", %u unreadable", st->failed);
-	printf("; %u requests opened (%u awaiting confirmation), %u refused, %u answers", st->requests,
-	       st->awaiting, st->refused, st->answers);
+	printf("; %u requests opened (%u awaiting confirmation), %u refused, %u answers",
+	       st->requests, st->awaiting, st->refused, st->answers);
 	printf(" (%.1f s, %.0f messages/s, %.1f MB/s)\n", secs,
 	       secs > 0 ? st->messages / secs : 0.0,
 	       secs > 0 ? (double)st->bytes / (1024.0 * 1024.0) / secs : 0.0);

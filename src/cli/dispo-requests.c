@@ -178,8 +178,8 @@ list_refused(dispo_cli *cli, dispo_store *store, format fmt)
 		json_builder_begin_array(b);
 		for (guint k = 0; reasons && k < json_array_get_length(reasons); k++) {
 			JsonObject *o = json_array_get_object_element(reasons, k);
-			const char *code = o ? json_object_get_string_member_with_default(o, "code", "")
-			                     : "";
+			const char *code =
+			    o ? json_object_get_string_member_with_default(o, "code", "") : "";
 			json_builder_add_string_value(b, code);
 			g_string_append_printf(codes, "%s%s", k ? "," : "", code);
 		}

@@ -68,8 +68,8 @@ typedef struct {
 } person;
 
 static const person people[] = {
-    {"Budi Santoso", "budi.santoso", "Pranata Komputer Ahli Pertama", "Dinas Kesehatan",
-     "19850312", 1},
+    {"Budi Santoso", "budi.santoso", "Pranata Komputer Ahli Pertama", "Dinas Kesehatan", "19850312",
+     1},
     {"Siti Rahayu", "siti.rahayu", "Kepala Seksi Pelayanan",
      "Dinas Kependudukan dan Pencatatan Sipil", "19880724", 2},
     {"Agus Prasetyo", "agus.prasetyo", "Pranata Komputer", "Dinas Komunikasi dan Informatika",

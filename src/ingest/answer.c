@@ -10,12 +10,12 @@
 #include <gio/gio.h>
 #include <string.h>
 
-static const char *const months_id[] = {"Januari", "Februari", "Maret",     "April",
-                                        "Mei",     "Juni",     "Juli",      "Agustus",
-                                        "September", "Oktober", "November", "Desember"};
-static const char *const months_en[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
+static const char *const months_id[] = {"Januari",   "Februari", "Maret",    "April",
+                                        "Mei",       "Juni",     "Juli",     "Agustus",
+                                        "September", "Oktober",  "November", "Desember"};
+static const char *const months_en[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
 
 char *
 intake_date_text(dispo_time t, GTimeZone *tz, const char *lang)
@@ -48,10 +48,10 @@ reason_texts(dispo_ingest *ing)
 		const char *langs[] = {c->language, "id"};
 		ing->reason_texts = g_key_file_new();
 		for (size_t i = 0; i < G_N_ELEMENTS(langs); i++) {
-			g_autofree char *loc = g_strdup_printf("%s/%s/reasons.ini", c->templates_dir,
-			                                       langs[i]);
-			g_autoptr(GFile) f = strstr(loc, "://") ? g_file_new_for_uri(loc)
-			                                        : g_file_new_for_path(loc);
+			g_autofree char *loc =
+			    g_strdup_printf("%s/%s/reasons.ini", c->templates_dir, langs[i]);
+			g_autoptr(GFile) f =
+			    strstr(loc, "://") ? g_file_new_for_uri(loc) : g_file_new_for_path(loc);
 			g_autofree char *text = NULL;
 			gsize len;
 			if (g_file_load_contents(f, NULL, &text, &len, NULL, NULL) &&
@@ -106,7 +106,7 @@ mailbox_domain(const char *mailbox)
 
 bool
 intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,
-                      dispo_time at, bool *allowed, GError **error)
+                      dispo_time at, bool limited, bool *allowed, GError **error)
 {
 	int64_t n = 0;
 
@@ -119,6 +119,10 @@ intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const c
 		if (g_ascii_strncasecmp(address, wf->mailbox, local) == 0 &&
 		    (address[local] == '@' || address[local] == '+'))
 			return true;
+	}
+	if (!limited) {
+		*allowed = true;
+		return true;
 	}
 	if (!store_outbox_count_to(ing->store, address, at - 3600, &n, error))
 		return false;
@@ -187,7 +191,8 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 		g_string_free(refs, true);
 	}
 	for (guint i = 0; i + 1 < email->headers->len; i += 2)
-		mime_compose_set_header(comp, email->headers->pdata[i], email->headers->pdata[i + 1]);
+		mime_compose_set_header(comp, email->headers->pdata[i],
+		                        email->headers->pdata[i + 1]);
 	bytes = mime_compose_render(comp);
 	data = g_bytes_get_data(bytes, &len);
 

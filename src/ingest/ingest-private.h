@@ -21,8 +21,9 @@ typedef struct dispo_verdict {
 	GHashTable *form;   /* label -> value */
 	char *nip;          /* normalized, when the form's NIP is valid */
 	char *nik;
-	char *documents;    /* JSON array: which file met which requirement */
-	char *token;        /* a plus-address token the message was sent to, or NULL */
+	char *documents;  /* JSON array: which file met which requirement */
+	unsigned matched; /* attachments that meet some requirement by name */
+	char *token;      /* a plus-address token the message was sent to, or NULL */
 } dispo_verdict;
 
 typedef struct {
@@ -45,7 +46,7 @@ struct dispo_ingest {
 	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
 	dispo_ingest_stats stats;
 	GPtrArray *opened;
-	char *source; /* options.source, or options.source:PATH of the current file */
+	char *source;           /* options.source, or options.source:PATH of the current file */
 	GKeyFile *reason_texts; /* templates/<lang>/reasons.ini, loaded on first use */
 	bool answered;          /* an answer was spooled in this batch */
 };
@@ -79,9 +80,9 @@ typedef struct dispo_answer {
 	const char *to;
 	const char *reply_to; /* NULL: the workflow's mailbox */
 	int64_t request_id;
-	const char *request;  /* its number, for the subject tag and headers */
+	const char *request; /* its number, for the subject tag and headers */
 	const char *step;
-	JsonNode *data;       /* the template's data */
+	JsonNode *data;            /* the template's data */
 	const dispo_mail *answers; /* threading: In-Reply-To and References */
 	int64_t answers_message;
 	dispo_time at;
@@ -92,10 +93,10 @@ typedef struct dispo_answer {
  * template failure. */
 bool intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
                    int64_t *outbox_id, char **message_id, GError **error);
-/* Whether an answer to address may go now: not to ourselves, not more than
- * answers_per_hour in the hour before at. */
-bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf,
-                           const char *address, dispo_time at, bool *allowed, GError **error);
+/* Whether an answer to address may go at `at`: never to ourselves; when
+ * limited (refusals), not more than answers_per_hour in the hour before. */
+bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,
+                           dispo_time at, bool limited, bool *allowed, GError **error);
 /* The sentence for a reason code in the configured language. */
 char *intake_reason_text(dispo_ingest *ing, const dispo_reason *r);
 /* "24 November 2026 pukul 10.15 WIB" / "24 November 2026, 10:15 WIB". */

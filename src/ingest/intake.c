@@ -87,15 +87,17 @@ find_token(const dispo_rules *rules, const dispo_mail *mail)
 				n = hdrs ? g_strv_length((char **)hdrs) : 0;
 			}
 			for (guint i = 0; i < n; i++) {
-				const char *a = hdrs ? hdrs[i]
-				                     : ((dispo_mailbox *)lists[l]->pdata[i])->address;
+				const char *a =
+				    hdrs ? hdrs[i] : ((dispo_mailbox *)lists[l]->pdata[i])->address;
 				const char *aat;
 				while (a && (*a == ' ' || *a == '<'))
 					a++;
 				aat = a ? strrchr(a, '@') : NULL;
+				/* The whole domain, nothing after it but '>'. */
 				if (!aat || g_ascii_strncasecmp(a, wf->mailbox, local) != 0 ||
 				    a[local] != '+' ||
-				    g_ascii_strncasecmp(aat + 1, at + 1, strlen(at + 1)) != 0)
+				    g_ascii_strncasecmp(aat + 1, at + 1, strlen(at + 1)) != 0 ||
+				    (aat[1 + strlen(at + 1)] && aat[1 + strlen(at + 1)] != '>'))
 					continue;
 				return g_ascii_strdown(a + local + 1, aat - (a + local + 1));
 			}
@@ -165,6 +167,8 @@ judge_documents(dispo_verdict *v, const dispo_mail *mail)
 	json_builder_begin_array(b);
 	for (guint i = 0; docs && i < docs->len; i++) {
 		const dispo_document *d = docs->pdata[i];
+		if (d->requirement)
+			v->matched++;
 		json_builder_begin_object(b);
 		add_string(b, "requirement", d->requirement ? d->requirement->name : NULL);
 		add_string(b, "file", d->attachment->filename);
@@ -191,7 +195,8 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 
 	/* RFC 3834: nothing goes to a null sender; else the single From. */
 	if (mail->from->len == 1)
-		v->answer_to = g_ascii_strdown(((dispo_mailbox *)mail->from->pdata[0])->address, -1);
+		v->answer_to =
+		    g_ascii_strdown(((dispo_mailbox *)mail->from->pdata[0])->address, -1);
 	else if (mail->return_path && *mail->return_path)
 		v->answer_to = g_ascii_strdown(mail->return_path, -1);
 	if ((mail->return_path && !*mail->return_path) || !address_sendable(v->answer_to))
@@ -296,21 +301,34 @@ reasons_json(const GPtrArray *reasons)
 	return json_text(b);
 }
 
-/* Sends template to the applicant unless RFC 3834 or the rate limit says
- * no; *outbox_id is 0 then. */
+/* The clock answers are counted and dated by: --now, else the time the
+ * command started (never a Received: header the sender wrote). */
+static dispo_time
+answer_clock(const dispo_ingest *ing)
+{
+	return ing->opt.now_override ? ing->opt.now_override : ing->opt.now;
+}
+
+/* Sends template to the applicant unless RFC 3834 or, for a limited kind
+ * (refusals), the rate limit says no; *outbox_id is 0 then. */
 static bool
-answer(dispo_ingest *ing, pending_item *p, const char *template, const char *kind,
+answer(dispo_ingest *ing, pending_item *p, const char *template, const char *kind, bool limited,
        int64_t request_id, const char *number, const char *reply_to, dispo_time until,
        int64_t message_id, int64_t *outbox_id, dispo_ingest_stats *delta, GError **error)
 {
 	const dispo_verdict *v = p->verdict;
+	dispo_time now = answer_clock(ing);
 	bool allowed;
 	g_autoptr(JsonNode) data = NULL;
 
 	*outbox_id = 0;
 	if (!template || !v->answer_to)
 		return true;
-	if (!intake_answer_allowed(ing, v->workflow, v->answer_to, p->arrived, &allowed, error))
+	/* Mail that arrived a day or more ago (an archive being imported) is
+	 * judged and recorded, not answered: nobody waits for that answer. */
+	if (now - p->arrived >= 86400)
+		return true;
+	if (!intake_answer_allowed(ing, v->workflow, v->answer_to, now, limited, &allowed, error))
 		return false;
 	if (!allowed)
 		return true;
@@ -326,7 +344,7 @@ answer(dispo_ingest *ing, pending_item *p, const char *template, const char *kin
 		    .data = data,
 		    .answers = p->mail,
 		    .answers_message = message_id,
-		    .at = p->arrived,
+		    .at = now,
 		};
 		if (!intake_answer(ing, v->workflow, &a, outbox_id, NULL, error))
 			return false;
@@ -400,15 +418,14 @@ open_request(dispo_ingest *ing, pending_item *p, int64_t message_id, const char 
 {
 	const dispo_rules_workflow *wf = p->verdict->workflow;
 	g_autofree char *detail = received_detail(p);
-	dispo_event_new ev = {p->arrived, applicant, "received", detail, message_id,
-	                      rules_version(ing->opt.rules)};
+	dispo_event_new ev = {p->arrived, applicant,  "received",
+	                      detail,     message_id, rules_version(ing->opt.rules)};
 	int64_t earlier = 0;
 
 	*request_id = 0;
 	/* The same application by another route: noted, opens nothing. */
-	if (p->mail->message_id &&
-	    !store_request_find_by_message_id(ing->store, p->mail->message_id, applicant, &earlier,
-	                                      error))
+	if (p->mail->message_id && !store_request_find_by_message_id(
+	                               ing->store, p->mail->message_id, applicant, &earlier, error))
 		return false;
 	if (earlier) {
 		ev.kind = "received_again";
@@ -424,8 +441,7 @@ open_request(dispo_ingest *ing, pending_item *p, int64_t message_id, const char 
 /* Sends a confirmation with a fresh single-use token in its Reply-To. */
 static bool
 ask_confirmation(dispo_ingest *ing, pending_item *p, int64_t request_id, const char *number,
-                 const char *address, int64_t message_id, dispo_ingest_stats *delta,
-                 GError **error)
+                 const char *address, int64_t message_id, dispo_ingest_stats *delta, GError **error)
 {
 	const dispo_rules_workflow *wf = p->verdict->workflow;
 	g_autofree char *token = dispo_random_token(15);
@@ -435,8 +451,8 @@ ask_confirmation(dispo_ingest *ing, pending_item *p, int64_t request_id, const c
 	dispo_time until = p->arrived + ing->config->confirmation_window_ms / 1000;
 	int64_t outbox_id = 0;
 
-	if (!answer(ing, p, "konfirmasi_alamat", "confirmation", request_id, number, reply_to,
-	            until, message_id, &outbox_id, delta, error))
+	if (!answer(ing, p, "konfirmasi_alamat", "confirmation", false, request_id, number,
+	            reply_to, until, message_id, &outbox_id, delta, error))
 		return false;
 	{
 		dispo_token_row t = {
@@ -458,8 +474,8 @@ append_event(dispo_ingest *ing, pending_item *p, int64_t request_id, const char 
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autofree char *detail = NULL;
-	dispo_event_new ev = {p->arrived, actor, kind, NULL, message_id,
-	                      rules_version(ing->opt.rules)};
+	dispo_event_new ev = {p->arrived, actor,      kind,
+	                      NULL,       message_id, rules_version(ing->opt.rules)};
 
 	json_builder_begin_object(b);
 	add_string(b, "message_sha256", p->sha256);
@@ -467,6 +483,49 @@ append_event(dispo_ingest *ing, pending_item *p, int64_t request_id, const char 
 	detail = json_text(b);
 	ev.detail = detail;
 	return store_event_append(ing->store, request_id, &ev, error);
+}
+
+/* The sender passed every sender and authentication check (a reply's
+ * documents and form do not matter). */
+static bool
+sender_clean(const dispo_verdict *v)
+{
+	if (!v->address)
+		return false;
+	for (guint i = 0; i < v->reasons->len; i++) {
+		const char *code = ((dispo_reason *)v->reasons->pdata[i])->code;
+		if (g_str_has_prefix(code, "sender_") || g_str_has_prefix(code, "auth_"))
+			return false;
+	}
+	return true;
+}
+
+/* "[SE-2026-000123]" of any workflow in the subject: a reply about a request,
+ * never a new application. */
+static bool
+subject_has_request_tag(const dispo_rules *rules, const char *subject)
+{
+	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
+		for (guint w = 0; w < rules_workflows(rules)->len; w++) {
+			const char *tag =
+			    ((dispo_rules_workflow *)rules_workflows(rules)->pdata[w])->tag;
+			size_t n = strlen(tag);
+			const char *q = p + 1 + n;
+			if (strncmp(p + 1, tag, n) != 0 || q[0] != '-')
+				continue;
+			q++;
+			while (g_ascii_isdigit(*q))
+				q++;
+			if (*q != '-')
+				continue;
+			q++;
+			while (g_ascii_isdigit(*q))
+				q++;
+			if (*q == ']')
+				return true;
+		}
+	}
+	return false;
 }
 
 /* The form the application carried (its "received" event keeps it), so
@@ -537,9 +596,7 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	if (!store_request_lookup(ing->store, t->request_id, &number, NULL, &state, error))
 		return false;
 	/* Only the address asked, passing the sender policy, confirms it. */
-	if (!from || g_ascii_strcasecmp(from, t->address) != 0 ||
-	    policy_reasons_has(v->reasons, "auth_fail") ||
-	    policy_reasons_has(v->reasons, "auth_missing"))
+	if (!sender_clean(v) || g_ascii_strcasecmp(v->address, t->address) != 0)
 		return append_event(ing, p, t->request_id, from ? from : "unknown",
 		                    "confirmation_refused", message_id, error);
 	if (t->used_at || strcmp(state, "awaiting_confirmation") != 0)
@@ -550,8 +607,8 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 		if (!append_event(ing, p, t->request_id, from, "confirmation_late", message_id,
 		                  error))
 			return false;
-		return ask_confirmation(ing, p, t->request_id, number, t->address, message_id, delta,
-		                        error);
+		return ask_confirmation(ing, p, t->request_id, number, t->address, message_id,
+		                        delta, error);
 	}
 	if (!store_token_use(ing->store, t->token, p->arrived, message_id, error) ||
 	    !store_address_confirm(ing->store, t->address, p->arrived, message_id, error) ||
@@ -565,7 +622,7 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 		/* The acknowledgement names the request; the workflow is the
 		 * request's, which the reply's subject may not say. */
 		return answer(ing, p, v->workflow ? v->workflow->acknowledge : NULL,
-		              "acknowledgement", t->request_id, number, NULL, 0, message_id,
+		              "acknowledgement", false, t->request_id, number, NULL, 0, message_id,
 		              &outbox_id, delta, error);
 	}
 }
@@ -585,10 +642,12 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 		bool handled;
 		if (!confirmation_reply(ing, p, message_id, &handled, delta, error))
 			return false;
-		/* Officials' replies are the workflow's. A "reply" carrying files
-		 * is an applicant answering our refusal with the documents: an
-		 * application. */
-		if (handled || p->mail->attachments->len == 0)
+		/* Officials' replies are the workflow's. A "reply" that names no
+		 * request and carries a file meeting a requirement is an applicant
+		 * answering our refusal with the documents: an application. (An
+		 * official's SETUJU with a signature logo is not.) */
+		if (handled || v->matched == 0 ||
+		    subject_has_request_tag(ing->opt.rules, p->mail->subject))
 			return true;
 	}
 
@@ -617,15 +676,25 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 		}
 	}
 
+	if (needs_confirmation && !v->answer_to)
+		policy_reason_add(v->reasons, "no_reply_address", v->address,
+		                  "the address must be confirmed, but the message asks for no "
+		                  "answer (null sender)");
 	if (v->reasons->len > 0) {
 		g_autofree char *json = reasons_json(v->reasons);
-		if (!store_refusal_insert(ing->store, message_id, v->address ? v->address : v->answer_to,
+		if (!store_refusal_insert(ing->store, message_id,
+		                          v->address ? v->address : v->answer_to,
 		                          wf ? wf->name : NULL, json, p->arrived, error))
 			return false;
 		delta->refused++;
-		/* Without a workflow there is no mailbox to answer from. */
-		return !wf || answer(ing, p, wf->refuse, "refusal", 0, NULL, NULL, 0, message_id,
-		                     &outbox_id, delta, error);
+		/* Without a workflow there is no mailbox to answer from; a message
+		 * that failed authentication may carry a forged From, and an
+		 * answer would be backscatter to whoever that names. */
+		if (!wf || policy_reasons_has(v->reasons, "auth_fail") ||
+		    policy_reasons_has(v->reasons, "auth_missing"))
+			return true;
+		return answer(ing, p, wf->refuse, "refusal", true, 0, NULL, NULL, 0, message_id,
+		              &outbox_id, delta, error);
 	}
 
 	if (!open_request(ing, p, message_id,
@@ -638,9 +707,11 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 	delta->requests++;
 	if (needs_confirmation) {
 		delta->awaiting++;
+		/* (A null sender was refused above: a held request must be able
+		 * to reach its applicant.) */
 		return ask_confirmation(ing, p, request_id, number, v->address, message_id, delta,
 		                        error);
 	}
-	return answer(ing, p, wf->acknowledge, "acknowledgement", request_id, number, NULL, 0,
-	              message_id, &outbox_id, delta, error);
+	return answer(ing, p, wf->acknowledge, "acknowledgement", false, request_id, number, NULL,
+	              0, message_id, &outbox_id, delta, error);
 }

@@ -6,22 +6,28 @@
 #include "outbox/outbox.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool
-maildir_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
-                GError **error)
+maildir_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message, GError **error)
 {
 	const char *dir = outbox->priv;
 	/* The name is the row's id: a second delivery of the same row (a crash
 	 * before its commit) replaces the file instead of adding a copy. */
 	g_autofree char *name = g_strdup_printf("%06" G_GINT64_FORMAT ".eml", (gint64)row->id);
+	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
 	g_autofree char *path = g_build_filename(dir, "new", name, NULL);
+	g_autofree char *new_dir = g_build_filename(dir, "new", NULL);
 	gsize len;
 	const char *data = g_bytes_get_data(message, &len);
 	g_autoptr(GError) e = NULL;
 
-	if (!dispo_file_write_atomic(path, data, len, 0640, &e)) {
+	/* As an MDA does: complete in tmp/, then one rename into new/, so that
+	 * a mail client never sees half a message. */
+	if (!dispo_file_write_atomic(tmp, data, len, 0640, &e) ||
+	    (rename(tmp, path) != 0 && !dispo_io_error_set(&e, errno, "cannot deliver to", path)) ||
+	    !dispo_fsync_dir(new_dir, &e)) {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY, "%s",
 		            e->message);
 		return false;

@@ -54,13 +54,13 @@ bool policy_sender_check(const dispo_mail *mail, const dispo_config *config, cha
 
 /* One Authentication-Results header field (RFC 8601), parsed. */
 typedef struct dispo_authres_result {
-	char *method; /* dkim, spf, dmarc… lower case */
-	char *result; /* pass, fail, none… lower case */
+	char *method;          /* dkim, spf, dmarc… lower case */
+	char *result;          /* pass, fail, none… lower case */
 	GPtrArray *properties; /* char * "header.d=example.go.id", ptype.property lower case */
 } dispo_authres_result;
 
 typedef struct dispo_authres {
-	char *authserv_id; /* lower case */
+	char *authserv_id;  /* lower case */
 	GPtrArray *results; /* dispo_authres_result * */
 } dispo_authres;
 
@@ -76,8 +76,8 @@ const char *policy_authres_property(const dispo_authres_result *r, const char *n
  * dkim=pass with header.d aligned (equal, or a parent/child in the
  * organisational sense: same registrable domain) with from_domain. Fields
  * from other authserv-ids are ignored. Adds auth_missing or auth_fail. */
-bool policy_auth_check(const dispo_mail *mail, const char *from_domain,
-                       const dispo_config *config, GPtrArray *reasons);
+bool policy_auth_check(const dispo_mail *mail, const char *from_domain, const dispo_config *config,
+                       GPtrArray *reasons);
 
 /* ---- employee numbers (ids.c) --------------------------------------------- */
 

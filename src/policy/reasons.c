@@ -22,8 +22,8 @@ policy_reasons_new(void)
 }
 
 void
-policy_reason_add(GPtrArray *reasons, const char *code, const char *subject,
-                  const char *detail_fmt, ...)
+policy_reason_add(GPtrArray *reasons, const char *code, const char *subject, const char *detail_fmt,
+                  ...)
 {
 	dispo_reason *r;
 	va_list ap;

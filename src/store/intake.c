@@ -18,13 +18,13 @@ step_done(dispo_store *store, sqlite3_stmt *st, const char *what, GError **error
 
 bool
 store_refusal_insert(dispo_store *store, int64_t message_id, const char *sender,
-                     const char *workflow, const char *reasons_json, dispo_time at,
-                     GError **error)
+                     const char *workflow, const char *reasons_json, dispo_time at, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "INSERT OR REPLACE INTO refusals (message_id, sender, workflow,"
-	                              " reasons, decided_at) VALUES (?, ?, ?, ?, ?)",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "INSERT OR REPLACE INTO refusals (message_id, sender, workflow,"
+	               " reasons, decided_at) VALUES (?, ?, ?, ?, ?)",
+	               error);
 
 	if (!st)
 		return false;
@@ -222,8 +222,7 @@ store_address_confirm(dispo_store *store, const char *address, dispo_time at, in
 }
 
 bool
-store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at,
-                           GError **error)
+store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
 	    store, "SELECT confirmed_at FROM confirmed_addresses WHERE address = lower(?)", error);

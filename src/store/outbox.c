@@ -107,7 +107,8 @@ GPtrArray *
 store_outbox_list(dispo_store *store, const char *state, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
-	    store, "SELECT " OUTBOX_COLUMNS " WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.id", error);
+	    store, "SELECT " OUTBOX_COLUMNS " WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.id",
+	    error);
 
 	if (!st)
 		return NULL;
@@ -118,10 +119,11 @@ store_outbox_list(dispo_store *store, const char *state, GError **error)
 GPtrArray *
 store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "SELECT " OUTBOX_COLUMNS " WHERE o.state = 'pending'"
-	                              " AND coalesce(o.next_attempt_at, 0) <= ? ORDER BY o.id LIMIT ?",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT " OUTBOX_COLUMNS " WHERE o.state = 'pending'"
+	               " AND coalesce(o.next_attempt_at, 0) <= ? ORDER BY o.id LIMIT ?",
+	               error);
 
 	if (!st)
 		return NULL;
@@ -178,7 +180,8 @@ store_outbox_count_to(dispo_store *store, const char *address, dispo_time since,
                       GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
-	    store, "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?", error);
+	    store, "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?",
+	    error);
 
 	if (!st)
 		return false;

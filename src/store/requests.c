@@ -429,8 +429,8 @@ store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
 }
 
 bool
-store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
-                        const char *step, dispo_time at, GError **error)
+store_request_set_state(dispo_store *store, int64_t request_id, const char *state, const char *step,
+                        dispo_time at, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
 	    store, "UPDATE requests SET state = ?, step = ?, updated_at = ? WHERE id = ?", error);

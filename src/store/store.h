@@ -168,23 +168,22 @@ GPtrArray *store_requests_list(dispo_store *store, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
 /* The id of the request numbered number (0 when none). */
-bool store_request_id(dispo_store *store, const char *number, int64_t *request_id,
-                      GError **error);
+bool store_request_id(dispo_store *store, const char *number, int64_t *request_id, GError **error);
 /* Moves a request to another state (and step, NULL for none). */
 bool store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
                              const char *step, dispo_time at, GError **error);
 /* The request's number and applicant by id (either may be NULL). */
-bool store_request_lookup(dispo_store *store, int64_t request_id, char **number,
-                          char **applicant, char **state, GError **error);
+bool store_request_lookup(dispo_store *store, int64_t request_id, char **number, char **applicant,
+                          char **state, GError **error);
 
 /* ---- outbox (outbox.c): every email dispo decides to send ----------------- */
 
 typedef struct dispo_outbox_new {
-	int64_t request_id;      /* 0: none (the answer to a refused application) */
-	const char *step;        /* NULL when not a step's email */
-	const char *template;    /* the template it was rendered from */
-	const char *kind;        /* acknowledgement, refusal, confirmation, workflow, help… */
-	const char *message_id;  /* fixed at creation, without angle brackets */
+	int64_t request_id;     /* 0: none (the answer to a refused application) */
+	const char *step;       /* NULL when not a step's email */
+	const char *template;   /* the template it was rendered from */
+	const char *kind;       /* acknowledgement, refusal, confirmation, workflow, help… */
+	const char *message_id; /* fixed at creation, without angle brackets */
 	const char *to_addr;
 	const char *reply_to;    /* NULL: none */
 	const char *blob_sha256; /* the rendered message, in the raw-message directory */

@@ -173,7 +173,39 @@ sed 's/Message-ID: </Message-ID: <again/' yes.eml >yes2.eml
 n=$(answers)
 expect_exit 0 D deliver <yes2.eml
 [ "$(answers)" = "$n" ] || fail "a used token answered again"
+[ "$(sql $DB "select count(*) from events where kind = 'confirmation_again'")" = 1 ] || fail "the second use is noted"
+expect_exit 0 D requests list --format json
+jq -e '[.[] | select(.applicant == "nur.baru@kuduskab.go.id")][0].state == "received"' out >/dev/null || fail "listed"
 ok "an unknown address is held, confirmed by its own reply only, then acknowledged"
+
+# The rate limit holds back refusals only: a held application's
+# confirmation always goes out, or it would wait for nothing.
+for i in 1 2 3; do
+	mail eko.baru@kuduskab.go.id "Eko" $NIP "" $FILES | sed "s/Message-ID: </Message-ID: <eko$i/" >e$i.eml
+	expect_exit 0 D deliver <e$i.eml
+done
+mail eko.baru@kuduskab.go.id "Eko" $NIP $NIK $FILES >e4.eml
+expect_exit 0 D deliver <e4.eml
+expect_exit 0 D requests list --format json
+jq -e '[.[] | select(.applicant == "eko.baru@kuduskab.go.id")][0].state == "awaiting_confirmation"' out >/dev/null ||
+	fail "requests list shows the held application"
+[ "$(sql $DB "select count(*) from outbox where to_addr = 'eko.baru@kuduskab.go.id' and kind = 'confirmation'")" = 1 ] ||
+	fail "the confirmation went out despite three refusals this hour"
+ok "a confirmation is never held back by the rate limit"
+
+# An official's reply (tagged, with Outlook's signature logo) is not an
+# application and gets no refusal.
+n=$(refusals)
+{
+	printf 'From: kadis@kuduskab.go.id\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: RE: [SE-2026-000001] Disposisi\r\n'
+	printf 'In-Reply-To: <unknown@kuduskab.go.id>\r\nMessage-ID: <kadis1@kuduskab.go.id>\r\nMIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSETUJU\r\n'
+	printf -- '--b\r\nContent-Type: image/png; name=image001.png\r\nContent-Disposition: inline; filename=image001.png\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n'
+} >official.eml
+expect_exit 0 D deliver <official.eml
+[ "$(refusals)" = "$n" ] || fail "an official's reply was refused as an application"
+ok "an official's tagged reply with a logo is not taken for an application"
 
 # ---- authentication, when required ------------------------------------------------
 sed 's/require_authentication = false/require_authentication = true\ntrusted_authserv_id = mx.kuduskab.go.id/' dispo.conf >auth.conf
@@ -186,6 +218,40 @@ jq -e '.[-1].reasons == ["auth_missing"]' out >/dev/null || { cat out; fail "for
 expect_exit 0 A deliver <signed.eml
 contains out "opened"
 ok "only the trusted host's Authentication-Results count"
+
+# A confirmation must pass the same sender checks: two From fields (which
+# hide the sender) or no trusted Authentication-Results confirm nothing.
+{ printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'; mail fajar.baru@kuduskab.go.id "Fajar" $NIP $NIK $FILES; } >fajar.eml
+expect_exit 0 A deliver <fajar.eml
+conf=$(grep -l "To: fajar.baru@kuduskab.go.id" $OUT/* | tail -n 1)
+replyto=$(header Reply-To $conf)
+mid=$(header Message-Id $conf)
+{ printf 'From: fajar.baru@kuduskab.go.id\r\n'; reply fajar.baru@kuduskab.go.id "$replyto"; } >fajar-dup.eml
+expect_exit 0 A deliver <fajar-dup.eml
+reply fajar.baru@kuduskab.go.id "$replyto" | sed 's/Message-ID: </Message-ID: <noauth/' >fajar-noauth.eml
+expect_exit 0 A deliver <fajar-noauth.eml
+[ "$(sql $DB "select state from requests where applicant = 'fajar.baru@kuduskab.go.id'")" = awaiting_confirmation ] ||
+	fail "an unauthenticated or doubled From confirmed an address"
+{ printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'; reply fajar.baru@kuduskab.go.id "$replyto" | sed 's/Message-ID: </Message-ID: <auth/'; } >fajar-ok.eml
+expect_exit 0 A deliver <fajar-ok.eml
+[ "$(sql $DB "select state from requests where applicant = 'fajar.baru@kuduskab.go.id'")" = received ] || fail "an authenticated confirmation"
+ok "confirmations pass the sender and authentication checks too"
+
+# Refusals of unauthenticated mail are not answered (no backscatter).
+n=$(answers)
+mail budi@kuduskab.go.id "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <unauth/' >unauth.eml
+expect_exit 0 A deliver <unauth.eml
+[ "$(answers)" = "$n" ] || fail "an unauthenticated message was answered"
+ok "unauthenticated mail is refused without an answer"
+
+# Importing an archive judges old mail but answers none of it.
+mkdir -p old/new
+mail siti.lama@kuduskab.go.id "Siti" $NIP "" $FILES | sed "s/23 Nov 2026/23 Nov 2020/" >old/new/1.eml
+n=$(answers)
+expect_exit 0 "$DISPO" --config dispo.conf import old
+[ "$(answers)" = "$n" ] || fail "an imported old message was answered"
+[ "$(sql $DB "select count(*) from refusals where sender = 'siti.lama@kuduskab.go.id'")" = 1 ] || fail "old mail still judged"
+ok "imported old mail is judged and recorded, not answered"
 
 # ---- a late confirmation: the application is kept, a fresh token goes out ----
 mail ahmad.baru@kuduskab.go.id "Ahmad Baru" $NIP $NIK $FILES >late.eml
