@@ -401,10 +401,14 @@ sender_active(dispo_ingest *ing, pending_item *p, const dispo_employee *emp, boo
 		                  "the employee register lists %s as %s", v->address, emp->status);
 		return true;
 	}
-	if (emp && strcmp(emp->status, DISPO_EMPLOYEE_ACTIVE) == 0 &&
-	    (!max_age || emp->updated_at + max_age >= p->arrived)) {
-		*active = true;
-		return true;
+	if (emp && strcmp(emp->status, DISPO_EMPLOYEE_ACTIVE) == 0) {
+		dispo_time listed = 0;
+		if (max_age && !store_employee_listed_at(ing->store, emp->nip, &listed, error))
+			return false;
+		if (!max_age || listed + max_age >= p->arrived) {
+			*active = true;
+			return true;
+		}
 	}
 	if (!store_address_confirmed_at(ing->store, v->address, &confirmed, error))
 		return false;

@@ -503,6 +503,21 @@ store_employees_import(dispo_store *store, const GPtrArray *employees, dispo_tim
 			sum.updated++;
 	}
 	sum.unchanged = employees->len - sum.added - sum.updated;
+	for (guint i = 0; i < employees->len; i++) {
+		sqlite3_stmt *st =
+		    store_stmt(store, "UPDATE employees SET listed_at = ? WHERE nip = ?", error);
+		int rc;
+		if (!st)
+			return false;
+		sqlite3_bind_int64(st, 1, now);
+		store_bind_text(st, 2, ((const dispo_employee *)employees->pdata[i])->nip);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(store, error,
+			                  "cannot record when the register listed an "
+			                  "employee");
+	}
 	if (summary)
 		*summary = sum;
 	return true;
@@ -589,5 +604,23 @@ store_role_may_act(dispo_store *store, const char *role, const char *address, di
 			*deputy = g_strdup(g->deputy);
 		break;
 	}
+	return true;
+}
+
+bool
+store_employee_listed_at(dispo_store *store, const char *nip, dispo_time *at, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(
+	    store, "SELECT coalesce(listed_at, updated_at) FROM employees WHERE nip = ?", error);
+	int rc;
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, nip);
+	rc = sqlite3_step(st);
+	*at = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read the register");
 	return true;
 }

@@ -371,6 +371,9 @@ bool store_employees_import(dispo_store *store, const GPtrArray *employees, disp
 bool store_employee_find_by_email(dispo_store *store, const char *email, dispo_employee **employee,
                                   GError **error);
 
+/* When an import last listed the employee with this NIP (0: never). */
+bool store_employee_listed_at(dispo_store *store, const char *nip, dispo_time *at, GError **error);
+
 /* Who may act for role at time `at` (its date in tz, NULL = UTC): active
  * employees holding it or deputising (plt/plh) with valid_from <= date <=
  * valid_until (an empty bound is open). Holders first, then deputies.

@@ -293,3 +293,17 @@ expect_exit 0 D deliver <big.eml
 expect_exit 0 D requests list --refused --format json
 jq -e '.[-1].reasons | index("message_over_limit")' out >/dev/null || { cat out; fail "over limit refused"; }
 ok "a message over a limit is kept and answered with the reason"
+
+# ---- a stale register entry: confirmed by a round trip ------------------------
+printf '[general]\ndata_dir = stale\n[policy]\nrequire_authentication = false\nregister_max_age = 30d\n' >stale.conf
+expect_exit 0 "$DISPO" --config stale.conf --now 2026-01-05T09:00:00+07:00 employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+mail $BUDI "Budi Santoso, S.Kom." $NIP $NIK $FILES >stale.eml
+expect_exit 0 "$DISPO" --config stale.conf --now 2026-11-23T09:00:00+07:00 deliver <stale.eml
+contains out "awaiting the confirmation of its address"
+# Importing the same register again vouches for its lines anew.
+expect_exit 0 "$DISPO" --config stale.conf --now 2026-11-23T09:00:00+07:00 employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+mail $BUDI "Budi Santoso, S.Kom." $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <fresh/' >fresh.eml
+expect_exit 0 "$DISPO" --config stale.conf --now 2026-11-23T10:00:00+07:00 deliver <fresh.eml
+contains out "request SE-2026-000002 opened"
+grep -q awaiting out && fail "a re-imported register entry is current again"
+ok "a register entry older than register_max_age needs a confirmation"
