@@ -1,6 +1,196 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* workflow.h: placeholder, being written. */
+/* workflow.h: the pure workflow engine, (request, event, rules) → (new state,
+ * actions), and the office calendar that turns SLAs into working-time
+ * deadlines. No I/O and no clock: time comes in with the event. */
 #ifndef DISPO_WORKFLOW_H
 #define DISPO_WORKFLOW_H
+
 #include "lib/lib.h"
+#include "rules/rules.h"
+
+#define DISPO_WORKFLOW_ERROR (dispo_workflow_error_quark())
+GQuark dispo_workflow_error_quark(void);
+typedef enum {
+	DISPO_WORKFLOW_ERROR_INVALID, /* a calendar setting that does not parse */
+} dispo_workflow_error_code;
+
+/* ---- the office calendar ------------------------------------------------- */
+
+/* Working time: working days (bit 0 = Monday … bit 6 = Sunday) from
+ * start_min to end_min (minutes after local midnight), except holidays, in
+ * the office's time zone. An SLA that is a whole number of days counts
+ * working days: "1d" is due at the same clock time on the next working day
+ * (a start outside working time first moves to the next opening), and a
+ * whole number of weeks counts the calendar's working days per week ("1w" =
+ * 5 working days). Anything else ("10m", "2h", "90m") counts working time:
+ * "10m" started at 15:55 is due at 07:35 on the next working day. */
+typedef struct dispo_calendar {
+	GTimeZone *tz;         /* owned; NULL = UTC */
+	unsigned working_days; /* bit 0 = Monday */
+	int start_min, end_min;
+	char **holidays; /* NULL-terminated yyyy-mm-dd, or NULL */
+} dispo_calendar;
+
+#define DISPO_CALENDAR_WEEKDAYS 0x1fu /* Monday to Friday */
+
+/* Monday to Friday, 07:30-16:00, no holidays, in tz (a new reference is
+ * taken; NULL = UTC). */
+dispo_calendar *workflow_calendar_new(GTimeZone *tz);
+void workflow_calendar_free(dispo_calendar *cal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_calendar, workflow_calendar_free)
+/* Replaces the holidays with the dates of a holidays file's text: one date
+ * (yyyy-mm-dd) at the start of a line, anything after it (the holiday's
+ * name) ignored, # comments and blank lines skipped. Errors name the line:
+ * "origin:line: …". */
+bool workflow_calendar_set_holidays(dispo_calendar *cal, const char *text, const char *origin,
+                                    GError **error);
+/* "07:30-16:00" into minutes after midnight (start before end). */
+bool workflow_calendar_set_hours(dispo_calendar *cal, const char *text, GError **error);
+bool workflow_calendar_is_working_day(const dispo_calendar *cal, int year, int month, int day);
+
+/* When an SLA of sla_ms started at `from` is due, per the calendar above.
+ * cal NULL, or a calendar without working time, counts wall-clock time;
+ * sla_ms <= 0 returns from. Rounds up to whole seconds. */
+dispo_time workflow_due(const dispo_calendar *cal, dispo_time from, int64_t sla_ms);
+
+/* ---- the engine ---------------------------------------------------------- */
+
+typedef enum {
+	DISPO_WF_ACCEPTED, /* the application passed intake: enter the first step */
+	DISPO_WF_COMMAND,  /* a reply with a command from an official */
+	DISPO_WF_TIMER,    /* a timer the engine started has fired */
+	DISPO_WF_BSRE,     /* a notification from BSrE (the caller checked its sender) */
+	DISPO_WF_ADMIN,    /* an administrator's action */
+} dispo_wf_event_kind;
+
+/* What the store knows about the request, passed in. */
+typedef struct dispo_wf_request {
+	const char *number;      /* SE-2026-000123 */
+	const char *workflow;    /* the rules workflow's name */
+	const char *step;        /* current step or end; NULL before acceptance */
+	dispo_time step_entered; /* when the current step was entered */
+	unsigned reminders;      /* SLA expiries already handled in this step */
+	bool has_letter;         /* a recommendation letter was made for it */
+} dispo_wf_request;
+
+typedef struct dispo_wf_event {
+	dispo_wf_event_kind kind;
+	dispo_time at;     /* the message's arrival time, or when the timer fired */
+	const char *actor; /* address, "dispo", "bsre" or "admin:<user>" */
+	/* COMMAND: the role the caller verified the actor holds, or deputises
+	 * for, for the current step at `at`; NULL when none. */
+	const char *actor_role;
+	const char *deputy; /* NULL, "plt" or "plh": acting as a deputy */
+	/* The step the event is about: the step the replied-to email (its
+	 * token) or the timer belongs to; NULL = the current step. A reply or a
+	 * timer for a step the request has left is answered, not obeyed. */
+	const char *step;
+	/* TIMER: the step_entered of the visit the timer was started in; 0 =
+	 * unchecked. Tells a timer from an earlier visit to the same step
+	 * (after KEMBALIKAN) from the current one. */
+	dispo_time step_entered;
+	dispo_command command; /* COMMAND */
+	const char *argument;  /* COMMAND: the reason or note text; ADMIN: the reason */
+	const char *timer;     /* TIMER: "sla" */
+	/* BSRE: the certificate's serial, when the notice has one. SELESAI:
+	 * the reply parser's, or else the argument's first word when it looks
+	 * like one (letters, digits, ':' and '-', with a digit). */
+	const char *serial;
+	/* ADMIN: "cancel" (close it in the cancelled end) or "move:<step>"
+	 * (enter that step or end: send its email again, restart its SLA). */
+	const char *admin_action;
+} dispo_wf_event;
+
+/* The end a cancelled request is in when its workflow has no end of that
+ * name (one that has is used, with its notify template). */
+#define DISPO_WF_CANCELLED "dibatalkan"
+
+typedef enum {
+	DISPO_ACT_SEND,               /* an email from a template */
+	DISPO_ACT_TIMER_START,        /* start (or restart) timer, due at `due` */
+	DISPO_ACT_TIMER_STOP,         /* stop timer */
+	DISPO_ACT_RECORD_CERTIFICATE, /* the applicant enters the certificate register */
+	DISPO_ACT_RECORD_REVOCATION,  /* the applicant's certificate is revoked */
+	DISPO_ACT_MAKE_LETTER,        /* generate the recommendation letter */
+	DISPO_ACT_EXPLAIN,            /* an email saying why the event was not obeyed */
+	DISPO_ACT_NOTE,               /* a note in the request's history */
+} dispo_wf_action_kind;
+
+typedef struct dispo_wf_action {
+	dispo_wf_action_kind kind;
+	/* SEND/EXPLAIN: the template: a step's send, an end's notify,
+	 * "pengingat" (reminder), "eskalasi" (escalation), "penjelasan"
+	 * (explanation) or "bantuan" (help for an unclear reply). */
+	char *template;
+	/* Recipients, any combination: the holders of a role (and their
+	 * deputies), the applicant, the event's actor, the administrators. */
+	char *to_role;
+	bool to_applicant, to_actor, to_admin;
+	char *step; /* the step (or end) the action is about */
+	bool attach_documents, attach_letter;
+	char *timer;    /* TIMER_START/STOP: "sla" */
+	dispo_time due; /* TIMER_START */
+	int64_t sla_ms; /* TIMER_START: the period, to recompute under another calendar */
+	/* EXPLAIN: a stable code (see workflow_explain_codes below); NOTE: why
+	 * the note was made ("note" for CATATAN, "timer_stale", …). */
+	char *reason;
+	/* EXPLAIN: what helps the reader: the allowed commands (canonical names,
+	 * space-separated: "approve reject"), the step's role, the current
+	 * step; NOTE: the text. */
+	char *detail;
+	/* SEND: the decider's words for the template: the reason of TOLAK and
+	 * KEMBALIKAN (and of a cancellation) always; the text after other
+	 * commands only when they enter a step (the disposition's instruction
+	 * to the next official), never to the applicant. */
+	char *note;
+	char *serial; /* RECORD_*: the certificate's serial, NULL when not known */
+} dispo_wf_action;
+
+typedef struct dispo_wf_result {
+	char *step;     /* the step or end after the event (the same when nothing moved) */
+	char *previous; /* the step before the event */
+	bool moved;     /* entered a step (or end): store step and step_entered = ev->at */
+	bool closed;    /* the step is an end */
+	bool refused;   /* the event was answered, not obeyed: a reply token stays valid */
+	/* The audit event: accepted, approve, forward, reject, return, note, done,
+	 * timer:sla, bsre, admin:cancel, admin:move, refused. */
+	char *event;
+	/* refused: the EXPLAIN code; timer:sla: reminder, escalation,
+	 * escalated (nothing more to do), timer_stale. */
+	char *reason;
+	char *deputy;            /* "plt"/"plh" when a deputy acted */
+	unsigned reminders;      /* store this: 0 after a move, +1 after an SLA expiry */
+	dispo_time step_entered; /* store this: ev->at after a move, else unchanged */
+	GPtrArray *actions;      /* dispo_wf_action *, in the order to carry them out */
+} dispo_wf_result;
+
+/* Explanation codes (EXPLAIN reason): not_your_step, unclear,
+ * command_not_allowed_here, reason_required, text_required, request_closed,
+ * step_passed, not_started, already_accepted, unknown_workflow, unknown_step,
+ * bsre_unexpected, unknown_timer, unknown_admin_action. */
+
+/* The SLA policy: when the timer fires in its step, the first time the
+ * role gets a reminder (pengingat, documents attached, answerable like the
+ * step's email) and the timer restarts for another SLA period; the second
+ * time the administrators and the role of the workflow's first step (when
+ * it is another role: the head who dispatched the request) get an
+ * escalation (eskalasi) and no timer restarts; any later expiry only adds
+ * a NOTE. A timer for a step the request has left adds a NOTE
+ * (timer_stale).
+ *
+ * Decides what an event does to a request. Never NULL for non-NULL
+ * arguments; never a silent no-op: anything not obeyed yields an EXPLAIN
+ * (or, for a stale timer, a NOTE). cal (NULL = wall-clock time) dates the
+ * SLA timers. Same inputs, same result. */
+dispo_wf_result *workflow_apply(const dispo_rules *rules, const dispo_calendar *cal,
+                                const dispo_wf_request *req, const dispo_wf_event *ev);
+void workflow_result_free(dispo_wf_result *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_wf_result, workflow_result_free)
+
+/* "send", "timer_start", … */
+const char *workflow_action_kind_name(dispo_wf_action_kind kind);
+/* The result as stable text, a line for the state and one per action
+ * (times in tz, NULL = UTC): for `dispo rules test`, logs and tests. */
+char *workflow_result_format(const dispo_wf_result *r, GTimeZone *tz);
+
 #endif
