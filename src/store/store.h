@@ -286,6 +286,74 @@ bool store_address_confirmed_at(dispo_store *store, const char *address, dispo_t
  * link named in *error. */
 bool store_audit_verify(dispo_store *store, int64_t *checked, GError **error);
 
+/* ---- workflow progress, request files, certificates (progress.c) ------- */
+
+/* Where a request is in its workflow. */
+typedef struct dispo_progress {
+	int64_t id;
+	char *number;
+	char *workflow;
+	char *state; /* received, awaiting_confirmation, or the step/end it is in */
+	char *step;  /* NULL before the workflow started */
+	char *applicant;
+	int64_t message_id;      /* the application */
+	dispo_time step_entered; /* the current visit to step */
+	unsigned reminders;      /* SLA expiries handled in this visit */
+	dispo_time due_at;       /* the SLA timer, 0 when none */
+	char *due_step;          /* … for this step */
+	dispo_time due_entered;  /* … and this visit */
+	bool has_letter;
+} dispo_progress;
+
+void store_progress_free(dispo_progress *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_progress, store_progress_free)
+dispo_progress *store_progress_get(dispo_store *store, int64_t request_id, GError **error);
+/* Writes state, step, step_entered, reminders and the timer. */
+bool store_progress_set(dispo_store *store, const dispo_progress *p, dispo_time at,
+                        GError **error);
+/* Ids of the requests whose timer is due at now (int64_t). */
+GArray *store_progress_due(dispo_store *store, dispo_time now, GError **error);
+
+typedef struct dispo_file_row {
+	char *request; /* number */
+	char *kind;    /* letter */
+	char *name;
+	char *content_type;
+	char *sha256; /* in the raw-message directory (store_blob_path) */
+	uint64_t size;
+	char *number; /* the letter's number */
+	dispo_time created_at;
+} dispo_file_row;
+
+void store_file_row_free(dispo_file_row *f);
+bool store_request_file_add(dispo_store *store, int64_t request_id, const char *kind,
+                            const char *name, const char *content_type, const char *sha256,
+                            uint64_t size, const char *number, dispo_time at, GError **error);
+/* Files of a request (request_id 0: of every request), of a kind (NULL: any). */
+GPtrArray *store_request_files(dispo_store *store, int64_t request_id, const char *kind,
+                               GError **error);
+
+typedef struct dispo_certificate_row {
+	char *email;
+	char *nip;
+	char *name;
+	char *serial;
+	char *state; /* issued, revoked */
+	dispo_time issued_at;
+	dispo_time revoked_at;
+	char *request;        /* the registration's number */
+	char *revoke_request; /* the revocation's number */
+} dispo_certificate_row;
+
+void store_certificate_row_free(dispo_certificate_row *c);
+bool store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
+                             const char *nip, const char *name, const char *serial,
+                             dispo_time at, GError **error);
+/* Revokes the address's issued certificates; *revoked says how many. */
+bool store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
+                              dispo_time at, unsigned *revoked, GError **error);
+GPtrArray *store_certificates_list(dispo_store *store, GError **error);
+
 /* ---- employee register (employees.c) ---- */
 
 /* The status of an employee a re-import no longer lists: kept (certificates
