@@ -171,9 +171,11 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	mime_compose_set_message_id(comp, mid);
 	mime_compose_set_date(comp, a->at, c->tz);
 	mime_compose_set_header(comp, "Reply-To", a->reply_to ? a->reply_to : wf->mailbox);
-	/* RFC 3834: an answer to a message is auto-replied; nobody should
-	 * answer it automatically (Exchange reads the second header). */
-	mime_compose_set_header(comp, "Auto-Submitted", "auto-replied");
+	/* RFC 3834: an answer to a message is auto-replied, a workflow email
+	 * auto-generated; nobody should answer either automatically (Exchange
+	 * reads the second header). */
+	mime_compose_set_header(comp, "Auto-Submitted",
+	                        a->generated ? "auto-generated" : "auto-replied");
 	mime_compose_set_header(comp, "X-Auto-Response-Suppress", "All");
 	if (a->request)
 		mime_compose_set_header(comp, "X-Dispo-Request", a->request);
@@ -193,6 +195,18 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	for (guint i = 0; i + 1 < email->headers->len; i += 2)
 		mime_compose_set_header(comp, email->headers->pdata[i],
 		                        email->headers->pdata[i + 1]);
+	for (guint i = 0; a->files && i < a->files->len; i++) {
+		const dispo_answer_file *f = &g_array_index(a->files, dispo_answer_file, i);
+		g_autofree char *fdata = NULL;
+		gsize flen;
+		g_autoptr(GError) fe = NULL;
+		if (!g_file_get_contents(f->path, &fdata, &flen, &fe)) {
+			g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_TEMPORARY,
+			            "cannot attach %s: %s", f->name, fe->message);
+			return false;
+		}
+		mime_compose_attach(comp, f->name, f->content_type, fdata, flen);
+	}
 	bytes = mime_compose_render(comp);
 	data = g_bytes_get_data(bytes, &len);
 
@@ -218,6 +232,8 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 		if (!store_outbox_insert(ing->store, &row, outbox_id, error))
 			return false;
 	}
+	if (a->message_id)
+		*a->message_id = g_strdup(mid);
 	if (message_id)
 		*message_id = g_steal_pointer(&mid);
 	return true;

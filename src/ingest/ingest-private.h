@@ -7,6 +7,7 @@
 #include "ingest/ingest.h"
 #include "policy/policy.h"
 #include "rules/rules.h"
+#include "workflow/workflow.h"
 
 #include <json-glib/json-glib.h>
 
@@ -48,6 +49,7 @@ struct dispo_ingest {
 	GPtrArray *opened;
 	char *source;           /* options.source, or options.source:PATH of the current file */
 	GKeyFile *reason_texts; /* templates/<lang>/reasons.ini, loaded on first use */
+	dispo_calendar *calendar; /* the office's working time, for SLA deadlines */
 	bool answered;          /* an answer was spooled in this batch */
 };
 
@@ -72,7 +74,32 @@ void intake_verdict_free(dispo_verdict *v);
 bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
                    dispo_ingest_stats *delta, GError **error);
 
+/* ---- run.c: carrying out what the workflow engine decides ---------------- */
+
+/* Applies ev to the request and carries out the actions (emails as outbox
+ * rows with reply tokens, timers, the certificate register, audit event),
+ * inside the caller's transaction. message_id is the message that caused
+ * it (0: none); answers threads the emails to it. *result (when not NULL)
+ * receives the engine's result. */
+bool intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_event *ev,
+                           int64_t message_id, const dispo_mail *answers,
+                           dispo_wf_result **result, GError **error);
+/* The recommendation letter (letter.c): rendered from the template and the
+ * applicant's data, stored by hash and listed with the request. */
+bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_request_row *row,
+                        dispo_time at, GError **error);
+/* The applicant's data kept with the request (the form, the address) as a
+ * JSON object node for templates. */
+JsonNode *intake_applicant_json(dispo_ingest *ing, const char *number);
+
 /* ---- answer.c ------------------------------------------------------------- */
+
+/* A file attached to an answer. */
+typedef struct dispo_answer_file {
+	const char *name;
+	const char *content_type;
+	const char *path;
+} dispo_answer_file;
 
 typedef struct dispo_answer {
 	const char *template; /* templates/<lang>/<template>.mustache */
@@ -86,6 +113,9 @@ typedef struct dispo_answer {
 	const dispo_mail *answers; /* threading: In-Reply-To and References */
 	int64_t answers_message;
 	dispo_time at;
+	const GArray *files;  /* dispo_answer_file, or NULL */
+	bool generated;       /* a workflow email (auto-generated), not an answer (auto-replied) */
+	char **message_id;    /* when not NULL: receives the Message-ID */
 } dispo_answer;
 
 /* Renders, composes and stores an answer and adds its outbox row; with

@@ -54,6 +54,11 @@ static const char *const known_keys[] = {
     "policy.confirmation_window",
     "policy.register_max_age",
     "policy.answers_per_hour",
+    "letter.city",
+    "letter.letterhead",
+    "letter.logo",
+    "letter.number_format",
+    "bsre.senders",
 };
 
 static bool
@@ -188,8 +193,10 @@ location(GKeyFile *kf, const char *group, const char *key, const char *dflt, con
 	return g_build_filename(base_dir, v, NULL);
 }
 
+/* A ;-separated list, items trimmed, empty ones dropped; lower-cased when
+ * the items are addresses or domains. */
 static char **
-split_list(const char *v)
+split_items(const char *v, bool lower)
 {
 	g_auto(GStrv) parts = g_strsplit(v ? v : "", ";", -1);
 	GPtrArray *out = g_ptr_array_new();
@@ -197,10 +204,17 @@ split_list(const char *v)
 	for (size_t i = 0; parts[i]; i++) {
 		g_strstrip(parts[i]);
 		if (*parts[i])
-			g_ptr_array_add(out, g_ascii_strdown(parts[i], -1));
+			g_ptr_array_add(out, lower ? g_ascii_strdown(parts[i], -1)
+			                           : g_strdup(parts[i]));
 	}
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static char **
+split_list(const char *v)
+{
+	return split_items(v, true);
 }
 
 static bool
@@ -301,6 +315,26 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		        "require_authentication is true");
 		return NULL;
 	}
+	c->letter_city = get_string(kf, "letter", "city", "Kudus");
+	{
+		g_autofree char *lh = get_string(
+		    kf, "letter", "letterhead",
+		    "PEMERINTAH KABUPATEN KUDUS;DINAS KOMUNIKASI DAN INFORMATIKA;"
+		    "Jl. Simpang Tujuh No. 1, Kudus 59313;"
+		    "Telepon (0291) 000000, Pos-el diskominfo@kuduskab.go.id, Laman kuduskab.go.id");
+		c->letter_letterhead = split_items(lh, false);
+	}
+	{
+		g_autofree char *logo = get_string(kf, "letter", "logo", "");
+		c->letter_logo = !*logo                   ? NULL
+		                 : g_path_is_absolute(logo) ? g_strdup(logo)
+		                                          : g_build_filename(base_dir, logo, NULL);
+	}
+	c->letter_number_format = get_string(kf, "letter", "number_format", "800/%N/28.01/%Y");
+	{
+		g_autofree char *bsre = get_string(kf, "bsre", "senders", "");
+		c->bsre_senders = split_list(bsre);
+	}
 	if (!get_duration(kf, origin, "policy", "confirmation_window", 2 * 86400000LL,
 	                  &c->confirmation_window_ms, error) ||
 	    !get_duration(kf, origin, "policy", "register_max_age", 0, &c->register_max_age_ms,
@@ -360,5 +394,10 @@ dispo_config_free(dispo_config *c)
 	g_free(c->trusted_authserv_id);
 	g_free(c->rules_dir);
 	g_free(c->templates_dir);
+	g_free(c->letter_city);
+	g_strfreev(c->letter_letterhead);
+	g_free(c->letter_logo);
+	g_free(c->letter_number_format);
+	g_strfreev(c->bsre_senders);
 	g_free(c);
 }

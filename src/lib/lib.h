@@ -162,6 +162,13 @@ typedef struct dispo_config {
 	/* [general]: paths or GIO URIs (resource:///dispo/… are built in) */
 	char *rules_dir;
 	char *templates_dir;
+	/* [letter]: the recommendation letter's kop surat and number */
+	char *letter_city;
+	char **letter_letterhead; /* lines */
+	char *letter_logo;        /* PNG path, or NULL */
+	char *letter_number_format; /* %N the year's sequence (3 digits), %Y the year */
+	/* [bsre]: addresses whose mail is a BSrE notification */
+	char **bsre_senders;
 } dispo_config;
 
 /* The text of the embedded default, for `dispo config` and the man page. */
