@@ -75,6 +75,7 @@ ingest_free(dispo_ingest *ing)
 	g_free(ing->source);
 	if (ing->reason_texts)
 		g_key_file_unref(ing->reason_texts);
+	workflow_calendar_free(ing->calendar);
 	g_free(ing);
 }
 

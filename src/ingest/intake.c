@@ -442,6 +442,16 @@ open_request(dispo_ingest *ing, pending_item *p, int64_t message_id, const char 
 	return store_request_id(ing->store, *number, request_id, error);
 }
 
+/* The application is accepted: its workflow's first step begins. */
+static bool
+start_workflow(dispo_ingest *ing, pending_item *p, int64_t request_id, int64_t message_id,
+               GError **error)
+{
+	dispo_wf_event ev = {.kind = DISPO_WF_ACCEPTED, .at = p->arrived, .actor = "dispo"};
+
+	return intake_workflow_event(ing, request_id, &ev, message_id, p->mail, NULL, error);
+}
+
 /* Sends a confirmation with a fresh single-use token in its Reply-To. */
 static bool
 ask_confirmation(dispo_ingest *ing, pending_item *p, int64_t request_id, const char *number,
@@ -625,9 +635,11 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 		int64_t outbox_id;
 		/* The acknowledgement names the request; the workflow is the
 		 * request's, which the reply's subject may not say. */
-		return answer(ing, p, v->workflow ? v->workflow->acknowledge : NULL,
-		              "acknowledgement", false, t->request_id, number, NULL, 0, message_id,
-		              &outbox_id, delta, error);
+		if (!answer(ing, p, v->workflow ? v->workflow->acknowledge : NULL,
+		            "acknowledgement", false, t->request_id, number, NULL, 0, message_id,
+		            &outbox_id, delta, error))
+			return false;
+		return start_workflow(ing, p, t->request_id, message_id, error);
 	}
 }
 
@@ -716,6 +728,8 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 		return ask_confirmation(ing, p, request_id, number, v->address, message_id, delta,
 		                        error);
 	}
-	return answer(ing, p, wf->acknowledge, "acknowledgement", false, request_id, number, NULL,
-	              0, message_id, &outbox_id, delta, error);
+	if (!answer(ing, p, wf->acknowledge, "acknowledgement", false, request_id, number, NULL, 0,
+	            message_id, &outbox_id, delta, error))
+		return false;
+	return start_workflow(ing, p, request_id, message_id, error);
 }

@@ -204,8 +204,8 @@ split_items(const char *v, bool lower)
 	for (size_t i = 0; parts[i]; i++) {
 		g_strstrip(parts[i]);
 		if (*parts[i])
-			g_ptr_array_add(out, lower ? g_ascii_strdown(parts[i], -1)
-			                           : g_strdup(parts[i]));
+			g_ptr_array_add(out,
+			                lower ? g_ascii_strdown(parts[i], -1) : g_strdup(parts[i]));
 	}
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
@@ -317,18 +317,20 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	}
 	c->letter_city = get_string(kf, "letter", "city", "Kudus");
 	{
-		g_autofree char *lh = get_string(
-		    kf, "letter", "letterhead",
-		    "PEMERINTAH KABUPATEN KUDUS;DINAS KOMUNIKASI DAN INFORMATIKA;"
-		    "Jl. Simpang Tujuh No. 1, Kudus 59313;"
-		    "Telepon (0291) 000000, Pos-el diskominfo@kuduskab.go.id, Laman kuduskab.go.id");
+		g_autofree char *lh =
+		    get_string(kf, "letter", "letterhead",
+		               "PEMERINTAH KABUPATEN KUDUS;DINAS KOMUNIKASI DAN INFORMATIKA;"
+		               "Jl. Simpang Tujuh No. 1, Kudus 59313;"
+		               "Telepon (0291) 000000, Pos-el diskominfo@kuduskab.go.id, Laman "
+		               "kuduskab.go.id");
 		c->letter_letterhead = split_items(lh, false);
 	}
 	{
 		g_autofree char *logo = get_string(kf, "letter", "logo", "");
-		c->letter_logo = !*logo                   ? NULL
-		                 : g_path_is_absolute(logo) ? g_strdup(logo)
-		                                          : g_build_filename(base_dir, logo, NULL);
+		c->letter_logo = !*logo ? NULL
+		                 : g_path_is_absolute(logo)
+		                     ? g_strdup(logo)
+		                     : g_build_filename(base_dir, logo, NULL);
 	}
 	c->letter_number_format = get_string(kf, "letter", "number_format", "800/%N/28.01/%Y");
 	{

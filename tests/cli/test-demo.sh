@@ -14,7 +14,7 @@ contains out "Surat Rekomendasi Budi.pdf"
 [ -f var/dispo.db ] || fail "no database under ./var"
 ls var/inbox/new/* >/dev/null 2>&1 || fail "no email in the demo inbox"
 expect_exit 0 "$DISPO" requests list --format json
-jq -e 'length == 1 and .[0].state == "received" and .[0].applicant == "budi.santoso@kuduskab.go.id"' out >/dev/null ||
+jq -e 'length == 1 and .[0].state == "disposisi_kadin" and .[0].applicant == "budi.santoso@kuduskab.go.id"' out >/dev/null ||
 	fail "the demo's request is not listed"
 ok "dispo demo on the embedded default"
 

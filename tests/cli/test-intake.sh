@@ -32,7 +32,9 @@ golden() {
 }
 header() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 refusals() { sql $DB "select count(*) from refusals"; }
-answers() { ls $OUT 2>/dev/null | wc -l | tr -d ' '; }
+# Answers to senders (acknowledgements, refusals, confirmations), not the
+# workflow's emails to officials.
+answers() { sql $DB "select count(*) from outbox where kind <> 'workflow'" 2>/dev/null || echo 0; }
 
 # A real application from the register's Budi Santoso (a complete one).
 mail() { # FROM NAME NIP NIK FILES… (FILES: name:kind, kind pdf|jpeg|exe|empty)
@@ -67,9 +69,12 @@ FILES="surat_permohonan.pdf:pdf scan_KTP.jpg:jpeg Surat_Rekomendasi.pdf:pdf"
 mail $BUDI "Budi Santoso, S.Kom." $NIP $NIK $FILES >ok.eml
 expect_exit 0 D deliver <ok.eml
 contains out "request SE-2026-000001 opened"
-[ "$(sql $DB "select state from requests")" = received ] || fail "received"
+[ "$(sql $DB "select state from requests")" = disposisi_kadin ] || fail "received"
 [ "$(refusals)" = 0 ] || fail "no refusal"
 [ "$(answers)" = 1 ] || fail "one answer"
+# … and the workflow begins: the Kepala Dinas is asked, documents attached.
+[ "$(sql $DB "select to_addr || ' ' || step from outbox where kind = 'workflow'")" = "kadis@kuduskab.go.id disposisi_kadin" ] ||
+	fail "the first disposition goes to the head of office"
 ack=$OUT/000001.eml
 [ "$(header To $ack)" = $BUDI ] || fail "ack To"
 [ "$(header Subject $ack)" = "[SE-2026-000001] Permohonan Anda diterima" ] || fail "ack Subject: $(header Subject $ack)"
@@ -93,7 +98,7 @@ jq -e 'length == 1 and .[0].sender == "budi.santoso@kuduskab.go.id"
 	{ cat out; fail "the refusal lists every reason"; }
 expect_exit 0 D requests list --format json
 jq -e 'length == 1' out >/dev/null || fail "a refused application is not a request"
-golden refusal-id.txt $OUT/000002.eml
+golden refusal-id.txt "$(grep -l 'Subject: Permohonan Anda belum dapat kami proses' $OUT/* | head -n 1)"
 ok "an incomplete application gets one answer listing every problem"
 
 # ---- refused senders --------------------------------------------------------------
@@ -165,7 +170,7 @@ expect_exit 0 D deliver <wrong.eml
 [ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = awaiting_confirmation ] || fail "confirmed by another"
 reply nur.baru@kuduskab.go.id "$replyto" >yes.eml
 expect_exit 0 D deliver <yes.eml
-[ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = received ] || fail "not confirmed"
+[ "$(sql $DB "select state from requests where applicant = 'nur.baru@kuduskab.go.id'")" = disposisi_kadin ] || fail "not confirmed"
 [ "$(sql $DB "select count(*) from confirmed_addresses where address = 'nur.baru@kuduskab.go.id'")" = 1 ] || fail "address remembered"
 grep -l "nur.baru@kuduskab.go.id" $OUT/* | xargs grep -l "Permohonan Anda diterima" >/dev/null || fail "acknowledged after confirmation"
 # The token is single-use: the same answer again changes nothing.
@@ -175,7 +180,7 @@ expect_exit 0 D deliver <yes2.eml
 [ "$(answers)" = "$n" ] || fail "a used token answered again"
 [ "$(sql $DB "select count(*) from events where kind = 'confirmation_again'")" = 1 ] || fail "the second use is noted"
 expect_exit 0 D requests list --format json
-jq -e '[.[] | select(.applicant == "nur.baru@kuduskab.go.id")][0].state == "received"' out >/dev/null || fail "listed"
+jq -e '[.[] | select(.applicant == "nur.baru@kuduskab.go.id")][0].state == "disposisi_kadin"' out >/dev/null || fail "listed"
 ok "an unknown address is held, confirmed by its own reply only, then acknowledged"
 
 # The rate limit holds back refusals only: a held application's
@@ -234,7 +239,7 @@ expect_exit 0 A deliver <fajar-noauth.eml
 	fail "an unauthenticated or doubled From confirmed an address"
 { printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'; reply fajar.baru@kuduskab.go.id "$replyto" | sed 's/Message-ID: </Message-ID: <auth/'; } >fajar-ok.eml
 expect_exit 0 A deliver <fajar-ok.eml
-[ "$(sql $DB "select state from requests where applicant = 'fajar.baru@kuduskab.go.id'")" = received ] || fail "an authenticated confirmation"
+[ "$(sql $DB "select state from requests where applicant = 'fajar.baru@kuduskab.go.id'")" = disposisi_kadin ] || fail "an authenticated confirmation"
 ok "confirmations pass the sender and authentication checks too"
 
 # Refusals of unauthenticated mail are not answered (no backscatter).
@@ -270,7 +275,7 @@ replyto2=$(header Reply-To $conf2)
 mid=$(header Message-Id $conf2)
 reply ahmad.baru@kuduskab.go.id "$replyto2" | sed 's/Message-ID: </Message-ID: <second/' >late-yes2.eml
 expect_exit 0 L deliver <late-yes2.eml
-[ "$(sql $DB "select state from requests where applicant = 'ahmad.baru@kuduskab.go.id'")" = received ] || fail "the fresh token confirms"
+[ "$(sql $DB "select state from requests where applicant = 'ahmad.baru@kuduskab.go.id'")" = disposisi_kadin ] || fail "the fresh token confirms"
 contains "$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)" "Yth. Ahmad Baru,"
 ok "a confirmation after the window keeps the application and sends a fresh token"
 

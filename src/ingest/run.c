@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* run.c: carries out what the pure workflow engine decided, inside the
+ * intake transaction: emails become outbox rows (each official's with its
+ * own single-use reply token), timers and the step are written to the
+ * request, certificates to their register, and the audit event records it
+ * all with the rules version. */
+#include "config.h"
+
+#include "ingest/ingest-private.h"
+
+#include <string.h>
+
+static void
+add_string(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value)
+		json_builder_add_string_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}
+
+static char *
+node_text(JsonNode *node)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+
+	json_generator_set_root(gen, node);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* The "received" event's detail: the form and the documents. */
+static JsonObject *
+received_detail(dispo_request_row *r, JsonParser *parser)
+{
+	for (guint i = 0; r && r->events && i < r->events->len; i++) {
+		const dispo_event_row *ev = r->events->pdata[i];
+		if (strcmp(ev->kind, "received") != 0)
+			continue;
+		if (json_parser_load_from_data(parser, ev->detail, -1, NULL) &&
+		    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+			return json_node_get_object(json_parser_get_root(parser));
+		break;
+	}
+	return NULL;
+}
+
+static const char *
+form_value(JsonObject *detail, const char *label)
+{
+	JsonObject *form;
+
+	if (!detail || !json_object_has_member(detail, "form"))
+		return NULL;
+	form = json_object_get_object_member(detail, "form");
+	if (!form || !json_object_has_member(form, label))
+		return NULL;
+	return json_object_get_string_member_with_default(form, label, NULL);
+}
+
+JsonNode *
+intake_applicant_json(dispo_ingest *ing, const char *number)
+{
+	g_autoptr(dispo_request_row) r = store_request_get(ing->store, number, NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *d = received_detail(r, parser);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	add_string(b, "name", form_value(d, "Nama"));
+	add_string(b, "email", r ? r->applicant : NULL);
+	add_string(b, "nip", form_value(d, "NIP"));
+	add_string(b, "nik", form_value(d, "NIK"));
+	add_string(b, "jabatan", form_value(d, "Jabatan"));
+	add_string(b, "unit", form_value(d, "Unit Kerja"));
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+typedef struct {
+	dispo_ingest *ing;
+	const dispo_rules_workflow *wf;
+	dispo_progress *p;
+	const dispo_wf_event *ev;
+	const dispo_wf_result *res;
+	int64_t message_id;
+	const dispo_mail *answers;
+	dispo_request_row *row; /* attachments and events of the request */
+	GArray *documents;      /* dispo_answer_file of the application */
+	GPtrArray *paths;       /* owned strings behind documents */
+} run_ctx;
+
+/* The template's data for one email of the workflow. */
+static JsonNode *
+email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, const char *recipient)
+{
+	const char *lang = c->ing->config->language;
+	const dispo_rules_step *step = a->step ? rules_step_get(c->wf, a->step) : NULL;
+	const dispo_rules_role *role =
+	    step && step->role ? rules_role_get(c->ing->opt.rules, step->role) : NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autofree char *received =
+	    intake_date_text(c->row ? c->row->created_at : c->ev->at, c->ing->config->tz, lang);
+
+	json_builder_begin_object(b);
+	add_string(b, "request", c->p->number);
+	add_string(b, "workflow", c->wf->title);
+	add_string(b, "mailbox", c->wf->mailbox);
+	add_string(b, "received_at", received);
+	add_string(b, "subject", c->row ? c->row->subject : NULL);
+	json_builder_set_member_name(b, "step");
+	json_builder_begin_object(b);
+	add_string(b, "name", a->step);
+	add_string(b, "title", step ? step->title : a->step);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "role");
+	json_builder_begin_object(b);
+	add_string(b, "key", role ? role->key : NULL);
+	add_string(b, "title", role ? role->title : NULL);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "recipient");
+	json_builder_begin_object(b);
+	add_string(b, "name", recipient_name);
+	add_string(b, "email", recipient);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "applicant");
+	json_builder_add_value(b, intake_applicant_json(c->ing, c->p->number));
+	add_string(b, "note", a->note);
+	add_string(b, "reason", a->reason);
+	add_string(b, "detail", a->detail);
+	add_string(b, "serial", c->ev->serial);
+	add_string(b, "actor", c->ev->actor);
+	if (c->p->due_at) {
+		g_autofree char *due = intake_date_text(c->p->due_at, c->ing->config->tz, lang);
+		add_string(b, "due_at", due);
+	}
+	json_builder_set_member_name(b, "documents");
+	json_builder_begin_array(b);
+	for (guint i = 0; c->documents && i < c->documents->len; i++) {
+		json_builder_begin_object(b);
+		add_string(b, "name", g_array_index(c->documents, dispo_answer_file, i).name);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	/* The words this step understands, in the reader's language. */
+	json_builder_set_member_name(b, "commands");
+	json_builder_begin_array(b);
+	for (guint i = 0; step && step->transitions && i < step->transitions->len; i++) {
+		const dispo_rules_transition *t = step->transitions->pdata[i];
+		json_builder_begin_object(b);
+		add_string(b, "word", rules_command_word(t->command, lang));
+		add_string(b, "name", rules_command_name(t->command));
+		json_builder_set_member_name(b, "needs_reason");
+		json_builder_add_boolean_value(b, t->command == DISPO_CMD_REJECT ||
+		                                      t->command == DISPO_CMD_RETURN);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	add_string(b, "note_word", rules_command_word(DISPO_CMD_NOTE, lang));
+	{
+		const dispo_rules_step *now = rules_step_get(c->wf, c->res->step);
+		add_string(b, "current_step", now ? now->title : c->res->step);
+	}
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+/* One email to one address; an official's carries a reply token bound to
+ * the request, the step and the role. */
+static bool
+send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name, const char *role,
+         GError **error)
+{
+	g_autoptr(JsonNode) data = email_data(c, a, name, to);
+	g_autofree char *token = role ? dispo_random_token(15) : NULL;
+	g_autofree char *reply_to = NULL;
+	g_autoptr(GArray) files = g_array_new(false, false, sizeof(dispo_answer_file));
+	g_autoptr(GPtrArray) letters = NULL;
+	g_autoptr(GPtrArray) letter_paths = g_ptr_array_new_with_free_func(g_free);
+	int64_t outbox_id = 0;
+
+	if (token) {
+		size_t local = strcspn(c->wf->mailbox, "@");
+		reply_to = g_strdup_printf("%.*s+%s%s", (int)local, c->wf->mailbox, token,
+		                           c->wf->mailbox + local);
+	}
+	if (a->attach_documents && c->documents)
+		g_array_append_vals(files, c->documents->data, c->documents->len);
+	if (a->attach_letter) {
+		letters = store_request_files(c->ing->store, c->p->id, "letter", error);
+		if (!letters)
+			return false;
+		for (guint i = 0; i < letters->len; i++) {
+			const dispo_file_row *f = letters->pdata[i];
+			char *path = store_blob_path(c->ing->store, f->sha256);
+			dispo_answer_file af = {f->name, f->content_type, path};
+			g_ptr_array_add(letter_paths, path);
+			g_array_append_val(files, af);
+		}
+	}
+	{
+		dispo_answer ans = {
+		    .template = a->template,
+		    .kind = a->kind == DISPO_ACT_EXPLAIN ? "explanation" : "workflow",
+		    .to = to,
+		    .reply_to = reply_to,
+		    .request_id = c->p->id,
+		    .request = c->p->number,
+		    .step = a->step,
+		    .data = data,
+		    .answers = c->answers,
+		    .answers_message = c->message_id,
+		    .at = c->ev->at,
+		    .files = files,
+		    .generated = true,
+		};
+		if (!intake_answer(c->ing, c->wf, &ans, &outbox_id, NULL, error))
+			return false;
+	}
+	if (token) {
+		dispo_token_row t = {
+		    .token = token,
+		    .purpose = "reply",
+		    .request_id = c->p->id,
+		    .step = a->step,
+		    .role = (char *)role,
+		    .address = (char *)to,
+		    .outbox_id = outbox_id,
+		    .created_at = c->ev->at,
+		};
+		if (!store_token_insert(c->ing->store, &t, error))
+			return false;
+	}
+	return true;
+}
+
+static bool
+note(run_ctx *c, const char *kind, const char *text, GError **error)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autofree char *detail = NULL;
+	dispo_event_new ev = {c->ev->at, "dispo",       kind,
+	                      NULL,      c->message_id, rules_version(c->ing->opt.rules)};
+
+	json_builder_begin_object(b);
+	add_string(b, "text", text);
+	json_builder_end_object(b);
+	detail = node_text(json_builder_get_root(b));
+	ev.detail = detail;
+	return store_event_append(c->ing->store, c->p->id, &ev, error);
+}
+
+static bool
+do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
+{
+	if (a->to_role) {
+		g_autoptr(GPtrArray) holders = store_role_holders(
+		    c->ing->store, a->to_role, c->ev->at, c->ing->config->tz, error);
+		if (!holders)
+			return false;
+		/* Nobody to ask is the administrator's to fix, and must show. */
+		if (holders->len == 0 && !note(c, "no_role_holder", a->to_role, error))
+			return false;
+		for (guint i = 0; i < holders->len; i++) {
+			const dispo_employee *e = holders->pdata[i];
+			if (!send_one(c, a, e->email, e->name, a->to_role, error))
+				return false;
+		}
+	}
+	if (a->to_applicant && !send_one(c, a, c->p->applicant, NULL, NULL, error))
+		return false;
+	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@') &&
+	    !send_one(c, a, c->ev->actor, NULL, NULL, error))
+		return false;
+	if (a->to_admin && !note(c, "admin_notice", a->template, error))
+		return false;
+	return true;
+}
+
+static bool
+do_record(run_ctx *c, const dispo_wf_action *a, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *d = received_detail(c->row, parser);
+
+	if (a->kind == DISPO_ACT_RECORD_CERTIFICATE) {
+		g_autofree char *nip = NULL;
+		const char *form_nip = form_value(d, "NIP");
+		if (form_nip && !policy_nip_check(form_nip, 0, &nip, NULL))
+			nip = g_strdup(form_nip);
+		return store_certificate_issue(c->ing->store, c->p->id, c->p->applicant, nip,
+		                               form_value(d, "Nama"), a->serial, c->ev->at, error);
+	}
+	{
+		unsigned n = 0;
+		if (!store_certificate_revoke(c->ing->store, c->p->applicant, c->p->id, c->ev->at,
+		                              &n, error))
+			return false;
+		return n > 0 || note(c, "nothing_to_revoke", c->p->applicant, error);
+	}
+}
+
+/* The application's documents, to attach to officials' emails. */
+static void
+load_documents(run_ctx *c)
+{
+	c->documents = g_array_new(false, false, sizeof(dispo_answer_file));
+	c->paths = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; c->row && c->row->attachments && i < c->row->attachments->len; i++) {
+		const dispo_attachment_info *a = c->row->attachments->pdata[i];
+		char sub[3] = {a->sha256[0], a->sha256[1], 0};
+		char *path;
+		dispo_answer_file f;
+		if (a->depth > 0 || a->size == 0)
+			continue;
+		path = g_build_filename(c->ing->attachment_dir, sub, a->sha256, NULL);
+		g_ptr_array_add(c->paths, path);
+		f.name = a->filename ? a->filename : "lampiran";
+		f.content_type = a->content_type;
+		f.path = path;
+		g_array_append_val(c->documents, f);
+	}
+}
+
+static char *
+event_detail(const run_ctx *c)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	add_string(b, "step", c->res->step);
+	add_string(b, "previous", c->res->previous);
+	add_string(b, "reason", c->res->reason);
+	add_string(b, "deputy", c->res->deputy);
+	add_string(b, "argument", c->ev->argument);
+	add_string(b, "serial", c->ev->serial);
+	json_builder_set_member_name(b, "actions");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < c->res->actions->len; i++) {
+		const dispo_wf_action *a = c->res->actions->pdata[i];
+		json_builder_begin_object(b);
+		add_string(b, "kind", workflow_action_kind_name(a->kind));
+		add_string(b, "template", a->template);
+		add_string(b, "to_role", a->to_role);
+		add_string(b, "reason", a->reason);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	return node_text(json_builder_get_root(b));
+}
+
+bool
+intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_event *ev,
+                      int64_t message_id, const dispo_mail *answers, dispo_wf_result **result,
+                      GError **error)
+{
+	g_autoptr(dispo_progress) p = store_progress_get(ing->store, request_id, error);
+	g_autoptr(dispo_wf_result) res = NULL;
+	g_autoptr(dispo_request_row) row = NULL;
+	g_autofree char *detail = NULL;
+	dispo_wf_request req;
+	run_ctx c = {0};
+	bool ok = false;
+
+	if (!p)
+		return false;
+	if (!ing->calendar)
+		ing->calendar = workflow_calendar_new(ing->config->tz);
+	req = (dispo_wf_request){p->number,       p->workflow,  p->step,
+	                         p->step_entered, p->reminders, p->has_letter};
+	res = workflow_apply(ing->opt.rules, ing->calendar, &req, ev);
+	row = store_request_get(ing->store, p->number, error);
+	if (!row)
+		return false;
+	c = (run_ctx){ing,     rules_workflow_get(ing->opt.rules, p->workflow),
+	              p,       ev,
+	              res,     message_id,
+	              answers, row,
+	              NULL,    NULL};
+	if (!c.wf) {
+		g_set_error(error, DISPO_RULES_ERROR, DISPO_RULES_ERROR_NOT_FOUND,
+		            "request %s belongs to workflow %s, which the rules no longer have",
+		            p->number, p->workflow);
+		return false;
+	}
+	load_documents(&c);
+
+	/* Where the request is now, before the emails that name it. */
+	if (res->moved) {
+		g_free(p->step);
+		p->step = g_strdup(res->step);
+		g_free(p->state);
+		p->state = g_strdup(res->step);
+		p->step_entered = res->step_entered;
+	}
+	p->reminders = res->reminders;
+	for (guint i = 0; i < res->actions->len; i++) {
+		const dispo_wf_action *a = res->actions->pdata[i];
+		if (a->kind == DISPO_ACT_TIMER_START) {
+			p->due_at = a->due;
+			g_free(p->due_step);
+			p->due_step = g_strdup(a->step ? a->step : res->step);
+			p->due_entered = res->step_entered;
+		} else if (a->kind == DISPO_ACT_TIMER_STOP) {
+			p->due_at = 0;
+		}
+	}
+	if (res->closed)
+		p->due_at = 0;
+	if (!store_progress_set(ing->store, p, ev->at, error))
+		goto out;
+	detail = event_detail(&c);
+	{
+		dispo_event_new e = {ev->at,     ev->actor ? ev->actor : "dispo",
+		                     res->event, detail,
+		                     message_id, rules_version(ing->opt.rules)};
+		if (!store_event_append(ing->store, request_id, &e, error))
+			goto out;
+	}
+	for (guint i = 0; i < res->actions->len; i++) {
+		const dispo_wf_action *a = res->actions->pdata[i];
+		switch (a->kind) {
+		case DISPO_ACT_SEND:
+		case DISPO_ACT_EXPLAIN:
+			if (!do_send(&c, a, error))
+				goto out;
+			break;
+		case DISPO_ACT_RECORD_CERTIFICATE:
+		case DISPO_ACT_RECORD_REVOCATION:
+			if (!do_record(&c, a, error))
+				goto out;
+			break;
+		case DISPO_ACT_MAKE_LETTER:
+			if (!intake_letter_make(ing, p, c.row, ev->at, error))
+				goto out;
+			break;
+		case DISPO_ACT_NOTE:
+			if (!note(&c, a->reason ? a->reason : "note", a->detail, error))
+				goto out;
+			break;
+		case DISPO_ACT_TIMER_START:
+		case DISPO_ACT_TIMER_STOP: break; /* written with the progress above */
+		}
+	}
+	ok = true;
+out:
+	if (c.documents)
+		g_array_unref(c.documents);
+	if (c.paths)
+		g_ptr_array_unref(c.paths);
+	if (ok && result)
+		*result = g_steal_pointer(&res);
+	return ok;
+}
