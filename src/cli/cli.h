@@ -48,6 +48,8 @@ bool cli_outbox_flush(dispo_cli *cli, dispo_store *store, GError **error);
 void cli_json_string(JsonBuilder *b, const char *name, const char *value);
 void cli_json_print(JsonBuilder *b);
 void cli_table_print(const GPtrArray *rows, guint ncols);
+/* The same rows as RFC 4180 CSV (CRLF line ends), for spreadsheets. */
+void cli_csv_print(const GPtrArray *rows, guint ncols);
 /* Prints "dispo COMMAND: message" on stderr. */
 void cli_error(const dispo_cli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The exit code for an error: EX_TEMPFAIL when a retry may help. */
@@ -59,6 +61,9 @@ int cli_requests(dispo_cli *cli, int argc, char **argv);
 int cli_demo(dispo_cli *cli, int argc, char **argv);
 int cli_employees(dispo_cli *cli, int argc, char **argv);
 int cli_rules(dispo_cli *cli, int argc, char **argv);
+int cli_outbox(dispo_cli *cli, int argc, char **argv);
+int cli_records(dispo_cli *cli, int argc, char **argv);
+int cli_certificates(dispo_cli *cli, int argc, char **argv);
 /* `employees import [--dry-run] FILE` (the demo loads the sample register). */
 int cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run);
 /* `requests show` as a table (the demo prints it too). */

@@ -26,6 +26,11 @@ static const command commands[] = {
     {"import", cli_import, "store messages from Maildirs, mbox files and .eml files"},
     {"employees", cli_employees, "import the employee register (employees import register.csv)"},
     {"rules", cli_rules, "check the rules files, draw them, or dry-run emails against them"},
+    {"outbox", cli_outbox, "the emails dispo decided to send (outbox list|flush|retry ID)"},
+    {"records", cli_records,
+     "the SOP's records as table, JSON or CSV (applications, letters, "
+     "certificates)"},
+    {"certificates", cli_certificates, "the register of issued certificates (certificates list)"},
     {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
 };
 

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void
 cli_json_string(JsonBuilder *b, const char *name, const char *value)
@@ -50,5 +51,36 @@ cli_table_print(const GPtrArray *rows, guint ncols)
 					fputc(' ', stdout);
 		}
 		fputc('\n', stdout);
+	}
+}
+
+/* RFC 4180: a field is quoted when it holds a comma, quote or line end. */
+static void
+csv_field(const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	fputc('"', stdout);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', stdout);
+		fputc(*s, stdout);
+	}
+	fputc('"', stdout);
+}
+
+void
+cli_csv_print(const GPtrArray *rows, guint ncols)
+{
+	for (guint r = 0; r < rows->len; r++) {
+		char **cells = rows->pdata[r];
+		for (guint c = 0; c < ncols; c++) {
+			if (c)
+				fputc(',', stdout);
+			csv_field(cells[c] ? cells[c] : "");
+		}
+		fputs("\r\n", stdout);
 	}
 }
