@@ -95,6 +95,144 @@ say(dispo_cli *cli, dispo_time t, const char *fmt, ...)
 	printf("%s  %s\n", when + 11, msg);
 }
 
+/* The newest email of the request's workflow to `to` about `step`. */
+static dispo_outbox_row *
+find_email(dispo_store *store, const char *number, const char *step, const char *to, GError **error)
+{
+	g_autoptr(GPtrArray) rows = store_outbox_list(store, NULL, error);
+	dispo_outbox_row *found = NULL;
+
+	for (guint i = 0; rows && i < rows->len; i++) {
+		dispo_outbox_row *o = rows->pdata[i];
+		if (g_strcmp0(o->request, number) == 0 && g_strcmp0(o->step, step) == 0 &&
+		    g_strcmp0(o->to_addr, to) == 0)
+			found = o;
+	}
+	if (!found) {
+		if (rows)
+			g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,
+			            "no email to %s about %s of %s in the outbox", to, step,
+			            number);
+		return NULL;
+	}
+	g_ptr_array_steal_index(rows, found == rows->pdata[rows->len - 1] ? rows->len - 1 : 0);
+	return found;
+}
+
+/* What a mail client makes of "Reply": the address to answer (Reply-To),
+ * "RE: subject", threading headers, the text on top and the email quoted
+ * below an Indonesian attribution line. */
+static GBytes *
+client_reply(dispo_cli *cli, dispo_store *store, const dispo_outbox_row *o, const char *from,
+             const char *text, dispo_time t, GError **error)
+{
+	g_autofree char *path = store_blob_path(store, o->blob_sha256);
+	g_autoptr(dispo_mail) orig = NULL;
+	g_autoptr(dispo_compose) c = NULL;
+	g_autofree char *subject = NULL;
+	g_autofree char *irt = NULL;
+	g_autofree char *mid = NULL;
+	g_autofree char *when = NULL;
+	g_auto(GStrv) lines = NULL;
+	GString *body = g_string_new(text);
+	const char *to;
+
+	orig = mime_mail_parse_file(path, &cli->config->limits, NULL, error);
+	if (!orig) {
+		g_string_free(body, true);
+		return NULL;
+	}
+	to = orig->reply_to->len ? ((dispo_mailbox *)orig->reply_to->pdata[0])->address
+	                         : ((dispo_mailbox *)orig->from->pdata[0])->address;
+	subject = g_strdup_printf("RE: %s", orig->subject ? orig->subject : "");
+	when = dispo_time_format_short(orig->date ? orig->date : t, cli->config->tz);
+	g_string_append_printf(body, "\n\nPada %s, %s menulis:\n", when,
+	                       ((dispo_mailbox *)orig->from->pdata[0])->address);
+	lines = g_strsplit(orig->body ? orig->body : "", "\n", -1);
+	for (size_t i = 0; lines[i]; i++)
+		g_string_append_printf(body, "> %s\n", lines[i]);
+	c = mime_compose_new(from, to, subject, body->str);
+	g_string_free(body, true);
+	irt = g_strdup_printf("<%s>", o->message_id);
+	mid = g_strdup_printf("demo-%" G_GINT64_FORMAT "-%s", (gint64)t, o->message_id);
+	mime_compose_set_message_id(c, mid);
+	mime_compose_set_date(c, t, cli->config->tz);
+	mime_compose_set_header(c, "In-Reply-To", irt);
+	mime_compose_set_header(c, "References", irt);
+	mime_compose_set_header(c, "User-Agent", "Microsoft Outlook 16.0");
+	return mime_compose_render(c);
+}
+
+/* Delivers a message to the inbox and runs intake on it at t. */
+static bool
+arrive(dispo_cli *cli, dispo_store *store, dispo_ingest_options *opt, const char *inbox,
+       GBytes *msg, dispo_time t, GError **error)
+{
+	g_autoptr(dispo_ingest) ing = NULL;
+	g_autofree char *path = maildir_deliver(inbox, msg, t, error);
+
+	if (!path)
+		return false;
+	/* The demo's clock: everything happens at t, the outbox included. */
+	opt->now = opt->now_override = cli->now = t;
+	ing = ingest_new(cli->config, store, opt);
+	return ingest_path(ing, inbox, error) && ingest_flush(ing, error) &&
+	       cli_outbox_flush(cli, store, error);
+}
+
+/* Prints the emails that went out since outbox row `after`. */
+static bool
+print_sent(dispo_cli *cli, dispo_store *store, int64_t *after, dispo_time t, GError **error)
+{
+	g_autoptr(GPtrArray) rows = store_outbox_list(store, NULL, error);
+
+	if (!rows)
+		return false;
+	for (guint i = 0; i < rows->len; i++) {
+		const dispo_outbox_row *o = rows->pdata[i];
+		if (o->id <= *after)
+			continue;
+		say(cli, t, "    -> %s to %s: outbox/new/%06" G_GINT64_FORMAT ".eml",
+		    o->template_name, o->to_addr, (gint64)o->id);
+		*after = o->id;
+	}
+	return true;
+}
+
+typedef struct {
+	const char *step;
+	const char *who;
+	const char *text;
+} demo_reply;
+
+/* Each official replies in turn to the email dispo sent them. */
+static bool
+play(dispo_cli *cli, dispo_store *store, dispo_ingest_options *opt, const char *inbox,
+     const char *number, const demo_reply *script, size_t n, dispo_time *t, int64_t *after,
+     GError **error)
+{
+	for (size_t i = 0; i < n; i++) {
+		g_autoptr(dispo_outbox_row) o = NULL;
+		g_autoptr(GBytes) msg = NULL;
+		g_autoptr(dispo_request_row) r = NULL;
+		*t += 4 * 60;
+		o = find_email(store, number, script[i].step, script[i].who, error);
+		if (!o ||
+		    !(msg = client_reply(cli, store, o, script[i].who, script[i].text, *t, error)))
+			return false;
+		if (!arrive(cli, store, opt, inbox, msg, *t, error))
+			return false;
+		r = store_request_get(store, number, error);
+		if (!r)
+			return false;
+		say(cli, *t, "%s replies \"%s\" (%s) -> %s", script[i].who, script[i].text,
+		    script[i].step, r->state);
+		if (!print_sent(cli, store, after, *t, error))
+			return false;
+	}
+	return true;
+}
+
 int
 cli_demo(dispo_cli *cli, int argc, char **argv)
 {
@@ -204,8 +342,9 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		goto fail;
 	for (guint i = 0; i < sent->len; i++) {
 		const dispo_outbox_row *o = sent->pdata[i];
-		say(cli, cli->now, "  %s to %s: outbox/new/%06" G_GINT64_FORMAT ".eml", o->kind,
-		    o->to_addr, (gint64)o->id);
+		say(cli, cli->now, "  %s to %s: outbox/new/%06" G_GINT64_FORMAT ".eml",
+		    strcmp(o->kind, "workflow") == 0 ? o->template_name : o->kind, o->to_addr,
+		    (gint64)o->id);
 	}
 
 	/* Exactly once: the same inbox read again changes nothing. */
@@ -215,6 +354,62 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		goto fail;
 	say(cli, cli->now, "the inbox read again: %u stored, %u duplicate (exactly once)",
 	    ingest_stats(ing)->stored, ingest_stats(ing)->duplicate);
+
+	/* The officials answer from their mail clients, one after another. */
+	{
+		static const demo_reply sop067[] = {
+		    {"disposisi_kadin", "kadis@kuduskab.go.id", "Setuju, lanjutkan."},
+		    {"disposisi_kabid", "sri.wahyuningsih@kuduskab.go.id", "TERUSKAN"},
+		    {"verifikasi_kasi", "agus.prasetyo@kuduskab.go.id", "SETUJU"},
+		    {"proses_bsre", "dewi.lestari@kuduskab.go.id", "SELESAI 1A2B-3C4D-5E6F"},
+		};
+		static const demo_reply revoke[] = {
+		    {"verifikasi_kasi", "agus.prasetyo@kuduskab.go.id", "SETUJU"},
+		    {"permintaan_bsre", "dewi.lestari@kuduskab.go.id", "SELESAI"},
+		};
+		g_autoptr(GPtrArray) outs = store_outbox_list(store, NULL, &e);
+		dispo_time t = cli->now;
+		int64_t after = 0;
+		g_autoptr(GBytes) rev = NULL;
+		g_autoptr(GPtrArray) reqs = NULL;
+		const char *rev_number = NULL;
+
+		if (!outs)
+			goto fail;
+		for (guint i = 0; i < outs->len; i++)
+			after = MAX(after, ((dispo_outbox_row *)outs->pdata[i])->id);
+		printf("\n");
+		if (!play(cli, store, &opt, inbox, number, sop067, G_N_ELEMENTS(sop067), &t, &after,
+		          &e))
+			goto fail;
+		say(cli, t, "the certificate is in the register (dispo certificates list)");
+
+		printf("\nRevocation, a month later:\n");
+		t += 30 * 86400;
+		rev = cli_sample_revocation(0, t, cli->config->tz);
+		say(cli, t,
+		    "Budi Santoso asks to revoke his certificate (\"Permohonan Pencabutan\")");
+		if (!arrive(cli, store, &opt, inbox, rev, t, &e))
+			goto fail;
+		if (!(reqs = store_requests_list(store, &e)))
+			goto fail;
+		for (guint i = 0; i < reqs->len; i++)
+			if (strcmp(((dispo_request_row *)reqs->pdata[i])->workflow, "pencabutan") ==
+			    0)
+				rev_number = ((dispo_request_row *)reqs->pdata[i])->number;
+		if (!rev_number) {
+			cli_error(cli, "the revocation opened no request (see dispo requests list "
+			               "--refused)");
+			return EX_SOFTWARE;
+		}
+		say(cli, t, "  request %s opened (only holders of a certificate may ask)",
+		    rev_number);
+		if (!print_sent(cli, store, &after, t, &e) ||
+		    !play(cli, store, &opt, inbox, rev_number, revoke, G_N_ELEMENTS(revoke), &t,
+		          &after, &e))
+			goto fail;
+		say(cli, t, "the register marks the certificate revoked");
+	}
 
 	printf("\n");
 	rc = cli_request_print(cli, store, number);

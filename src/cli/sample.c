@@ -173,3 +173,33 @@ cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_b
 	mime_compose_attach(c, fn_reco, "application/pdf", data, len);
 	return mime_compose_render(c);
 }
+
+GBytes *
+cli_sample_revocation(unsigned n, dispo_time date, GTimeZone *tz)
+{
+	const person *p = &people[n % G_N_ELEMENTS(people)];
+	g_autofree char *from = g_strdup_printf("%s <%s@kuduskab.go.id>", p->name, p->local);
+	g_autofree char *nip = g_strdup_printf("%s%.4d%02d%d%03u", p->birth,
+	                                       atoi(p->birth) / 10000 + 25, 1, p->gender, 4u);
+	g_autofree char *body = g_strdup_printf(
+	    "Yth. Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus,\n\n"
+	    "Dengan hormat, saya mengajukan pencabutan sertifikat elektronik saya karena\n"
+	    "saya pindah tugas. Surat permohonan terlampir.\n\n"
+	    "Nama: %s\nNIP: %s\nJabatan: %s\nUnit Kerja: %s\n"
+	    "Alasan pencabutan: pindah tugas ke instansi lain\n\nHormat saya,\n%s\n",
+	    p->name, nip, p->position, p->unit, p->name);
+	const char *letter[] = {
+	    "SURAT PERMOHONAN PENCABUTAN", "Sertifikat Elektronik", "", p->name, nip, NULL};
+	g_autoptr(GBytes) pdf = cli_sample_pdf(letter);
+	g_autoptr(dispo_compose) c = mime_compose_new(
+	    from, "sertifikat@kuduskab.go.id", "Permohonan Pencabutan Sertifikat Elektronik", body);
+	g_autofree char *mid =
+	    g_strdup_printf("revoke-%u-%" G_GINT64_FORMAT "@mail.kuduskab.go.id", n, (gint64)date);
+	gsize len;
+	const void *data = g_bytes_get_data(pdf, &len);
+
+	mime_compose_set_date(c, date, tz);
+	mime_compose_set_message_id(c, mid);
+	mime_compose_attach(c, "Surat Permohonan Pencabutan.pdf", "application/pdf", data, len);
+	return mime_compose_render(c);
+}

@@ -25,6 +25,11 @@ typedef struct dispo_verdict {
 	char *documents;  /* JSON array: which file met which requirement */
 	unsigned matched; /* attachments that meet some requirement by name */
 	char *token;      /* a plus-address token the message was sent to, or NULL */
+	/* replies (replies.c): the new text and the command found in it */
+	char *visible;
+	int reply_status; /* dispo_reply_status */
+	char *command;    /* canonical name: approve, reject… or NULL */
+	char *argument;
 } dispo_verdict;
 
 typedef struct {
@@ -47,10 +52,10 @@ struct dispo_ingest {
 	GHashTable *pending_shas; /* sha256 -> NULL, to spot a duplicate inside a batch */
 	dispo_ingest_stats stats;
 	GPtrArray *opened;
-	char *source;           /* options.source, or options.source:PATH of the current file */
-	GKeyFile *reason_texts; /* templates/<lang>/reasons.ini, loaded on first use */
+	char *source;             /* options.source, or options.source:PATH of the current file */
+	GKeyFile *reason_texts;   /* templates/<lang>/reasons.ini, loaded on first use */
 	dispo_calendar *calendar; /* the office's working time, for SLA deadlines */
-	bool answered;          /* an answer was spooled in this batch */
+	bool answered;            /* an answer was spooled in this batch */
 };
 
 /* One message read from fd; file_time is the arrival fallback. */
@@ -74,6 +79,17 @@ void intake_verdict_free(dispo_verdict *v);
 bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
                    dispo_ingest_stats *delta, GError **error);
 
+/* ---- replies.c: officials' replies and BSrE notices -------------------- */
+
+/* Reads the command of a reply (the mail still has its body). */
+void intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail);
+/* A reply to one of the workflow's emails (by its token, its In-Reply-To or
+ * References, or the request tag in its subject): authorized, it becomes a
+ * command event; else it is answered with the reason. *handled is false
+ * when the message is about no request. */
+bool intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
+                         GError **error);
+
 /* ---- run.c: carrying out what the workflow engine decides ---------------- */
 
 /* Applies ev to the request and carries out the actions (emails as outbox
@@ -82,8 +98,8 @@ bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrA
  * it (0: none); answers threads the emails to it. *result (when not NULL)
  * receives the engine's result. */
 bool intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_event *ev,
-                           int64_t message_id, const dispo_mail *answers,
-                           dispo_wf_result **result, GError **error);
+                           int64_t message_id, const dispo_mail *answers, dispo_wf_result **result,
+                           GError **error);
 /* The recommendation letter (letter.c): rendered from the template and the
  * applicant's data, stored by hash and listed with the request. */
 bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_request_row *row,
@@ -113,9 +129,9 @@ typedef struct dispo_answer {
 	const dispo_mail *answers; /* threading: In-Reply-To and References */
 	int64_t answers_message;
 	dispo_time at;
-	const GArray *files;  /* dispo_answer_file, or NULL */
-	bool generated;       /* a workflow email (auto-generated), not an answer (auto-replied) */
-	char **message_id;    /* when not NULL: receives the Message-ID */
+	const GArray *files; /* dispo_answer_file, or NULL */
+	bool generated;      /* a workflow email (auto-generated), not an answer (auto-replied) */
+	char **message_id;   /* when not NULL: receives the Message-ID */
 } dispo_answer;
 
 /* Renders, composes and stores an answer and adds its outbox row; with

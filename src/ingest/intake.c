@@ -23,6 +23,9 @@ intake_verdict_free(dispo_verdict *v)
 	g_free(v->nik);
 	g_free(v->documents);
 	g_free(v->token);
+	g_free(v->visible);
+	g_free(v->command);
+	g_free(v->argument);
 	g_free(v);
 }
 
@@ -191,6 +194,8 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 
 	v->reasons = policy_reasons_new();
 	v->token = find_token(rules, mail);
+	if (strcmp(kind, "reply") == 0)
+		intake_reply_judge(ing, v, mail);
 	v->workflow = rules_workflow_for(rules, NULL, mail->subject);
 
 	/* RFC 3834: nothing goes to a null sender; else the single From. */
@@ -657,6 +662,8 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 	if (strcmp(p->kind, "reply") == 0) {
 		bool handled;
 		if (!confirmation_reply(ing, p, message_id, &handled, delta, error))
+			return false;
+		if (!handled && !intake_reply_commit(ing, p, message_id, &handled, error))
 			return false;
 		/* Officials' replies are the workflow's. A "reply" that names no
 		 * request and carries a file meeting a requirement is an applicant

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* replies.c: officials decide by replying. A reply is matched to its
+ * request by the single-use token in the address it was sent to, then by
+ * In-Reply-To/References, then by the [SE-2026-000123] tag; it must come
+ * from the holder of the step's role (or their deputy on that day) and
+ * pass the sender checks. Only a decision that is carried out uses the
+ * token up: an unclear or refused reply leaves it valid. */
+#include "config.h"
+
+#include "ingest/ingest-private.h"
+#include "reply/reply.h"
+
+#include <string.h>
+
+/* The vocabulary: every command word in both languages, each with its
+ * canonical name, as the rules know them. */
+static void
+vocabulary(const char **words, const char **canon, size_t max)
+{
+	static const dispo_command cmds[] = {DISPO_CMD_APPROVE, DISPO_CMD_FORWARD, DISPO_CMD_REJECT,
+	                                     DISPO_CMD_RETURN,  DISPO_CMD_NOTE,    DISPO_CMD_DONE};
+	static const char *const langs[] = {"id", "en"};
+	size_t n = 0;
+
+	for (size_t c = 0; c < G_N_ELEMENTS(cmds); c++)
+		for (size_t l = 0; l < G_N_ELEMENTS(langs) && n + 1 < max; l++) {
+			words[n] = rules_command_word(cmds[c], langs[l]);
+			canon[n] = rules_command_name(cmds[c]);
+			n++;
+		}
+	words[n] = canon[n] = NULL;
+}
+
+void
+intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail)
+{
+	const char *words[16], *canon[16];
+
+	vocabulary(words, canon, G_N_ELEMENTS(words));
+	v->visible = reply_visible_text(mail->body ? mail->body : "");
+	v->reply_status = reply_command_find(v->visible, words, canon, &v->command, &v->argument);
+}
+
+/* "[TAG-2026-000123]" → the request's id, 0 when none. */
+static bool
+request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error)
+{
+	*id = 0;
+	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
+		const char *end = strchr(p, ']');
+		g_autofree char *number = NULL;
+		if (!end || end - p > 40)
+			continue;
+		number = g_strndup(p + 1, end - p - 1);
+		if (!store_request_id(ing->store, number, id, error))
+			return false;
+		if (*id)
+			return true;
+	}
+	return true;
+}
+
+/* The token the reply answers: in its recipient address, else the one of
+ * the email it replies to. NULL (no error) when there is none. */
+static dispo_token_row *
+reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
+{
+	const dispo_verdict *v = p->verdict;
+	g_autoptr(GError) e = NULL;
+	dispo_token_row *t = NULL;
+
+	if (v->token)
+		t = store_token_get(ing->store, v->token, &e);
+	for (guint i = 0; !t && i <= p->mail->references->len; i++) {
+		const char *id = i == 0 ? p->mail->in_reply_to : p->mail->references->pdata[i - 1];
+		g_clear_error(&e);
+		if (id)
+			t = store_token_by_message_id(ing->store, id, &e);
+	}
+	if (!t && e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND))
+		g_propagate_error(error, g_steal_pointer(&e));
+	if (t && strcmp(t->purpose, "reply") != 0)
+		g_clear_pointer(&t, store_token_row_free);
+	return t;
+}
+
+static bool
+record(dispo_ingest *ing, int64_t request_id, const pending_item *p, const char *actor,
+       const char *kind, const char *why, int64_t message_id, GError **error)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *detail = NULL;
+	dispo_event_new ev = {p->arrived, actor ? actor : "unknown",    kind, NULL,
+	                      message_id, rules_version(ing->opt.rules)};
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "why");
+	json_builder_add_string_value(b, why);
+	json_builder_set_member_name(b, "message_sha256");
+	json_builder_add_string_value(b, p->sha256);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	detail = json_generator_to_data(gen, NULL);
+	ev.detail = detail;
+	return store_event_append(ing->store, request_id, &ev, error);
+}
+
+static bool
+sender_clean(const dispo_verdict *v)
+{
+	if (!v->address)
+		return false;
+	for (guint i = 0; i < v->reasons->len; i++) {
+		const char *code = ((dispo_reason *)v->reasons->pdata[i])->code;
+		if (g_str_has_prefix(code, "sender_") || g_str_has_prefix(code, "auth_"))
+			return false;
+	}
+	return true;
+}
+
+/* A BSrE notice (its sender is configured): the request in its subject
+ * leaves the BSrE stage, with the serial the notice names. */
+static bool
+is_bsre(const dispo_ingest *ing, const dispo_verdict *v)
+{
+	for (char **s = ing->config->bsre_senders; v->address && s && *s; s++)
+		if (g_ascii_strcasecmp(*s, v->address) == 0)
+			return true;
+	return false;
+}
+
+/* "Serial Number: 1A2B-3C4D", "Nomor Seri: …", "SN: …" in a notice. */
+static char *
+notice_serial(const char *text)
+{
+	static const char *const labels[] = {"serial number", "nomor seri", "no. seri", "serial",
+	                                     "sn"};
+	g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", 200);
+
+	for (size_t i = 0; lines[i]; i++) {
+		const char *colon = strchr(lines[i], ':');
+		g_autofree char *label = NULL;
+		if (!colon)
+			continue;
+		label = g_ascii_strdown(g_strstrip(g_strndup(lines[i], colon - lines[i])), -1);
+		for (size_t l = 0; l < G_N_ELEMENTS(labels); l++)
+			if (strcmp(label, labels[l]) == 0) {
+				g_autofree char *value = g_strstrip(g_strdup(colon + 1));
+				size_t n = strspn(
+				    value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				           "0123456789:-");
+				if (n >= 4 && n <= 128)
+					return g_strndup(value, n);
+			}
+	}
+	return NULL;
+}
+
+bool
+intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
+                    GError **error)
+{
+	dispo_verdict *v = p->verdict;
+	g_autoptr(dispo_token_row) t = NULL;
+	g_autoptr(dispo_progress) prog = NULL;
+	g_autoptr(GError) e = NULL;
+	g_autoptr(dispo_wf_result) res = NULL;
+	g_autofree char *deputy = NULL;
+	g_autofree char *serial = NULL;
+	const dispo_rules_workflow *wf;
+	const dispo_rules_step *step;
+	const char *step_name;
+	int64_t request_id = 0;
+	bool allowed = false;
+	dispo_wf_event ev = {.kind = DISPO_WF_COMMAND, .at = p->arrived};
+
+	*handled = false;
+	t = reply_token(ing, p, &e);
+	if (e) {
+		g_propagate_error(error, g_steal_pointer(&e));
+		return false;
+	}
+	if (t)
+		request_id = t->request_id;
+	else if (!request_by_tag(ing, p->mail->subject, &request_id, error))
+		return false;
+	if (!request_id)
+		return true;
+	*handled = true;
+	if (!(prog = store_progress_get(ing->store, request_id, error)))
+		return false;
+	wf = rules_workflow_get(ing->opt.rules, prog->workflow);
+	step_name = t && t->step ? t->step : prog->step;
+	step = wf && step_name ? rules_step_get(wf, step_name) : NULL;
+
+	if (is_bsre(ing, v) && sender_clean(v)) {
+		serial = notice_serial(v->visible);
+		ev.kind = DISPO_WF_BSRE;
+		ev.actor = "bsre";
+		ev.serial = serial;
+		return intake_workflow_event(ing, request_id, &ev, message_id, p->mail, NULL,
+		                             error);
+	}
+	/* A reply that fails the sender checks may be forged: it is kept on
+	 * the request's record and not answered (no backscatter). */
+	if (!sender_clean(v))
+		return record(ing, request_id, p, v->answer_to, "reply_refused",
+		              "the sender fails the sender or authentication checks", message_id,
+		              error);
+	if (t && t->used_at)
+		return record(ing, request_id, p, v->address, "reply_again",
+		              "the email it answers was decided on already", message_id, error);
+	if (step && step->role &&
+	    !store_role_may_act(ing->store, step->role, v->address, p->arrived, ing->config->tz,
+	                        &allowed, &deputy, error))
+		return false;
+
+	ev.actor = v->address;
+	ev.actor_role = allowed ? step->role : NULL;
+	ev.deputy = deputy;
+	ev.step = step_name;
+	ev.command = v->reply_status == DISPO_REPLY_COMMAND && v->command
+	                 ? rules_command_parse(v->command)
+	                 : DISPO_CMD_NONE;
+	ev.argument = v->argument;
+	if (!intake_workflow_event(ing, request_id, &ev, message_id, p->mail, &res, error))
+		return false;
+	/* Only a decision carried out uses the token: after "ok" → help, the
+	 * official answers the same email again. */
+	if (t && !res->refused && res->moved &&
+	    !store_token_use(ing->store, t->token, p->arrived, message_id, error))
+		return false;
+	return true;
+}

@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-workflow.sh: SOP 067 and revocation end to end through `dispo
+# deliver`: officials decide by replying to dispo's emails; every refusal
+# path (wrong person, unclear reply, missing reason, used email, BSrE
+# notice, revocation by a non-holder) is answered and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+cat >dispo.conf <<CONF
+[general]
+data_dir = data
+[policy]
+require_authentication = false
+[bsre]
+senders = noreply@bsre.go.id
+CONF
+NOW=2026-11-23T09:00:00+07:00
+D() { "$DISPO" --config dispo.conf --now "$NOW" "$@"; }
+DB=data/dispo.db
+OUT=data/outbox/new
+expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+
+hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
+# newest FROM-less email of REQUEST about STEP to ADDRESS
+email() { sqlite3 $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
+# reply FILE FROM TEXT: what a mail client sends on "Reply"
+n=0
+reply() {
+	printf 'From: %s\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\nMessage-ID: <reply%s@client>\r\n' \
+		"$2" "$(hdr Reply-To "$OUT/$1")" "$(hdr Subject "$OUT/$1")" "$(hdr Message-Id "$OUT/$1")" "$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+	printf 'Content-Type: text/plain; charset=utf-8\r\n\r\n%b\r\n\r\nPada Sen, 23 Nov 2026 09.00, dispo menulis:\r\n> Mohon keputusan\r\n' "$3"
+}
+state() { sql $DB "select state from requests where number = '$1'"; }
+say() { # REQUEST STEP TO FROM TEXT
+	f=$(email "$1" "$2" "$3")
+	[ -n "$f" ] || fail "no email about $2 to $3"
+	n=$((n + 1))
+	reply "$f" "$4" "$5" >r$n.eml
+	expect_exit 0 D deliver <r$n.eml
+}
+
+application budi.santoso@kuduskab.go.id 1 >app.eml
+sed -i 's/^From: Pemohon 1 </From: Budi Santoso </; s/Nama: Pemohon 1/Nama: Budi Santoso/' app.eml
+expect_exit 0 D deliver <app.eml
+R=SE-2026-000001
+[ "$(state $R)" = disposisi_kadin ] || fail "starts at the head of office"
+f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
+[ "$(hdr X-Dispo-Step $OUT/$f)" = disposisi_kadin ] && [ "$(hdr X-Dispo-Request $OUT/$f)" = $R ] || fail "X-Dispo headers"
+hdr Subject $OUT/$f | grep -qF "[$R]" || fail "the tag in the subject"
+case $(hdr Reply-To $OUT/$f) in sertifikat+*@kuduskab.go.id) ;; *) fail "a token in Reply-To" ;; esac
+[ "$(grep -c '^Content-Disposition: attachment' $OUT/$f)" = 3 ] || fail "the documents are attached"
+ok "an accepted application goes to the Kepala Dinas with the documents and a reply token"
+
+# Somebody else cannot decide; the head's token stays valid.
+say $R disposisi_kadin kadis@kuduskab.go.id rina.marlina@kuduskab.go.id "SETUJU"
+[ "$(state $R)" = disposisi_kadin ] || fail "another person decided"
+sql $DB "select count(*) from outbox where to_addr = 'rina.marlina@kuduskab.go.id' and template = 'penjelasan'" | grep -qx 1 || fail "the other person is told why"
+# "ok" changes nothing and gets the help text; the same email answered again works.
+say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "ok"
+[ "$(state $R)" = disposisi_kadin ] || fail "ok moved the request"
+sql $DB "select count(*) from outbox where to_addr = 'kadis@kuduskab.go.id' and template = 'bantuan'" | grep -qx 1 || fail "help for an unclear reply"
+say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "Setuju, lanjutkan."
+[ "$(state $R)" = disposisi_kabid ] || fail "SETUJU after help"
+ok "only the role's holder decides; an unclear reply gets help and the token stays valid"
+
+# The same email answered again is noted, not obeyed.
+f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
+reply $f kadis@kuduskab.go.id "TOLAK terlambat" >again.eml
+expect_exit 0 D deliver <again.eml
+[ "$(state $R)" = disposisi_kabid ] || fail "a used email decided again"
+[ "$(sql $DB "select count(*) from events where kind = 'reply_again'")" = 1 ] || fail "noted"
+ok "a decided email cannot decide twice"
+
+# KEMBALIKAN needs a reason; with one, the request goes back.
+say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "KEMBALIKAN"
+[ "$(state $R)" = disposisi_kabid ] || fail "RETURN without a reason"
+say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "KEMBALIKAN\\nMohon dicek ulang unit kerjanya"
+[ "$(state $R)" = disposisi_kadin ] || fail "RETURN with a reason"
+f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
+grep -q "Mohon dicek ulang unit kerjanya" $OUT/$f || fail "the reason reaches the head"
+say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
+say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "TERUSKAN"
+[ "$(state $R)" = verifikasi_kasi ] || fail "forwarded to the Kasi"
+ok "KEMBALIKAN needs a reason and sends the request back with it"
+
+say $R verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+[ "$(state $R)" = proses_bsre ] || fail "to BSrE"
+expect_exit 0 D records letters --format json
+jq -e 'length == 1 and .[0].request == "SE-2026-000001" and (.[0].number | test("^800/001/28.01/2026$"))' out >/dev/null || { cat out; fail "the letter is listed"; }
+letter=$(jq -r '.[0].path' out)
+pdftotext "$letter" - >letter.txt
+contains letter.txt "198503122010011004"
+contains letter.txt "Budi Santoso"
+contains letter.txt "Drs. Hendro Wibisono, M.Si."
+f=$(email $R proses_bsre dewi.lestari@kuduskab.go.id)
+grep -q 'filename="Surat Rekomendasi SE-2026-000001.pdf"' $OUT/$f || fail "the letter goes to the verifier"
+ok "the Kasi's approval makes the recommendation letter, listed and sent to the verifier"
+
+# A BSrE notice from the configured sender finishes the request.
+printf 'From: noreply@bsre.go.id\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Re: [%s] Sertifikat elektronik telah terbit\r\nMessage-ID: <bsre1@bsre.go.id>\r\nIn-Reply-To: <x@y>\r\n\r\nSertifikat elektronik telah diterbitkan.\r\nSerial Number: 7F3A-19C2-0B44\r\n' $R >bsre.eml
+expect_exit 0 D deliver <bsre.eml
+[ "$(state $R)" = terbit ] || fail "a BSrE notice finishes the request"
+expect_exit 0 D certificates list --format csv
+contains out "Budi Santoso,198503122010011004,budi.santoso@kuduskab.go.id,7F3A-19C2-0B44,issued"
+sql $DB "select count(*) from outbox where to_addr = 'budi.santoso@kuduskab.go.id' and template = 'keputusan'" | grep -qx 1 || fail "the applicant hears the decision"
+ok "a BSrE notice issues the certificate into the register (CSV)"
+
+# Revocation: only holders may ask.
+mkrev() { # FROM NAME NIP
+	printf 'From: %s <%s>\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Permohonan Pencabutan Sertifikat\r\nMessage-ID: <rev-%s@x>\r\n' "$2" "$1" "$3"
+	printf 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
+	printf 'Nama: %s\r\nNIP: %s\r\nJabatan: Staf\r\nUnit Kerja: Dinas Kesehatan\r\nAlasan pencabutan: pindah tugas\r\n' "$2" "$3"
+	printf -- '--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="permohonan pencabutan.pdf"\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJSVFT0YK\r\n--b--\r\n'
+}
+mkrev rina.marlina@kuduskab.go.id "Rina Marlina" 198707262011012002 >rev1.eml
+expect_exit 0 D deliver <rev1.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].workflow == "pencabutan" and (.[-1].reasons | index("not_certificate_holder"))' out >/dev/null || { cat out; fail "a non-holder asked"; }
+mkrev budi.santoso@kuduskab.go.id "Budi Santoso" 198503122010011004 >rev2.eml
+expect_exit 0 D deliver <rev2.eml
+C=CABUT-2026-000001
+[ "$(state $C)" = verifikasi_kasi ] || fail "the revocation starts"
+say $C verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say $C permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
+[ "$(state $C)" = dicabut ] || fail "revoked"
+expect_exit 0 D certificates list --format json
+jq -e '.[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' out >/dev/null || { cat out; fail "the register marks it revoked"; }
+ok "revocation: a non-holder is refused; the holder's request revokes the certificate"
+
+# TOLAK ends a request with the reason told to the applicant.
+application siti.baru@kuduskab.go.id 2 >app2.eml
+expect_exit 0 D deliver <app2.eml
+R2=$(sql $DB "select number from requests where applicant = 'siti.baru@kuduskab.go.id'")
+conf=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'siti.baru@kuduskab.go.id' and kind = 'confirmation'")
+reply $conf siti.baru@kuduskab.go.id "YA" >yes.eml
+expect_exit 0 D deliver <yes.eml
+[ "$(state $R2)" = disposisi_kadin ] || fail "confirmed, then started"
+say $R2 disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "TOLAK Surat rekomendasi belum ditandatangani atasan"
+[ "$(state $R2)" = ditolak ] || fail "rejected"
+f=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'siti.baru@kuduskab.go.id' and template = 'keputusan'")
+contains $OUT/$f "Surat rekomendasi belum ditandatangani atasan"
+ok "TOLAK with a reason ends the request and tells the applicant why"
+
+# A deputy (Plt.) acts for the role within the register's dates.
+application andi.baru@kuduskab.go.id 3 >app3.eml
+NOW=2026-12-15T09:00:00+07:00
+expect_exit 0 D deliver <app3.eml
+R3=$(sql $DB "select number from requests where applicant = 'andi.baru@kuduskab.go.id'")
+conf=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'andi.baru@kuduskab.go.id' and kind = 'confirmation'")
+reply $conf andi.baru@kuduskab.go.id "YA" >yes3.eml
+expect_exit 0 D deliver <yes3.eml
+say $R3 disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
+f=$(email $R3 disposisi_kabid agus.prasetyo@kuduskab.go.id)
+[ -n "$f" ] || fail "the Plt. is asked too"
+say $R3 disposisi_kabid agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "TERUSKAN"
+[ "$(state $R3)" = verifikasi_kasi ] || fail "the Plt. decided"
+[ "$(sql $DB "select json_extract(detail, '\$.deputy') from events e join requests r on r.id = e.request_id where r.number = '$R3' and e.kind = 'forward'")" = plt ] || fail "recorded as plt"
+ok "a Plt. decides for the role on a date the register allows"
+
+expect_exit 0 D outbox list --format json
+jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template") and has("to") and has("message_id") and has("reply_to") and has("state"))' out >/dev/null || fail "outbox list json"
+ok "outbox list --format json names every row"
