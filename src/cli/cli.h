@@ -62,6 +62,8 @@ int cli_demo(dispo_cli *cli, int argc, char **argv);
 int cli_employees(dispo_cli *cli, int argc, char **argv);
 int cli_rules(dispo_cli *cli, int argc, char **argv);
 int cli_outbox(dispo_cli *cli, int argc, char **argv);
+int cli_timers(dispo_cli *cli, int argc, char **argv);
+int cli_admin(dispo_cli *cli, int argc, char **argv);
 int cli_records(dispo_cli *cli, int argc, char **argv);
 int cli_certificates(dispo_cli *cli, int argc, char **argv);
 /* `employees import [--dry-run] FILE` (the demo loads the sample register). */

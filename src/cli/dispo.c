@@ -26,6 +26,8 @@ static const command commands[] = {
     {"import", cli_import, "store messages from Maildirs, mbox files and .eml files"},
     {"employees", cli_employees, "import the employee register (employees import register.csv)"},
     {"rules", cli_rules, "check the rules files, draw them, or dry-run emails against them"},
+    {"timers", cli_timers, "fire the SLA timers that are due (reminders, escalations)"},
+    {"admin", cli_admin, "cancel a request, or move it to a step (admin cancel|move)"},
     {"outbox", cli_outbox, "the emails dispo decided to send (outbox list|flush|retry ID)"},
     {"records", cli_records,
      "the SOP's records as table, JSON or CSV (applications, letters, "

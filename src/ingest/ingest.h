@@ -76,6 +76,16 @@ const dispo_ingest_stats *ingest_stats(const dispo_ingest *ing);
 /* Numbers of the requests opened so far (char *). */
 GPtrArray *ingest_opened(const dispo_ingest *ing);
 
+/* Fires every SLA timer due at now (reminders, escalations), in one
+ * transaction per request; *fired counts them. */
+bool ingest_timers_run(dispo_ingest *ing, dispo_time now, unsigned *fired, GError **error);
+/* An administrator's action on a request: "cancel" or "move:<step>",
+ * with a reason, by actor ("admin:<user>"). *refused (when not NULL) is
+ * the engine's reason when it did not obey (request_closed, unknown_step…),
+ * else NULL. */
+bool ingest_admin_action(dispo_ingest *ing, const char *number, const char *action,
+                         const char *reason, const char *actor, char **refused, GError **error);
+
 /* What a message is, judged from its headers alone: application, reply,
  * bounce, auto_reply or other. */
 const char *ingest_classify(const dispo_mail *mail);

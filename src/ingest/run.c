@@ -395,6 +395,9 @@ intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_even
 		p->step_entered = res->step_entered;
 	}
 	p->reminders = res->reminders;
+	/* A timer that fired is spent unless the engine starts it again. */
+	if (ev->kind == DISPO_WF_TIMER)
+		p->due_at = 0;
 	for (guint i = 0; i < res->actions->len; i++) {
 		const dispo_wf_action *a = res->actions->pdata[i];
 		if (a->kind == DISPO_ACT_TIMER_START) {
@@ -452,4 +455,79 @@ out:
 	if (ok && result)
 		*result = g_steal_pointer(&res);
 	return ok;
+}
+
+static bool
+one_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_event *ev, dispo_wf_result **result,
+          GError **error)
+{
+	if (!store_begin(ing->store, error))
+		return false;
+	if (!intake_workflow_event(ing, request_id, ev, 0, NULL, result, error)) {
+		store_rollback(ing->store);
+		ing->answered = false;
+		return false;
+	}
+	/* Letters and emails were spooled: durable before the commit. */
+	if (ing->answered && ing->opt.batch > 1 && !store_sync(ing->store, error)) {
+		store_rollback(ing->store);
+		ing->answered = false;
+		return false;
+	}
+	ing->answered = false;
+	return store_commit(ing->store, error);
+}
+
+bool
+ingest_timers_run(dispo_ingest *ing, dispo_time now, unsigned *fired, GError **error)
+{
+	g_autoptr(GArray) due = store_progress_due(ing->store, now, error);
+
+	if (fired)
+		*fired = 0;
+	if (!due)
+		return false;
+	for (guint i = 0; i < due->len; i++) {
+		int64_t id = g_array_index(due, int64_t, i);
+		g_autoptr(dispo_progress) p = store_progress_get(ing->store, id, error);
+		dispo_wf_event ev = {.kind = DISPO_WF_TIMER, .actor = "dispo", .timer = "sla"};
+		if (!p)
+			return false;
+		/* A timer fires at its due time, so that a late run (the
+		 * machine was off) dates the reminder when it was due. */
+		ev.at = p->due_at;
+		ev.step = p->due_step;
+		ev.step_entered = p->due_entered;
+		if (!one_event(ing, id, &ev, NULL, error))
+			return false;
+		if (fired)
+			(*fired)++;
+	}
+	return true;
+}
+
+bool
+ingest_admin_action(dispo_ingest *ing, const char *number, const char *action, const char *reason,
+                    const char *actor, char **refused, GError **error)
+{
+	g_autoptr(dispo_wf_result) res = NULL;
+	int64_t id = 0;
+	dispo_wf_event ev = {.kind = DISPO_WF_ADMIN,
+	                     .at = ing->opt.now_override ? ing->opt.now_override : ing->opt.now,
+	                     .actor = actor,
+	                     .admin_action = action,
+	                     .argument = reason};
+
+	if (!store_request_id(ing->store, number, &id, error))
+		return false;
+	if (!id) {
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no request %s (see dispo requests list)", number);
+		return false;
+	}
+	if (!one_event(ing, id, &ev, &res, error))
+		return false;
+	if (refused)
+		*refused = res->refused ? g_strdup(res->reason ? res->reason : "refused") : NULL;
+	return true;
 }

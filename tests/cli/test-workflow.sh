@@ -161,3 +161,37 @@ ok "a Plt. decides for the role on a date the register allows"
 expect_exit 0 D outbox list --format json
 jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template") and has("to") and has("message_id") and has("reply_to") and has("state"))' out >/dev/null || fail "outbox list json"
 ok "outbox list --format json names every row"
+
+# SLA timers: a late head gets a reminder, then the escalation is recorded;
+# an administrator can cancel, and the applicant is told.
+NOW=2026-11-24T09:00:00+07:00
+application eko.baru@kuduskab.go.id 4 >app4.eml
+expect_exit 0 D deliver <app4.eml
+conf=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'eko.baru@kuduskab.go.id' and kind = 'confirmation'")
+reply $conf eko.baru@kuduskab.go.id "YA" >yes4.eml
+expect_exit 0 D deliver <yes4.eml
+R4=$(sql $DB "select number from requests where applicant = 'eko.baru@kuduskab.go.id'")
+NOW=2026-11-24T09:05:00+07:00
+expect_exit 0 D timers
+contains out "0 timers fired"
+NOW=2026-11-24T09:20:00+07:00
+expect_exit 0 D timers
+contains out "1 timer fired"
+[ "$(sql $DB "select count(*) from outbox o join requests r on r.id = o.request_id where r.number = '$R4' and o.template = 'pengingat' and o.to_addr = 'kadis@kuduskab.go.id'")" = 1 ] || fail "a reminder"
+NOW=2026-11-24T09:40:00+07:00
+expect_exit 0 D timers
+contains out "1 timer fired"
+[ "$(sql $DB "select count(*) from events e join requests r on r.id = e.request_id where r.number = '$R4' and e.kind = 'timer:sla'")" = 2 ] || fail "two expiries recorded"
+expect_exit 0 D timers
+contains out "0 timers fired"
+ok "an SLA expiry reminds the official, the second escalates, then the timer stops"
+
+expect_exit 0 D admin cancel $R4 --reason "Pemohon mengundurkan diri"
+[ "$(state $R4)" = dibatalkan ] || fail "cancelled"
+f=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'eko.baru@kuduskab.go.id' and template = 'keputusan'")
+contains $OUT/$f "Pemohon mengundurkan diri"
+expect_exit 65 D admin move NO-SUCH-1 disposisi_kadin
+contains err "no request NO-SUCH-1"
+expect_exit 65 D admin cancel $R4
+contains err "request_closed"
+ok "an administrator cancels a request and the applicant is told why"
