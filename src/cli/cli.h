@@ -50,6 +50,10 @@ void cli_json_print(JsonBuilder *b);
 void cli_table_print(const GPtrArray *rows, guint ncols);
 /* The same rows as RFC 4180 CSV (CRLF line ends), for spreadsheets. */
 void cli_csv_print(const GPtrArray *rows, guint ncols);
+/* Removes a directory tree (links are removed, not followed). */
+bool cli_remove_tree(const char *path, GError **error);
+/* `rules test FILE.eml…` (dispo-rules-test.c). */
+int cli_rules_test(dispo_cli *cli, int argc, char **argv, bool json);
 /* Prints "dispo COMMAND: message" on stderr. */
 void cli_error(const dispo_cli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The exit code for an error: EX_TEMPFAIL when a retry may help. */

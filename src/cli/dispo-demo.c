@@ -15,29 +15,6 @@
 
 #define MARKER ".dispo-demo"
 
-static bool
-remove_tree(const char *path, GError **error)
-{
-	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	if (d) {
-		while ((name = g_dir_read_name(d)) != NULL) {
-			g_autofree char *child = g_build_filename(path, name, NULL);
-			if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-			    !g_file_test(child, G_FILE_TEST_IS_SYMLINK)) {
-				if (!remove_tree(child, error))
-					return false;
-			} else if (unlink(child) != 0) {
-				return dispo_io_error_set(error, errno, "cannot remove", child);
-			}
-		}
-	}
-	if (rmdir(path) != 0 && errno != ENOENT)
-		return dispo_io_error_set(error, errno, "cannot remove", path);
-	return true;
-}
-
 /* A fresh demo directory: an old demo is replaced, anything else is left
  * alone. */
 static bool
@@ -47,7 +24,7 @@ fresh_dir(const char *dir, GError **error)
 	g_autoptr(GDir) d = NULL;
 
 	if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
-		if (!remove_tree(dir, error))
+		if (!cli_remove_tree(dir, error))
 			return false;
 	} else if ((d = g_dir_open(dir, 0, NULL)) && g_dir_read_name(d)) {
 		g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,

@@ -111,7 +111,10 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 {
 	g_autofree char *templates = NULL;
 	g_autofree char *workflow = NULL;
+	g_autofree char *format = NULL;
 	GOptionEntry entries[] = {
+	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "test: text (default) or json",
+	     "FORMAT"},
 	    {"templates", 't', 0, G_OPTION_ARG_FILENAME, &templates,
 	     "check template names against DIR/id and DIR/en (default: $DISPO_TEMPLATES_DIR, "
 	     "else ./templates)",
@@ -121,11 +124,13 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 	    G_OPTION_ENTRY_NULL};
 	const char *sub;
 
-	if (!cli_parse(cli, entries, "check|graph|test [FILE...]",
+	if (!cli_parse(cli, entries, "check|graph [FILE...] | test FILE.eml...",
 	               "Checks the rules files and reports every problem as file:line:col, or "
 	               "draws them\n(Graphviz DOT on standard output: dispo rules graph | dot "
 	               "-Tsvg > sop.svg).\nWithout FILE, reads every *.rules file of "
-	               "$DISPO_RULES_DIR, else ./rules.",
+	               "$DISPO_RULES_DIR, else ./rules.\n"
+	               "'rules test FILE.eml...' runs emails through intake and the workflow on a\n"
+	               "copy of the store (configured rules and data) and says what would happen.",
 	               &argc, &argv))
 		return EX_USAGE;
 	if (argc < 2) {
@@ -141,9 +146,12 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 		/* Drawing needs no templates: check them only when asked to. */
 		return graph(cli, argc - 2, argv + 2, templates, workflow);
 	if (strcmp(sub, "test") == 0) {
-		cli_error(cli, "'rules test' (dry-running emails against the rules) is not "
-		               "written yet");
-		return EX_SOFTWARE;
+		if (format && strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
+			cli_error(cli, "--format must be text or json, not '%s'", format);
+			return EX_USAGE;
+		}
+		return cli_rules_test(cli, argc - 2, argv + 2,
+		                      format && strcmp(format, "json") == 0);
 	}
 	cli_error(cli, "unknown sub-command '%s': use check, graph or test", sub);
 	return EX_USAGE;

@@ -86,6 +86,13 @@ bool ingest_timers_run(dispo_ingest *ing, dispo_time now, unsigned *fired, GErro
 bool ingest_admin_action(dispo_ingest *ing, const char *number, const char *action,
                          const char *reason, const char *actor, char **refused, GError **error);
 
+/* What an official wrote in a reply: the visible text (quotes and
+ * signatures removed) and the command found in it (canonical name, or
+ * NULL) with its argument. Returns the reply status's name: command,
+ * empty, unclear, conflict. */
+const char *ingest_reply_read(const dispo_mail *mail, char **visible, char **command,
+                              char **argument);
+
 /* What a message is, judged from its headers alone: application, reply,
  * bounce, auto_reply or other. */
 const char *ingest_classify(const dispo_mail *mail);

@@ -41,6 +41,18 @@ intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail)
 	v->reply_status = reply_command_find(v->visible, words, canon, &v->command, &v->argument);
 }
 
+const char *
+ingest_reply_read(const dispo_mail *mail, char **visible, char **command, char **argument)
+{
+	const char *words[16], *canon[16];
+	dispo_reply_status st;
+
+	vocabulary(words, canon, G_N_ELEMENTS(words));
+	*visible = reply_visible_text(mail->body ? mail->body : "");
+	st = reply_command_find(*visible, words, canon, command, argument);
+	return reply_status_name(st);
+}
+
 /* "[TAG-2026-000123]" → the request's id, 0 when none. */
 static bool
 request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error)

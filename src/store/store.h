@@ -309,8 +309,7 @@ void store_progress_free(dispo_progress *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_progress, store_progress_free)
 dispo_progress *store_progress_get(dispo_store *store, int64_t request_id, GError **error);
 /* Writes state, step, step_entered, reminders and the timer. */
-bool store_progress_set(dispo_store *store, const dispo_progress *p, dispo_time at,
-                        GError **error);
+bool store_progress_set(dispo_store *store, const dispo_progress *p, dispo_time at, GError **error);
 /* Ids of the requests whose timer is due at now (int64_t). */
 GArray *store_progress_due(dispo_store *store, dispo_time now, GError **error);
 
@@ -347,12 +346,36 @@ typedef struct dispo_certificate_row {
 
 void store_certificate_row_free(dispo_certificate_row *c);
 bool store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
-                             const char *nip, const char *name, const char *serial,
-                             dispo_time at, GError **error);
+                             const char *nip, const char *name, const char *serial, dispo_time at,
+                             GError **error);
 /* Revokes the address's issued certificates; *revoked says how many. */
 bool store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
                               dispo_time at, unsigned *revoked, GError **error);
 GPtrArray *store_certificates_list(dispo_store *store, GError **error);
+
+/* ---- inspection (inspect.c): dry runs ------------------------------------- */
+
+/* A consistent copy of the database at path (VACUUM INTO). */
+bool store_copy_to(dispo_store *store, const char *path, GError **error);
+
+typedef struct dispo_store_marks {
+	int64_t message, event, outbox; /* the highest ids so far */
+} dispo_store_marks;
+bool store_marks(dispo_store *store, dispo_store_marks *marks, GError **error);
+
+typedef struct dispo_log_row {
+	bool is_event; /* else a stored message */
+	int64_t id;
+	char *request;      /* events: the request's number */
+	char *kind;         /* message: its classification; event: its kind */
+	char *actor;        /* message: its sender */
+	char *detail;       /* events: JSON */
+	int64_t message_id; /* the message (for events: that caused it, 0 none) */
+	char *sha256;       /* messages */
+} dispo_log_row;
+void store_log_row_free(dispo_log_row *row);
+/* The messages, then the events, added after marks. */
+GPtrArray *store_log_after(dispo_store *store, const dispo_store_marks *marks, GError **error);
 
 /* ---- employee register (employees.c) ---- */
 

@@ -51,6 +51,24 @@ case $(hdr Reply-To $OUT/$f) in sertifikat+*@kuduskab.go.id) ;; *) fail "a token
 [ "$(grep -c '^Content-Disposition: attachment' $OUT/$f)" = 3 ] || fail "the documents are attached"
 ok "an accepted application goes to the Kepala Dinas with the documents and a reply token"
 
+# rules test: what a reply would do, on a copy; the store is untouched.
+reply $f kadis@kuduskab.go.id "Setuju, lanjutkan." >dry.eml
+application budi@gmail.com 9 >dry-app.eml
+before=$(sql $DB "select count(*) from events")/$(sql $DB "select count(*) from outbox")/$(sql $DB "select count(*) from messages")
+expect_exit 0 D rules test --format json dry.eml dry-app.eml
+jq -e '.[0].kind == "reply" and .[0].request == "SE-2026-000001" and .[0].command == "approve"
+	and .[0].step == "disposisi_kabid" and .[0].visible_text == "Setuju, lanjutkan."
+	and (.[0].actions | map(select(.send == "disposisi" and .to == "sri.wahyuningsih@kuduskab.go.id")) | length) == 1
+	and .[1].kind == "application" and (.[1].reasons | index("sender_not_go_id")) != null
+	and .[1].request == null' out >/dev/null || { cat out; fail "rules test json"; }
+after=$(sql $DB "select count(*) from events")/$(sql $DB "select count(*) from outbox")/$(sql $DB "select count(*) from messages")
+[ "$before" = "$after" ] || fail "rules test changed the store ($before -> $after)"
+[ "$(state $R)" = disposisi_kadin ] || fail "rules test moved the request"
+ls -a data | grep -q rules-test && fail "rules test left its copy"
+expect_exit 0 D rules test dry.eml
+contains out "would send disposisi to sri.wahyuningsih@kuduskab.go.id about disposisi_kabid"
+ok "rules test dry-runs emails against the rules and a copy of the store"
+
 # Somebody else cannot decide; the head's token stays valid.
 say $R disposisi_kadin kadis@kuduskab.go.id rina.marlina@kuduskab.go.id "SETUJU"
 [ "$(state $R)" = disposisi_kadin ] || fail "another person decided"
