@@ -67,8 +67,9 @@ expect_exit 64 "$DISPO" rules graph --workflow nope "$R"/*.rules
 contains err "no workflow 'nope' (the rules have: pendaftaran, pencabutan)"
 ok "rules graph draws the lanes"
 
-expect_exit 70 "$DISPO" rules test
-contains err "not written yet"
+expect_exit 64 "$DISPO" rules test
+contains err "name the emails to try"
+expect_exit 64 "$DISPO" rules test --format yaml x.eml
 expect_exit 64 "$DISPO" rules frobnicate
 expect_exit 64 "$DISPO" rules
 ok "usage errors"
