@@ -81,6 +81,20 @@ say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "Setuju, lanjut
 [ "$(state $R)" = disposisi_kabid ] || fail "SETUJU after help"
 ok "only the role's holder decides; an unclear reply gets help and the token stays valid"
 
+# Two commands at once change nothing and get the help text too.
+n_help=$(sql $DB "select count(*) from outbox where template = 'bantuan'")
+say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "TERUSKAN\nTOLAK tidak lengkap"
+[ "$(state $R)" = disposisi_kabid ] || fail "a conflicting reply moved the request"
+[ "$(sql $DB "select count(*) from outbox where template = 'bantuan'")" = $((n_help + 1)) ] || fail "help for a conflicting reply"
+# A reply that fails authentication (when required) is kept, not obeyed.
+sed 's/require_authentication = false/require_authentication = true\ntrusted_authserv_id = mx.kuduskab.go.id/' dispo.conf >auth.conf
+f=$(email $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id)
+reply $f sri.wahyuningsih@kuduskab.go.id "TERUSKAN" >noauth.eml
+expect_exit 0 "$DISPO" --config auth.conf --now "$NOW" deliver <noauth.eml
+[ "$(state $R)" = disposisi_kabid ] || fail "an unauthenticated reply decided"
+[ "$(sql $DB "select count(*) from events where kind = 'reply_refused'")" = 1 ] || fail "kept on the record"
+ok "a conflicting reply gets help; an unauthenticated one is recorded, not obeyed"
+
 # The same email answered again is noted, not obeyed.
 f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
 reply $f kadis@kuduskab.go.id "TOLAK terlambat" >again.eml
@@ -96,10 +110,22 @@ say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab
 [ "$(state $R)" = disposisi_kadin ] || fail "RETURN with a reason"
 f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
 grep -q "Mohon dicek ulang unit kerjanya" $OUT/$f || fail "the reason reaches the head"
-say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
-say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "TERUSKAN"
-[ "$(state $R)" = verifikasi_kasi ] || fail "forwarded to the Kasi"
-ok "KEMBALIKAN needs a reason and sends the request back with it"
+# HTML-only replies: Outlook (divRplyFwdMsg) and Gmail (gmail_quote).
+html_reply() { # FILE FROM HTML
+	printf 'From: %s\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\nMessage-ID: <html%s@client>\r\n' \
+		"$2" "$(hdr Reply-To "$OUT/$1")" "$(hdr Subject "$OUT/$1")" "$(hdr Message-Id "$OUT/$1")" "$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+	printf 'MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n%s\r\n' "$3"
+}
+f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
+html_reply $f kadis@kuduskab.go.id '<html><body><div>Setuju.</div><div id="divRplyFwdMsg"><hr><b>Dari:</b> Layanan Sertifikat &lt;sertifikat@kuduskab.go.id&gt;<br><b>Dikirim:</b> Senin, 23 November 2026 09.00<br><b>Kepada:</b> kadis@kuduskab.go.id<br><b>Perihal:</b> Mohon disposisi</div><div>TOLAK adalah salah satu pilihan</div></body></html>' >outlook.eml
+expect_exit 0 D deliver <outlook.eml
+[ "$(state $R)" = disposisi_kabid ] || fail "an Outlook HTML reply"
+f=$(email $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id)
+html_reply $f sri.wahyuningsih@kuduskab.go.id '<div dir="ltr">TERUSKAN ke Kasi TI</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Pada Sen, 23 Nov 2026 pukul 09.00 dispo &lt;sertifikat@kuduskab.go.id&gt; menulis:<br></div><blockquote class="gmail_quote">Cukup BALAS email ini dengan satu kata: SETUJU, TOLAK</blockquote></div>' >gmail.eml
+expect_exit 0 D deliver <gmail.eml
+[ "$(state $R)" = verifikasi_kasi ] || fail "forwarded to the Kasi by a Gmail HTML reply"
+[ "$(sql $DB "select json_extract(detail, '\$.argument') from events where kind = 'forward' order by id desc limit 1")" = "ke Kasi TI" ] || fail "the instruction is kept"
+ok "KEMBALIKAN needs a reason and sends the request back with it; HTML-only Outlook and Gmail replies work"
 
 say $R verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
 [ "$(state $R)" = proses_bsre ] || fail "to BSrE"
