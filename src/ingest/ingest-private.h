@@ -79,6 +79,14 @@ void intake_verdict_free(dispo_verdict *v);
 bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
                    dispo_ingest_stats *delta, GError **error);
 
+/* A JSON member that is a string, or null when value is NULL; the
+ * builder's value as text. */
+void intake_json_string(JsonBuilder *b, const char *name, const char *value);
+char *intake_json_text(JsonBuilder *b);
+/* The sender passed every sender and authentication check (a reply's
+ * documents and form do not matter). */
+bool intake_sender_clean(const dispo_verdict *v);
+
 /* ---- replies.c: officials' replies and BSrE notices -------------------- */
 
 /* Reads the command of a reply (the mail still has its body). */

@@ -29,8 +29,8 @@ intake_verdict_free(dispo_verdict *v)
 	g_free(v);
 }
 
-static char *
-json_text(JsonBuilder *b)
+char *
+intake_json_text(JsonBuilder *b)
 {
 	g_autoptr(JsonNode) root = json_builder_get_root(b);
 	g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -39,8 +39,8 @@ json_text(JsonBuilder *b)
 	return json_generator_to_data(gen, NULL);
 }
 
-static void
-add_string(JsonBuilder *b, const char *name, const char *value)
+void
+intake_json_string(JsonBuilder *b, const char *name, const char *value)
 {
 	json_builder_set_member_name(b, name);
 	if (value)
@@ -173,16 +173,16 @@ judge_documents(dispo_verdict *v, const dispo_mail *mail)
 		if (d->requirement)
 			v->matched++;
 		json_builder_begin_object(b);
-		add_string(b, "requirement", d->requirement ? d->requirement->name : NULL);
-		add_string(b, "file", d->attachment->filename);
-		add_string(b, "type", d->type);
-		add_string(b, "sha256", d->attachment->sha256);
+		intake_json_string(b, "requirement", d->requirement ? d->requirement->name : NULL);
+		intake_json_string(b, "file", d->attachment->filename);
+		intake_json_string(b, "type", d->type);
+		intake_json_string(b, "sha256", d->attachment->sha256);
 		json_builder_set_member_name(b, "ok");
 		json_builder_add_boolean_value(b, d->ok);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	v->documents = json_text(b);
+	v->documents = intake_json_text(b);
 }
 
 dispo_verdict *
@@ -238,20 +238,20 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 	if (!name && p->mail->from->len == 1)
 		name = ((dispo_mailbox *)p->mail->from->pdata[0])->name;
 	json_builder_begin_object(b);
-	add_string(b, "request", number);
-	add_string(b, "workflow", wf ? wf->title : NULL);
-	add_string(b, "mailbox", wf ? wf->mailbox : NULL);
-	add_string(b, "subject", p->mail->subject ? p->mail->subject : "");
-	add_string(b, "received_at", received);
+	intake_json_string(b, "request", number);
+	intake_json_string(b, "workflow", wf ? wf->title : NULL);
+	intake_json_string(b, "mailbox", wf ? wf->mailbox : NULL);
+	intake_json_string(b, "subject", p->mail->subject ? p->mail->subject : "");
+	intake_json_string(b, "received_at", received);
 	if (until) {
 		g_autofree char *u = intake_date_text(until, ing->config->tz, lang);
-		add_string(b, "confirm_until", u);
+		intake_json_string(b, "confirm_until", u);
 	}
 	json_builder_set_member_name(b, "applicant");
 	json_builder_begin_object(b);
-	add_string(b, "name", name && *name ? name : NULL);
-	add_string(b, "email", v->address ? v->address : v->answer_to);
-	add_string(b, "nip", v->nip);
+	intake_json_string(b, "name", name && *name ? name : NULL);
+	intake_json_string(b, "email", v->address ? v->address : v->answer_to);
+	intake_json_string(b, "nip", v->nip);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "reasons");
 	json_builder_begin_array(b);
@@ -259,9 +259,9 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 		const dispo_reason *r = v->reasons->pdata[i];
 		g_autofree char *text = intake_reason_text(ing, r);
 		json_builder_begin_object(b);
-		add_string(b, "code", r->code);
-		add_string(b, "subject", r->subject);
-		add_string(b, "text", text);
+		intake_json_string(b, "code", r->code);
+		intake_json_string(b, "subject", r->subject);
+		intake_json_string(b, "text", text);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -272,8 +272,8 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 		g_autofree char *types = g_strjoinv("/", q->types);
 		g_autofree char *up = g_ascii_strup(types, -1);
 		json_builder_begin_object(b);
-		add_string(b, "title", q->title);
-		add_string(b, "types", up);
+		intake_json_string(b, "title", q->title);
+		intake_json_string(b, "types", up);
 		json_builder_set_member_name(b, "max_mb");
 		json_builder_add_int_value(b, (gint64)(q->max_size >> 20));
 		json_builder_end_object(b);
@@ -297,13 +297,13 @@ reasons_json(const GPtrArray *reasons)
 	for (guint i = 0; i < reasons->len; i++) {
 		const dispo_reason *r = reasons->pdata[i];
 		json_builder_begin_object(b);
-		add_string(b, "code", r->code);
-		add_string(b, "subject", r->subject);
-		add_string(b, "detail", r->detail);
+		intake_json_string(b, "code", r->code);
+		intake_json_string(b, "subject", r->subject);
+		intake_json_string(b, "detail", r->detail);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	return json_text(b);
+	return intake_json_text(b);
 }
 
 /* The clock answers are counted and dated by: --now, else the time the
@@ -366,10 +366,10 @@ received_detail(const pending_item *p)
 	g_autoptr(JsonParser) parser = json_parser_new();
 
 	json_builder_begin_object(b);
-	add_string(b, "message_sha256", p->sha256);
-	add_string(b, "subject", p->mail->subject ? p->mail->subject : "");
-	add_string(b, "nip", v->nip);
-	add_string(b, "nik", v->nik);
+	intake_json_string(b, "message_sha256", p->sha256);
+	intake_json_string(b, "subject", p->mail->subject ? p->mail->subject : "");
+	intake_json_string(b, "nip", v->nip);
+	intake_json_string(b, "nik", v->nik);
 	if (v->form) {
 		GHashTableIter it;
 		gpointer k, val;
@@ -377,7 +377,7 @@ received_detail(const pending_item *p)
 		json_builder_begin_object(b);
 		g_hash_table_iter_init(&it, v->form);
 		while (g_hash_table_iter_next(&it, &k, &val))
-			add_string(b, k, val);
+			intake_json_string(b, k, val);
 		json_builder_end_object(b);
 	}
 	if (v->documents && json_parser_load_from_data(parser, v->documents, -1, NULL)) {
@@ -385,7 +385,7 @@ received_detail(const pending_item *p)
 		json_builder_add_value(b, json_node_copy(json_parser_get_root(parser)));
 	}
 	json_builder_end_object(b);
-	return json_text(b);
+	return intake_json_text(b);
 }
 
 /* The address is active: the register says aktif and is not stale, or it
@@ -497,17 +497,17 @@ append_event(dispo_ingest *ing, pending_item *p, int64_t request_id, const char 
 	                      NULL,       message_id, rules_version(ing->opt.rules)};
 
 	json_builder_begin_object(b);
-	add_string(b, "message_sha256", p->sha256);
+	intake_json_string(b, "message_sha256", p->sha256);
 	json_builder_end_object(b);
-	detail = json_text(b);
+	detail = intake_json_text(b);
 	ev.detail = detail;
 	return store_event_append(ing->store, request_id, &ev, error);
 }
 
 /* The sender passed every sender and authentication check (a reply's
  * documents and form do not matter). */
-static bool
-sender_clean(const dispo_verdict *v)
+bool
+intake_sender_clean(const dispo_verdict *v)
 {
 	if (!v->address)
 		return false;
@@ -615,7 +615,7 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	if (!store_request_lookup(ing->store, t->request_id, &number, NULL, &state, error))
 		return false;
 	/* Only the address asked, passing the sender policy, confirms it. */
-	if (!sender_clean(v) || g_ascii_strcasecmp(v->address, t->address) != 0)
+	if (!intake_sender_clean(v) || g_ascii_strcasecmp(v->address, t->address) != 0)
 		return append_event(ing, p, t->request_id, from ? from : "unknown",
 		                    "confirmation_refused", message_id, error);
 	if (t->used_at || strcmp(state, "awaiting_confirmation") != 0)

@@ -120,19 +120,6 @@ record(dispo_ingest *ing, int64_t request_id, const pending_item *p, const char 
 	return store_event_append(ing->store, request_id, &ev, error);
 }
 
-static bool
-sender_clean(const dispo_verdict *v)
-{
-	if (!v->address)
-		return false;
-	for (guint i = 0; i < v->reasons->len; i++) {
-		const char *code = ((dispo_reason *)v->reasons->pdata[i])->code;
-		if (g_str_has_prefix(code, "sender_") || g_str_has_prefix(code, "auth_"))
-			return false;
-	}
-	return true;
-}
-
 /* A BSrE notice (its sender is configured): the request in its subject
  * leaves the BSrE stage, with the serial the notice names. */
 static bool
@@ -208,7 +195,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	step_name = t && t->step ? t->step : prog->step;
 	step = wf && step_name ? rules_step_get(wf, step_name) : NULL;
 
-	if (is_bsre(ing, v) && sender_clean(v)) {
+	if (is_bsre(ing, v) && intake_sender_clean(v)) {
 		serial = notice_serial(v->visible);
 		ev.kind = DISPO_WF_BSRE;
 		ev.actor = "bsre";
@@ -218,7 +205,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	}
 	/* A reply that fails the sender checks may be forged: it is kept on
 	 * the request's record and not answered (no backscatter). */
-	if (!sender_clean(v))
+	if (!intake_sender_clean(v))
 		return record(ing, request_id, p, v->answer_to, "reply_refused",
 		              "the sender fails the sender or authentication checks", message_id,
 		              error);

@@ -10,16 +10,6 @@
 
 #include <string.h>
 
-static void
-add_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
 static char *
 node_text(JsonNode *node)
 {
@@ -67,12 +57,12 @@ intake_applicant_json(dispo_ingest *ing, const char *number)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	json_builder_begin_object(b);
-	add_string(b, "name", form_value(d, "Nama"));
-	add_string(b, "email", r ? r->applicant : NULL);
-	add_string(b, "nip", form_value(d, "NIP"));
-	add_string(b, "nik", form_value(d, "NIK"));
-	add_string(b, "jabatan", form_value(d, "Jabatan"));
-	add_string(b, "unit", form_value(d, "Unit Kerja"));
+	intake_json_string(b, "name", form_value(d, "Nama"));
+	intake_json_string(b, "email", r ? r->applicant : NULL);
+	intake_json_string(b, "nip", form_value(d, "NIP"));
+	intake_json_string(b, "nik", form_value(d, "NIK"));
+	intake_json_string(b, "jabatan", form_value(d, "Jabatan"));
+	intake_json_string(b, "unit", form_value(d, "Unit Kerja"));
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
 }
@@ -103,42 +93,43 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	    intake_date_text(c->row ? c->row->created_at : c->ev->at, c->ing->config->tz, lang);
 
 	json_builder_begin_object(b);
-	add_string(b, "request", c->p->number);
-	add_string(b, "workflow", c->wf->title);
-	add_string(b, "mailbox", c->wf->mailbox);
-	add_string(b, "received_at", received);
-	add_string(b, "subject", c->row ? c->row->subject : NULL);
+	intake_json_string(b, "request", c->p->number);
+	intake_json_string(b, "workflow", c->wf->title);
+	intake_json_string(b, "mailbox", c->wf->mailbox);
+	intake_json_string(b, "received_at", received);
+	intake_json_string(b, "subject", c->row ? c->row->subject : NULL);
 	json_builder_set_member_name(b, "step");
 	json_builder_begin_object(b);
-	add_string(b, "name", a->step);
-	add_string(b, "title", step ? step->title : a->step);
+	intake_json_string(b, "name", a->step);
+	intake_json_string(b, "title", step ? step->title : a->step);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "role");
 	json_builder_begin_object(b);
-	add_string(b, "key", role ? role->key : NULL);
-	add_string(b, "title", role ? role->title : NULL);
+	intake_json_string(b, "key", role ? role->key : NULL);
+	intake_json_string(b, "title", role ? role->title : NULL);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "recipient");
 	json_builder_begin_object(b);
-	add_string(b, "name", recipient_name);
-	add_string(b, "email", recipient);
+	intake_json_string(b, "name", recipient_name);
+	intake_json_string(b, "email", recipient);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "applicant");
 	json_builder_add_value(b, intake_applicant_json(c->ing, c->p->number));
-	add_string(b, "note", a->note);
-	add_string(b, "reason", a->reason);
-	add_string(b, "detail", a->detail);
-	add_string(b, "serial", c->ev->serial);
-	add_string(b, "actor", c->ev->actor);
+	intake_json_string(b, "note", a->note);
+	intake_json_string(b, "reason", a->reason);
+	intake_json_string(b, "detail", a->detail);
+	intake_json_string(b, "serial", c->ev->serial);
+	intake_json_string(b, "actor", c->ev->actor);
 	if (c->p->due_at) {
 		g_autofree char *due = intake_date_text(c->p->due_at, c->ing->config->tz, lang);
-		add_string(b, "due_at", due);
+		intake_json_string(b, "due_at", due);
 	}
 	json_builder_set_member_name(b, "documents");
 	json_builder_begin_array(b);
 	for (guint i = 0; c->documents && i < c->documents->len; i++) {
 		json_builder_begin_object(b);
-		add_string(b, "name", g_array_index(c->documents, dispo_answer_file, i).name);
+		intake_json_string(b, "name",
+		                   g_array_index(c->documents, dispo_answer_file, i).name);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -148,18 +139,18 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	for (guint i = 0; step && step->transitions && i < step->transitions->len; i++) {
 		const dispo_rules_transition *t = step->transitions->pdata[i];
 		json_builder_begin_object(b);
-		add_string(b, "word", rules_command_word(t->command, lang));
-		add_string(b, "name", rules_command_name(t->command));
+		intake_json_string(b, "word", rules_command_word(t->command, lang));
+		intake_json_string(b, "name", rules_command_name(t->command));
 		json_builder_set_member_name(b, "needs_reason");
 		json_builder_add_boolean_value(b, t->command == DISPO_CMD_REJECT ||
 		                                      t->command == DISPO_CMD_RETURN);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	add_string(b, "note_word", rules_command_word(DISPO_CMD_NOTE, lang));
+	intake_json_string(b, "note_word", rules_command_word(DISPO_CMD_NOTE, lang));
 	{
 		const dispo_rules_step *now = rules_step_get(c->wf, c->res->step);
-		add_string(b, "current_step", now ? now->title : c->res->step);
+		intake_json_string(b, "current_step", now ? now->title : c->res->step);
 	}
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
@@ -243,7 +234,7 @@ note(run_ctx *c, const char *kind, const char *text, GError **error)
 	                      NULL,      c->message_id, rules_version(c->ing->opt.rules)};
 
 	json_builder_begin_object(b);
-	add_string(b, "text", text);
+	intake_json_string(b, "text", text);
 	json_builder_end_object(b);
 	detail = node_text(json_builder_get_root(b));
 	ev.detail = detail;
@@ -328,21 +319,21 @@ event_detail(const run_ctx *c)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	json_builder_begin_object(b);
-	add_string(b, "step", c->res->step);
-	add_string(b, "previous", c->res->previous);
-	add_string(b, "reason", c->res->reason);
-	add_string(b, "deputy", c->res->deputy);
-	add_string(b, "argument", c->ev->argument);
-	add_string(b, "serial", c->ev->serial);
+	intake_json_string(b, "step", c->res->step);
+	intake_json_string(b, "previous", c->res->previous);
+	intake_json_string(b, "reason", c->res->reason);
+	intake_json_string(b, "deputy", c->res->deputy);
+	intake_json_string(b, "argument", c->ev->argument);
+	intake_json_string(b, "serial", c->ev->serial);
 	json_builder_set_member_name(b, "actions");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < c->res->actions->len; i++) {
 		const dispo_wf_action *a = c->res->actions->pdata[i];
 		json_builder_begin_object(b);
-		add_string(b, "kind", workflow_action_kind_name(a->kind));
-		add_string(b, "template", a->template);
-		add_string(b, "to_role", a->to_role);
-		add_string(b, "reason", a->reason);
+		intake_json_string(b, "kind", workflow_action_kind_name(a->kind));
+		intake_json_string(b, "template", a->template);
+		intake_json_string(b, "to_role", a->to_role);
+		intake_json_string(b, "reason", a->reason);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
