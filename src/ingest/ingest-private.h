@@ -112,6 +112,9 @@ bool intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf
  * applicant's data, stored by hash and listed with the request. */
 bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_request_row *row,
                         dispo_time at, GError **error);
+/* The office calendar of [calendar] (working days, hours, holidays file),
+ * made on first use; NULL with an error naming the setting. */
+dispo_calendar *intake_calendar(dispo_ingest *ing, GError **error);
 /* The applicant's data kept with the request (the form, the address) as a
  * JSON object node for templates. */
 JsonNode *intake_applicant_json(dispo_ingest *ing, const char *number);

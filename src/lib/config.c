@@ -315,6 +315,14 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		        "require_authentication is true");
 		return NULL;
 	}
+	c->working_days = get_string(kf, "calendar", "working_days", "mon-fri");
+	c->working_hours = get_string(kf, "calendar", "working_hours", "07:30-16:00");
+	{
+		g_autofree char *h = get_string(kf, "calendar", "holidays", "");
+		c->holidays = !*h                     ? NULL
+		              : g_path_is_absolute(h) ? g_strdup(h)
+		                                      : g_build_filename(base_dir, h, NULL);
+	}
 	c->letter_city = get_string(kf, "letter", "city", "Kudus");
 	{
 		g_autofree char *lh =
@@ -396,6 +404,9 @@ dispo_config_free(dispo_config *c)
 	g_free(c->trusted_authserv_id);
 	g_free(c->rules_dir);
 	g_free(c->templates_dir);
+	g_free(c->working_days);
+	g_free(c->working_hours);
+	g_free(c->holidays);
 	g_free(c->letter_city);
 	g_strfreev(c->letter_letterhead);
 	g_free(c->letter_logo);

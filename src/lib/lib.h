@@ -162,10 +162,14 @@ typedef struct dispo_config {
 	/* [general]: paths or GIO URIs (resource:///dispo/… are built in) */
 	char *rules_dir;
 	char *templates_dir;
+	/* [calendar]: working time for SLA deadlines */
+	char *working_days;  /* "mon-fri", "mon,tue,wed,thu,fri,sat" (or sen-jum) */
+	char *working_hours; /* "07:30-16:00" */
+	char *holidays;      /* a file of yyyy-mm-dd lines, or NULL */
 	/* [letter]: the recommendation letter's kop surat and number */
 	char *letter_city;
-	char **letter_letterhead; /* lines */
-	char *letter_logo;        /* PNG path, or NULL */
+	char **letter_letterhead;   /* lines */
+	char *letter_logo;          /* PNG path, or NULL */
 	char *letter_number_format; /* %N the year's sequence (3 digits), %Y the year */
 	/* [bsre]: addresses whose mail is a BSrE notification */
 	char **bsre_senders;

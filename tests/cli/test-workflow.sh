@@ -239,3 +239,29 @@ contains err "no request NO-SUCH-1"
 expect_exit 65 D admin cancel $R4
 contains err "request_closed"
 ok "an administrator cancels a request and the applicant is told why"
+
+# The office calendar: working days and hours, holidays from a file.
+printf '# libur\n2026-11-28 Cuti bersama\n' >libur.txt
+cat >cal.conf <<CONF
+[general]
+data_dir = cal
+[calendar]
+working_days = sen-sab
+working_hours = 08:00-12:00
+holidays = libur.txt
+[policy]
+require_authentication = false
+CONF
+expect_exit 0 "$DISPO" --config cal.conf employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+mail_budi() { application budi.santoso@kuduskab.go.id 1 | sed 's/Nama: Pemohon 1/Nama: Budi Santoso/'; }
+mail_budi >cal.eml
+expect_exit 0 "$DISPO" --config cal.conf --now 2026-11-27T11:55:00+07:00 deliver <cal.eml
+# Friday 11:55 + 10 working minutes: 5 on Friday, Saturday is a holiday,
+# so 5 more on Monday from 08:00.
+[ "$(sql cal/dispo.db "select datetime(due_at, 'unixepoch', '+7 hours') from requests")" = "2026-11-30 08:05:00" ] ||
+	fail "due at $(sql cal/dispo.db "select datetime(due_at, 'unixepoch', '+7 hours') from requests")"
+sed 's/sen-sab/sen-bulan/' cal.conf >badcal.conf
+mail_budi | sed "s/<app-1@/<app-1b@/" >cal2.eml
+expect_exit 75 "$DISPO" --config badcal.conf --now 2026-11-27T11:56:00+07:00 deliver <cal2.eml
+contains err "working_days"
+ok "SLA deadlines follow [calendar] working days, hours and holidays"
