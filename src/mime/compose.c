@@ -30,7 +30,16 @@ mime_compose_new(const char *from, const char *to, const char *subject, const ch
 		internet_address_list_append(g_mime_message_get_to(c->msg), t);
 	g_mime_message_set_subject(c->msg, subject, "utf-8");
 	c->text = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(c->text, text_body ? text_body : "");
+	/* Always UTF-8 (GMime would pick the "best" charset, e.g. Latin-1):
+	 * one charset for every email dispo writes, as the design says. */
+	{
+		const char *body = text_body ? text_body : "";
+		g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(body, strlen(body));
+		g_autoptr(GMimeDataWrapper) w =
+		    g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+		g_mime_part_set_content(GMIME_PART(c->text), w);
+		g_mime_text_part_set_charset(c->text, "utf-8");
+	}
 	g_mime_message_set_mime_part(c->msg, GMIME_OBJECT(c->text));
 	return c;
 }

@@ -173,13 +173,19 @@ jq -e '.[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' o
 ok "revocation: a non-holder is refused; the holder's request revokes the certificate"
 
 # TOLAK ends a request with the reason told to the applicant.
-application siti.baru@kuduskab.go.id 2 >app2.eml
+application siti.baru@kuduskab.go.id 2 | sed 's/Nama: Pemohon 2/Nama: Sïti Rahayu/' >app2.eml
 expect_exit 0 D deliver <app2.eml
 R2=$(sql $DB "select number from requests where applicant = 'siti.baru@kuduskab.go.id'")
 conf=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'siti.baru@kuduskab.go.id' and kind = 'confirmation'")
 reply $conf siti.baru@kuduskab.go.id "YA" >yes.eml
 expect_exit 0 D deliver <yes.eml
 [ "$(state $R2)" = disposisi_kadin ] || fail "confirmed, then started"
+# A name from the form reaches a subject RFC 2047-encoded, never raw.
+f=$(email $R2 disposisi_kadin kadis@kuduskab.go.id)
+subj=$(tr -d '\r' <$OUT/$f | sed '/^$/q' | sed -n '/^Subject:/,/^[^ \t]/p' | head -n 2)
+case $subj in *"=?"[Uu][Tt][Ff]-8"?"*) ;; *) fail "subject not encoded: $subj" ;; esac
+LC_ALL=C grep -q "$(printf 'Subject:.*\303\257')" $OUT/$f && fail "raw UTF-8 in a header"
+grep -q "Sïti Rahayu" $OUT/$f || tr -d "\r" <$OUT/$f | grep -q "S=C3=AFti Rahayu" || { sed -n "1,40p" $OUT/$f >&2; fail "the name in the body"; }
 say $R2 disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "TOLAK Surat rekomendasi belum ditandatangani atasan"
 [ "$(state $R2)" = ditolak ] || fail "rejected"
 f=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'siti.baru@kuduskab.go.id' and template = 'keputusan'")
