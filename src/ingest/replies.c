@@ -96,6 +96,43 @@ reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
 	return t;
 }
 
+/* The explanation email (template penjelasan) to the reply's sender,
+ * outside the engine: for replies the engine never sees. */
+static bool
+explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf,
+        const dispo_progress *prog, const char *reason, const char *detail, int64_t message_id,
+        GError **error)
+{
+	const dispo_rules_step *now = prog->step ? rules_step_get(wf, prog->step) : NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) data = NULL;
+
+	json_builder_begin_object(b);
+	intake_json_string(b, "request", prog->number);
+	intake_json_string(b, "workflow", wf->title);
+	intake_json_string(b, "mailbox", wf->mailbox);
+	intake_json_string(b, "reason", reason);
+	intake_json_string(b, "detail", detail);
+	intake_json_string(b, "current_step", now ? now->title : prog->step);
+	json_builder_end_object(b);
+	data = json_builder_get_root(b);
+	{
+		dispo_answer a = {
+		    .template = "penjelasan",
+		    .kind = "explanation",
+		    .to = p->verdict->answer_to,
+		    .request_id = prog->id,
+		    .request = prog->number,
+		    .data = data,
+		    .answers = p->mail,
+		    .answers_message = message_id,
+		    .at = p->arrived,
+		    .generated = true,
+		};
+		return intake_answer(ing, wf, &a, NULL, NULL, error);
+	}
+}
+
 static bool
 record(dispo_ingest *ing, int64_t request_id, const pending_item *p, const char *actor,
        const char *kind, const char *why, int64_t message_id, GError **error)
@@ -204,11 +241,23 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 		                             error);
 	}
 	/* A reply that fails the sender checks may be forged: it is kept on
-	 * the request's record and not answered (no backscatter). */
-	if (!intake_sender_clean(v))
-		return record(ing, request_id, p, v->answer_to, "reply_refused",
-		              "the sender fails the sender or authentication checks", message_id,
-		              error);
+	 * the request's record. It is answered only when it claims to come from
+	 * someone in the register (who should learn of it); a stranger's
+	 * address is not written to (no backscatter). */
+	if (!intake_sender_clean(v)) {
+		g_autoptr(dispo_employee) who = NULL;
+		if (!record(ing, request_id, p, v->answer_to, "reply_refused",
+		            "the sender fails the sender or authentication checks", message_id,
+		            error))
+			return false;
+		if (!wf || !v->answer_to)
+			return true;
+		if (!store_employee_find_by_email(ing->store, v->answer_to, &who, error))
+			return false;
+		return !who || explain(ing, p, wf, prog, "unauthenticated",
+		                       "dispo could not verify that the reply came from you",
+		                       message_id, error);
+	}
 	if (t && t->used_at)
 		return record(ing, request_id, p, v->address, "reply_again",
 		              "the email it answers was decided on already", message_id, error);

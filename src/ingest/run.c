@@ -263,7 +263,10 @@ do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
 	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@') &&
 	    !send_one(c, a, c->ev->actor, NULL, NULL, error))
 		return false;
-	if (a->to_admin && !note(c, "admin_notice", a->template, error))
+	/* Without an administrator's address the notice stays in the record. */
+	if (a->to_admin && (c->ing->config->admin_address
+	                        ? !send_one(c, a, c->ing->config->admin_address, NULL, NULL, error)
+	                        : !note(c, "admin_notice", a->template, error)))
 		return false;
 	return true;
 }

@@ -33,6 +33,7 @@ static const char *const known_keys[] = {
     "general.language",
     "general.rules_dir",
     "general.templates_dir",
+    "general.admin_address",
     "calendar.timezone",
     "calendar.working_days",
     "calendar.working_hours",
@@ -315,6 +316,13 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		        "require_authentication is true");
 		return NULL;
 	}
+	c->admin_address = get_string(kf, "general", "admin_address", "");
+	if (!*c->admin_address)
+		g_clear_pointer(&c->admin_address, g_free);
+	else if (!strchr(c->admin_address, '@') || strpbrk(c->admin_address, " \t\r\n<>\",")) {
+		invalid(error, origin, "general", "admin_address", "must be one plain address");
+		return NULL;
+	}
 	c->working_days = get_string(kf, "calendar", "working_days", "mon-fri");
 	c->working_hours = get_string(kf, "calendar", "working_hours", "07:30-16:00");
 	{
@@ -404,6 +412,7 @@ dispo_config_free(dispo_config *c)
 	g_free(c->trusted_authserv_id);
 	g_free(c->rules_dir);
 	g_free(c->templates_dir);
+	g_free(c->admin_address);
 	g_free(c->working_days);
 	g_free(c->working_hours);
 	g_free(c->holidays);

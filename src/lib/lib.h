@@ -162,6 +162,7 @@ typedef struct dispo_config {
 	/* [general]: paths or GIO URIs (resource:///dispo/… are built in) */
 	char *rules_dir;
 	char *templates_dir;
+	char *admin_address; /* [general]: escalations and notices for people; NULL none */
 	/* [calendar]: working time for SLA deadlines */
 	char *working_days;  /* "mon-fri", "mon,tue,wed,thu,fri,sat" (or sen-jum) */
 	char *working_hours; /* "07:30-16:00" */

@@ -9,6 +9,7 @@
 cat >dispo.conf <<CONF
 [general]
 data_dir = data
+admin_address = admin@kuduskab.go.id
 [policy]
 require_authentication = false
 [bsre]
@@ -93,7 +94,13 @@ reply $f sri.wahyuningsih@kuduskab.go.id "TERUSKAN" >noauth.eml
 expect_exit 0 "$DISPO" --config auth.conf --now "$NOW" deliver <noauth.eml
 [ "$(state $R)" = disposisi_kabid ] || fail "an unauthenticated reply decided"
 [ "$(sql $DB "select count(*) from events where kind = 'reply_refused'")" = 1 ] || fail "kept on the record"
-ok "a conflicting reply gets help; an unauthenticated one is recorded, not obeyed"
+[ "$(sql $DB "select count(*) from outbox where to_addr = 'sri.wahyuningsih@kuduskab.go.id' and template = 'penjelasan'")" = 1 ] ||
+	fail "an official named by an unauthenticated reply is told"
+reply $f stranger@kuduskab.go.id "TERUSKAN" >stranger.eml
+n_out=$(sql $DB "select count(*) from outbox")
+expect_exit 0 "$DISPO" --config auth.conf --now "$NOW" deliver <stranger.eml
+[ "$(sql $DB "select count(*) from outbox")" = "$n_out" ] || fail "a stranger's unauthenticated reply was answered"
+ok "a conflicting reply gets help; an unauthenticated one is recorded, not obeyed, and told only to a registered official"
 
 # The same email answered again is noted, not obeyed.
 f=$(email $R disposisi_kadin kadis@kuduskab.go.id)
@@ -232,6 +239,7 @@ NOW=2026-11-24T09:40:00+07:00
 expect_exit 0 D timers
 contains out "1 timer fired"
 [ "$(sql $DB "select count(*) from events e join requests r on r.id = e.request_id where r.number = '$R4' and e.kind = 'timer:sla'")" = 2 ] || fail "two expiries recorded"
+[ "$(sql $DB "select count(*) from outbox o join requests r on r.id = o.request_id where r.number = '$R4' and o.template = 'eskalasi' and o.to_addr = 'admin@kuduskab.go.id'")" = 1 ] || fail "the escalation reaches the administrator"
 expect_exit 0 D timers
 contains out "0 timers fired"
 ok "an SLA expiry reminds the official, the second escalates, then the timer stops"
