@@ -24,6 +24,7 @@ typedef struct dispo_verdict {
 	char *nik;
 	char *documents;  /* JSON array: which file met which requirement */
 	unsigned matched; /* attachments that meet some requirement by name */
+	char *target;     /* revocation by a superior: the certificate holder's address */
 	char *token;      /* a plus-address token the message was sent to, or NULL */
 	/* replies (replies.c): the new text and the command found in it */
 	char *visible;

@@ -23,6 +23,7 @@ intake_verdict_free(dispo_verdict *v)
 	g_free(v->nik);
 	g_free(v->documents);
 	g_free(v->token);
+	g_free(v->target);
 	g_free(v->visible);
 	g_free(v->command);
 	g_free(v->argument);
@@ -370,6 +371,7 @@ received_detail(const pending_item *p)
 	intake_json_string(b, "subject", p->mail->subject ? p->mail->subject : "");
 	intake_json_string(b, "nip", v->nip);
 	intake_json_string(b, "nik", v->nik);
+	intake_json_string(b, "target", v->target);
 	if (v->form) {
 		GHashTableIter it;
 		gpointer k, val;
@@ -648,6 +650,35 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	}
 }
 
+/* The sender is the superior of the certificate holder the form's NIP
+ * names: active in the register, in the holder's unit, and its head (a
+ * position beginning "Kepala", also as Plt./Plh.). Sets v->target to the
+ * holder's address. */
+static bool
+superior_asks(dispo_ingest *ing, dispo_verdict *v, const dispo_employee *sender, GError **error)
+{
+	g_autofree char *holder_email = NULL;
+	g_autoptr(dispo_employee) holder = NULL;
+	const char *pos;
+
+	if (!v->nip || !sender || strcmp(sender->status, DISPO_EMPLOYEE_ACTIVE) != 0)
+		return true;
+	if (!store_certificate_holder_by_nip(ing->store, v->nip, &holder_email, error))
+		return false;
+	if (!holder_email ||
+	    !store_employee_find_by_email(ing->store, holder_email, &holder, error))
+		return holder_email == NULL;
+	if (!holder || !holder->unit || !sender->unit ||
+	    g_utf8_collate(holder->unit, sender->unit) != 0)
+		return true;
+	pos = sender->position ? sender->position : "";
+	if (g_ascii_strncasecmp(pos, "Plt. ", 5) == 0 || g_ascii_strncasecmp(pos, "Plh. ", 5) == 0)
+		pos += 5;
+	if (g_ascii_strncasecmp(pos, "Kepala", 6) == 0)
+		v->target = g_steal_pointer(&holder_email);
+	return true;
+}
+
 bool
 intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
               dispo_ingest_stats *delta, GError **error)
@@ -683,20 +714,27 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 				return false;
 			needs_confirmation = !active;
 		}
-		if (emp && v->nip && strcmp(emp->nip, v->nip) != 0)
-			policy_reason_add(v->reasons, "nip_mismatch", v->nip,
-			                  "the register lists NIP %s for %s", emp->nip, v->address);
-		if (emp && emp->nik && v->nik && strcmp(emp->nik, v->nik) != 0)
-			policy_reason_add(v->reasons, "nik_mismatch", v->nik,
-			                  "the register lists another NIK for %s", v->address);
+		/* Revocation: the holder asks, or their superior (the head of the
+		 * holder's unit in the register) asks naming the holder's NIP. */
 		if (wf->sender_certificate_holder) {
 			bool holder;
 			if (!store_certificate_holder(ing->store, v->address, &holder, error))
 				return false;
-			if (!holder)
-				policy_reason_add(v->reasons, "not_certificate_holder", v->address,
-				                  "%s holds no issued certificate", v->address);
+			if (!holder && !superior_asks(ing, v, emp, error))
+				return false;
+			if (!holder && !v->target)
+				policy_reason_add(
+				    v->reasons, "not_certificate_holder", v->address,
+				    "%s holds no issued certificate, and is not the head "
+				    "of the unit of the holder the form names",
+				    v->address);
 		}
+		if (emp && v->nip && !v->target && strcmp(emp->nip, v->nip) != 0)
+			policy_reason_add(v->reasons, "nip_mismatch", v->nip,
+			                  "the register lists NIP %s for %s", emp->nip, v->address);
+		if (emp && emp->nik && v->nik && !v->target && strcmp(emp->nik, v->nik) != 0)
+			policy_reason_add(v->reasons, "nik_mismatch", v->nik,
+			                  "the register lists another NIK for %s", v->address);
 	}
 
 	if (needs_confirmation && !v->answer_to)

@@ -286,11 +286,16 @@ do_record(run_ctx *c, const dispo_wf_action *a, GError **error)
 		                               form_value(d, "Nama"), a->serial, c->ev->at, error);
 	}
 	{
+		/* A superior asked for the holder the form named. */
+		const char *target =
+		    d && json_object_has_member(d, "target")
+		        ? json_object_get_string_member_with_default(d, "target", NULL)
+		        : NULL;
+		const char *who = target ? target : c->p->applicant;
 		unsigned n = 0;
-		if (!store_certificate_revoke(c->ing->store, c->p->applicant, c->p->id, c->ev->at,
-		                              &n, error))
+		if (!store_certificate_revoke(c->ing->store, who, c->p->id, c->ev->at, &n, error))
 			return false;
-		return n > 0 || note(c, "nothing_to_revoke", c->p->applicant, error);
+		return n > 0 || note(c, "nothing_to_revoke", who, error);
 	}
 }
 

@@ -258,3 +258,25 @@ store_certificate_holder(dispo_store *store, const char *address, bool *holder, 
 		return store_fail(store, error, "cannot read the certificate register");
 	return true;
 }
+
+bool
+store_certificate_holder_by_nip(dispo_store *store, const char *nip, char **email, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT email FROM certificates WHERE nip = ?"
+	                              " AND state = 'issued' ORDER BY id DESC LIMIT 1",
+	                              error);
+	int rc;
+
+	*email = NULL;
+	if (!st)
+		return false;
+	store_bind_text(st, 1, nip);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*email = store_column_dup(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read the certificate register");
+	return true;
+}

@@ -278,6 +278,10 @@ bool store_address_confirm(dispo_store *store, const char *address, dispo_time a
 /* Whether the address holds an issued (not revoked) certificate. */
 bool store_certificate_holder(dispo_store *store, const char *address, bool *holder,
                               GError **error);
+/* The address of the issued certificate's holder with this NIP (*email
+ * NULL when none). */
+bool store_certificate_holder_by_nip(dispo_store *store, const char *nip, char **email,
+                                     GError **error);
 /* When the address last proved live (0: never). */
 bool store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at,
                                 GError **error);

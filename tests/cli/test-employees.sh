@@ -16,7 +16,7 @@ DB=data/dispo.db
 SAMPLE=$DISPO_SRCDIR/rules/register-contoh.csv
 
 expect_exit 0 D employees import "$SAMPLE"
-contains out "9 employees: 9 added, 0 updated, 0 deactivated, 0 unchanged; 5 role lines"
+contains out "10 employees: 10 added, 0 updated, 0 deactivated, 0 unchanged; 5 role lines"
 [ "$(sql $DB "select name || '|' || unit || '|' || position || '|' || nik from employees
 	where email = 'budi.santoso@kuduskab.go.id'")" = \
 	"Budi Santoso, S.Kom.|Dinas Kesehatan|Pranata Komputer Ahli Pertama|3319011203850001" ] ||
@@ -40,7 +40,7 @@ ok "the register lists as a table and as JSON"
 
 sql $DB "select nip, updated_at from employees order by nip" >before.txt
 expect_exit 0 "$DISPO" --config dispo.conf --now 2026-12-01T08:00:00+07:00 employees import "$SAMPLE"
-contains out "0 added, 0 updated, 0 deactivated, 9 unchanged"
+contains out "0 added, 0 updated, 0 deactivated, 10 unchanged"
 sql $DB "select nip, updated_at from employees order by nip" >after.txt
 cmp -s before.txt after.txt || fail "an unchanged re-import touched rows"
 expect_exit 0 D employees import --dry-run "$SAMPLE"
@@ -66,7 +66,7 @@ cmp -s before.txt after.txt || fail "--dry-run changed the register"
 ok "--dry-run shows the difference and changes nothing"
 
 expect_exit 0 D employees import changed.csv
-contains out "9 employees: 1 added, 2 updated, 1 deactivated, 6 unchanged"
+contains out "10 employees: 1 added, 2 updated, 1 deactivated, 7 unchanged"
 [ "$(sql $DB "select status from employees where name like 'Suparman%'")" = tidak_terdaftar ] ||
 	fail "the employee who left is kept, no longer listed"
 ok "the modified register imports"

@@ -279,3 +279,32 @@ mail_budi | sed "s/<app-1@/<app-1b@/" >cal2.eml
 expect_exit 75 "$DISPO" --config badcal.conf --now 2026-11-27T11:56:00+07:00 deliver <cal2.eml
 contains err "working_days"
 ok "SLA deadlines follow [calendar] working days, hours and holidays"
+
+# Revocation asked by the holder's superior: the head of the holder's unit
+# in the register, naming the holder's NIP; a colleague may not.
+sed 's/data_dir = data/data_dir = sup/' dispo.conf >sup.conf
+D() { "$DISPO" --config sup.conf --now "$NOW" "$@"; }
+DB=sup/dispo.db
+OUT=sup/outbox/new
+NOW=2026-11-25T09:00:00+07:00
+expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+application budi.santoso@kuduskab.go.id 1 | sed 's/Nama: Pemohon 1/Nama: Budi Santoso/' >sup-app.eml
+expect_exit 0 D deliver <sup-app.eml
+say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
+say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "TERUSKAN"
+say $R verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say $R proses_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI 99AA-01"
+[ "$(state $R)" = terbit ] || fail "issued (second store)"
+mkrev nur.hidayah@kuduskab.go.id "Budi Santoso" 198503122010011004 >colleague.eml
+expect_exit 0 D deliver <colleague.eml
+expect_exit 0 D requests list --refused --format json
+jq -e '.[-1].reasons | index("not_certificate_holder")' out >/dev/null || { cat out; fail "a colleague asked"; }
+mkrev andini.pratiwi@kuduskab.go.id "Budi Santoso" 198503122010011004 >head.eml
+expect_exit 0 D deliver <head.eml
+[ "$(state CABUT-2026-000001)" = verifikasi_kasi ] || fail "the head's request is taken"
+say CABUT-2026-000001 verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say CABUT-2026-000001 permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
+expect_exit 0 D certificates list --format json
+jq -e '.[0].email == "budi.santoso@kuduskab.go.id" and .[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' out >/dev/null ||
+	{ cat out; fail "the holder's certificate is revoked at the head's request"; }
+ok "the head of the holder's unit may ask for a revocation; a colleague may not"
