@@ -217,7 +217,16 @@ ok "a Plt. decides for the role on a date the register allows"
 
 expect_exit 0 D outbox list --format json
 jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template") and has("to") and has("message_id") and has("reply_to") and has("state"))' out >/dev/null || fail "outbox list json"
-ok "outbox list --format json names every row"
+# Every event carries the rules version it was decided under; every
+# decision names the message that made it.
+[ "$(sql $DB "select count(*) from events where rules_version is null or length(rules_version) <> 64")" = 0 ] ||
+	fail "an event without the rules version"
+[ "$(sql $DB "select count(*) from events where kind in ('approve', 'forward', 'reject', 'return', 'done') and message_id is null")" = 0 ] ||
+	fail "a decision without its message"
+expect_exit 0 D records applications --format csv
+contains out "REQUEST,WORKFLOW,STATE,APPLICANT,RECEIVED,SUBJECT"
+contains out "SE-2026-000001,pendaftaran,terbit,budi.santoso@kuduskab.go.id"
+ok "outbox list --format json names every row; events carry the rules version; records as CSV"
 
 # SLA timers: a late head gets a reminder, then the escalation is recorded;
 # an administrator can cancel, and the applicant is told.
