@@ -31,9 +31,9 @@ const char *rules_command_word(dispo_command cmd, const char *lang); /* "SETUJU"
 dispo_command rules_command_parse(const char *word);
 
 typedef struct dispo_rules_requirement {
-	char *name;      /* permohonan */
-	char *title;     /* "Surat permohonan" */
-	char **types;    /* NULL-terminated: pdf jpeg png */
+	char *name;   /* permohonan */
+	char *title;  /* "Surat permohonan" */
+	char **types; /* NULL-terminated: pdf jpeg png */
 	uint64_t max_size;
 	char **keywords; /* NULL-terminated; defaults to { name } */
 } dispo_rules_requirement;
@@ -54,30 +54,31 @@ typedef struct dispo_rules_transition {
 typedef struct dispo_rules_step {
 	char *name;
 	char *title;
-	bool is_end;          /* an end state: no role, no transitions */
-	char *role;           /* NULL for an end */
-	int64_t sla_ms;       /* 0 = none */
-	char *send;           /* template sent to the role on entry (or to the applicant for an end: notify) */
-	char *wait;           /* "bsre": also left by a BSrE notification, or NULL */
-	bool letter;          /* generate the recommendation letter on entry */
+	bool is_end;    /* an end state: no role, no transitions */
+	char *role;     /* NULL for an end */
+	int64_t sla_ms; /* 0 = none */
+	char
+	    *send; /* template sent to the role on entry (or to the applicant for an end: notify) */
+	char *wait;             /* "bsre": also left by a BSrE notification, or NULL */
+	bool letter;            /* generate the recommendation letter on entry */
 	GPtrArray *transitions; /* dispo_rules_transition * */
 	unsigned line, col;
 } dispo_rules_step;
 
 typedef struct dispo_rules_workflow {
-	char *name;  /* pendaftaran */
+	char *name; /* pendaftaran */
 	char *title;
-	char *tag;   /* SE */
+	char *tag; /* SE */
 	char *mailbox;
 	char **subject_keywords; /* NULL-terminated; NULL = the default workflow of its mailbox */
 	bool sender_go_id;       /* sender go.id … */
 	bool sender_active;      /* … active: register or confirmation round trip */
 	bool sender_certificate_holder; /* … certificate-holder: in the certificate register */
-	GPtrArray *requirements; /* dispo_rules_requirement * */
-	char **fields;           /* NULL-terminated form labels: Nama NIP NIK … */
-	char *acknowledge;       /* template for an accepted application */
-	char *refuse;            /* template for a refused one */
-	GPtrArray *steps;        /* dispo_rules_step *, steps then ends, as written; [0] is the first */
+	GPtrArray *requirements;        /* dispo_rules_requirement * */
+	char **fields;                  /* NULL-terminated form labels: Nama NIP NIK … */
+	char *acknowledge;              /* template for an accepted application */
+	char *refuse;                   /* template for a refused one */
+	GPtrArray *steps; /* dispo_rules_step *, steps then ends, as written; [0] is the first */
 	char *file;
 	unsigned line;
 } dispo_rules_workflow;
@@ -103,8 +104,8 @@ typedef struct dispo_rules_diagnostic {
  * *, may be NULL); on any, returns NULL with DISPO_RULES_ERROR_INVALID. */
 dispo_rules *rules_load_dir(const char *dir, const char *templates_dir, GPtrArray *diagnostics,
                             GError **error);
-dispo_rules *rules_load_files(char *const *files, const char *templates_dir,
-                              GPtrArray *diagnostics, GError **error);
+dispo_rules *rules_load_files(char *const *files, const char *templates_dir, GPtrArray *diagnostics,
+                              GError **error);
 /* The same from text in memory (tests, fuzzing); name is used in messages. */
 dispo_rules *rules_load_text(const char *name, const char *text, const char *templates_dir,
                              GPtrArray *diagnostics, GError **error);
@@ -126,8 +127,7 @@ const dispo_rules_role *rules_role_get(const dispo_rules *rules, const char *key
 const dispo_rules_workflow *rules_workflow_for(const dispo_rules *rules, const char *mailbox,
                                                const char *subject);
 const dispo_rules_step *rules_step_get(const dispo_rules_workflow *wf, const char *name);
-const dispo_rules_transition *rules_transition_get(const dispo_rules_step *step,
-                                                   dispo_command cmd);
+const dispo_rules_transition *rules_transition_get(const dispo_rules_step *step, dispo_command cmd);
 
 /* Graphviz DOT: a cluster (lane) per role, steps as nodes with their SLA,
  * commands on the edges. */

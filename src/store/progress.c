@@ -27,7 +27,8 @@ store_progress_get(dispo_store *store, int64_t request_id, GError **error)
 	    "SELECT r.number, r.workflow, r.state, r.step, r.applicant, r.message_id,"
 	    " coalesce(r.step_entered, 0), r.reminders, coalesce(r.due_at, 0), r.due_step,"
 	    " coalesce(r.due_entered, 0),"
-	    " EXISTS (SELECT 1 FROM request_files f WHERE f.request_id = r.id AND f.kind = 'letter')"
+	    " EXISTS (SELECT 1 FROM request_files f WHERE f.request_id = r.id AND f.kind = "
+	    "'letter')"
 	    " FROM requests r WHERE r.id = ?",
 	    error);
 	dispo_progress *p;
@@ -62,11 +63,11 @@ store_progress_get(dispo_store *store, int64_t request_id, GError **error)
 bool
 store_progress_set(dispo_store *store, const dispo_progress *p, dispo_time at, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(
-	    store,
-	    "UPDATE requests SET state = ?, step = ?, step_entered = ?, reminders = ?,"
-	    " due_at = ?, due_step = ?, due_entered = ?, updated_at = ? WHERE id = ?",
-	    error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "UPDATE requests SET state = ?, step = ?, step_entered = ?, reminders = ?,"
+	               " due_at = ?, due_step = ?, due_entered = ?, updated_at = ? WHERE id = ?",
+	               error);
 	int rc;
 
 	if (!st)
@@ -95,7 +96,8 @@ store_progress_due(dispo_store *store, dispo_time now, GError **error)
 {
 	g_autoptr(GArray) ids = g_array_new(false, false, sizeof(int64_t));
 	sqlite3_stmt *st = store_stmt(
-	    store, "SELECT id FROM requests WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at",
+	    store,
+	    "SELECT id FROM requests WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at",
 	    error);
 	int rc;
 
@@ -115,15 +117,16 @@ store_progress_due(dispo_store *store, dispo_time now, GError **error)
 }
 
 bool
-store_request_file_add(dispo_store *store, int64_t request_id, const char *kind,
-                       const char *name, const char *content_type, const char *sha256,
-                       uint64_t size, const char *number, dispo_time at, GError **error)
+store_request_file_add(dispo_store *store, int64_t request_id, const char *kind, const char *name,
+                       const char *content_type, const char *sha256, uint64_t size,
+                       const char *number, dispo_time at, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "INSERT INTO request_files (request_id, kind, name, content_type,"
-	                              " sha256, size, number, created_at)"
-	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "INSERT INTO request_files (request_id, kind, name, content_type,"
+	               " sha256, size, number, created_at)"
+	               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               error);
 	int rc;
 
 	if (!st)
@@ -195,9 +198,8 @@ store_request_files(dispo_store *store, int64_t request_id, const char *kind, GE
 }
 
 bool
-store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
-                        const char *nip, const char *name, const char *serial, dispo_time at,
-                        GError **error)
+store_certificate_issue(dispo_store *store, int64_t request_id, const char *email, const char *nip,
+                        const char *name, const char *serial, dispo_time at, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(
 	    store,
@@ -223,8 +225,8 @@ store_certificate_issue(dispo_store *store, int64_t request_id, const char *emai
 }
 
 bool
-store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
-                         dispo_time at, unsigned *revoked, GError **error)
+store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id, dispo_time at,
+                         unsigned *revoked, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(store,
 	                              "UPDATE certificates SET state = 'revoked', revoked_at = ?,"
@@ -267,13 +269,13 @@ store_certificates_list(dispo_store *store, GError **error)
 {
 	g_autoptr(GPtrArray) rows =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)store_certificate_row_free);
-	sqlite3_stmt *st = store_stmt(
-	    store,
-	    "SELECT c.email, c.nip, c.name, c.serial, c.state, c.issued_at,"
-	    " coalesce(c.revoked_at, 0), r.number, v.number FROM certificates c"
-	    " LEFT JOIN requests r ON r.id = c.request_id"
-	    " LEFT JOIN requests v ON v.id = c.revoke_request_id ORDER BY c.id",
-	    error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT c.email, c.nip, c.name, c.serial, c.state, c.issued_at,"
+	               " coalesce(c.revoked_at, 0), r.number, v.number FROM certificates c"
+	               " LEFT JOIN requests r ON r.id = c.request_id"
+	               " LEFT JOIN requests v ON v.id = c.revoke_request_id ORDER BY c.id",
+	               error);
 	int rc;
 
 	if (!st)

@@ -202,24 +202,23 @@ static const char v4[] = "ALTER TABLE employees ADD COLUMN listed_at INTEGER;"
  * (when entered, reminders sent), its SLA timer (due_at, for which visit),
  * whether the recommendation letter exists; and the files dispo made for
  * it (the letter), kept by hash like everything else. */
-static const char v5[] =
-    "ALTER TABLE requests ADD COLUMN step_entered INTEGER;"
-    "ALTER TABLE requests ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE requests ADD COLUMN due_step TEXT;"
-    "ALTER TABLE requests ADD COLUMN due_entered INTEGER;"
-    "CREATE INDEX requests_due ON requests (due_at);"
-    "CREATE TABLE request_files ("
-    "  id INTEGER PRIMARY KEY,"
-    "  request_id INTEGER NOT NULL REFERENCES requests (id),"
-    "  kind TEXT NOT NULL," /* letter */
-    "  name TEXT NOT NULL,"
-    "  content_type TEXT NOT NULL,"
-    "  sha256 TEXT NOT NULL,"
-    "  size INTEGER NOT NULL,"
-    "  number TEXT," /* the letter's number */
-    "  created_at INTEGER NOT NULL"
-    ");"
-    "CREATE INDEX request_files_request ON request_files (request_id);";
+static const char v5[] = "ALTER TABLE requests ADD COLUMN step_entered INTEGER;"
+                         "ALTER TABLE requests ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;"
+                         "ALTER TABLE requests ADD COLUMN due_step TEXT;"
+                         "ALTER TABLE requests ADD COLUMN due_entered INTEGER;"
+                         "CREATE INDEX requests_due ON requests (due_at);"
+                         "CREATE TABLE request_files ("
+                         "  id INTEGER PRIMARY KEY,"
+                         "  request_id INTEGER NOT NULL REFERENCES requests (id),"
+                         "  kind TEXT NOT NULL," /* letter */
+                         "  name TEXT NOT NULL,"
+                         "  content_type TEXT NOT NULL,"
+                         "  sha256 TEXT NOT NULL,"
+                         "  size INTEGER NOT NULL,"
+                         "  number TEXT," /* the letter's number */
+                         "  created_at INTEGER NOT NULL"
+                         ");"
+                         "CREATE INDEX request_files_request ON request_files (request_id);";
 
 const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);
