@@ -77,23 +77,22 @@ static dispo_outbox_row *
 find_email(dispo_store *store, const char *number, const char *step, const char *to, GError **error)
 {
 	g_autoptr(GPtrArray) rows = store_outbox_list(store, NULL, error);
-	dispo_outbox_row *found = NULL;
+	gint found = -1;
 
 	for (guint i = 0; rows && i < rows->len; i++) {
-		dispo_outbox_row *o = rows->pdata[i];
+		const dispo_outbox_row *o = rows->pdata[i];
 		if (g_strcmp0(o->request, number) == 0 && g_strcmp0(o->step, step) == 0 &&
-		    g_strcmp0(o->to_addr, to) == 0)
-			found = o;
+		    g_strcmp0(o->to_addr, to) == 0 && g_strcmp0(o->kind, "workflow") == 0)
+			found = (gint)i;
 	}
-	if (!found) {
+	if (found < 0) {
 		if (rows)
 			g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,
 			            "no email to %s about %s of %s in the outbox", to, step,
 			            number);
 		return NULL;
 	}
-	g_ptr_array_steal_index(rows, found == rows->pdata[rows->len - 1] ? rows->len - 1 : 0);
-	return found;
+	return g_ptr_array_steal_index(rows, (guint)found);
 }
 
 /* What a mail client makes of "Reply": the address to answer (Reply-To),

@@ -104,6 +104,14 @@ mailbox_domain(const char *mailbox)
 	return at ? at + 1 : "localhost";
 }
 
+char *
+intake_reply_address(const dispo_rules_workflow *wf, const char *token)
+{
+	size_t local = strcspn(wf->mailbox, "@");
+
+	return g_strdup_printf("%.*s+%s%s", (int)local, wf->mailbox, token, wf->mailbox + local);
+}
+
 bool
 intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,
                       dispo_time at, bool limited, bool *allowed, GError **error)

@@ -116,9 +116,12 @@ bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_
 /* The office calendar of [calendar] (working days, hours, holidays file),
  * made on first use; NULL with an error naming the setting. */
 dispo_calendar *intake_calendar(dispo_ingest *ing, GError **error);
+/* The "received" event's detail (the form, the documents), parsed into
+ * parser; NULL when the request has none. */
+JsonObject *intake_received_detail(const dispo_request_row *r, JsonParser *parser);
 /* The applicant's data kept with the request (the form, the address) as a
  * JSON object node for templates. */
-JsonNode *intake_applicant_json(dispo_ingest *ing, const char *number);
+JsonNode *intake_applicant_json(const dispo_request_row *r);
 
 /* ---- answer.c ------------------------------------------------------------- */
 
@@ -151,6 +154,9 @@ typedef struct dispo_answer {
  * template failure. */
 bool intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
                    int64_t *outbox_id, char **message_id, GError **error);
+/* The workflow mailbox's plus-address carrying token (sertifikat+TOKEN@…),
+ * where replies that use the token come back. */
+char *intake_reply_address(const dispo_rules_workflow *wf, const char *token);
 /* Whether an answer to address may go at `at`: never to ourselves; when
  * limited (refusals), not more than answers_per_hour in the hour before. */
 bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,

@@ -466,9 +466,7 @@ ask_confirmation(dispo_ingest *ing, pending_item *p, int64_t request_id, const c
 {
 	const dispo_rules_workflow *wf = p->verdict->workflow;
 	g_autofree char *token = dispo_random_token(15);
-	size_t local = strcspn(wf->mailbox, "@");
-	g_autofree char *reply_to =
-	    g_strdup_printf("%.*s+%s%s", (int)local, wf->mailbox, token, wf->mailbox + local);
+	g_autofree char *reply_to = intake_reply_address(wf, token);
 	dispo_time until = p->arrived + ing->config->confirmation_window_ms / 1000;
 	int64_t outbox_id = 0;
 
@@ -557,16 +555,11 @@ verdict_take_form(dispo_ingest *ing, dispo_verdict *v, const char *number)
 {
 	g_autoptr(dispo_request_row) r = store_request_get(ing->store, number, NULL);
 	g_autoptr(JsonParser) parser = json_parser_new();
-	JsonObject *o, *form;
+	JsonObject *o = intake_received_detail(r, parser);
+	JsonObject *form;
 	GList *members;
 
-	if (!r || !r->events || r->events->len == 0 ||
-	    !json_parser_load_from_data(parser, ((dispo_event_row *)r->events->pdata[0])->detail,
-	                                -1, NULL) ||
-	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
-		return;
-	o = json_node_get_object(json_parser_get_root(parser));
-	if (!json_object_has_member(o, "form") ||
+	if (!o || !json_object_has_member(o, "form") ||
 	    !JSON_NODE_HOLDS_OBJECT(json_object_get_member(o, "form")))
 		return;
 	form = json_object_get_object_member(o, "form");

@@ -52,7 +52,7 @@ intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_reque
 	const dispo_config *c = ing->config;
 	const dispo_rules_workflow *wf = rules_workflow_get(ing->opt.rules, p->workflow);
 	const dispo_rules_step *first = wf && wf->steps->len ? wf->steps->pdata[0] : NULL;
-	g_autoptr(JsonNode) applicant = intake_applicant_json(ing, p->number);
+	g_autoptr(JsonNode) applicant = intake_applicant_json(row);
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) data = NULL;
 	g_autofree char *text = NULL;
@@ -127,7 +127,6 @@ intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_reque
 		return false;
 	ing->answered = true; /* bytes to make durable before the commit */
 	name = g_strdup_printf("Surat Rekomendasi %s.pdf", p->number);
-	(void)row;
 	return store_request_file_add(ing->store, p->id, "letter", name, "application/pdf",
 	                              store_spool_sha256(spool), store_spool_size(spool), number,
 	                              at, error);

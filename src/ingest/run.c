@@ -19,9 +19,8 @@ node_text(JsonNode *node)
 	return json_generator_to_data(gen, NULL);
 }
 
-/* The "received" event's detail: the form and the documents. */
-static JsonObject *
-received_detail(dispo_request_row *r, JsonParser *parser)
+JsonObject *
+intake_received_detail(const dispo_request_row *r, JsonParser *parser)
 {
 	for (guint i = 0; r && r->events && i < r->events->len; i++) {
 		const dispo_event_row *ev = r->events->pdata[i];
@@ -49,11 +48,10 @@ form_value(JsonObject *detail, const char *label)
 }
 
 JsonNode *
-intake_applicant_json(dispo_ingest *ing, const char *number)
+intake_applicant_json(const dispo_request_row *r)
 {
-	g_autoptr(dispo_request_row) r = store_request_get(ing->store, number, NULL);
 	g_autoptr(JsonParser) parser = json_parser_new();
-	JsonObject *d = received_detail(r, parser);
+	JsonObject *d = intake_received_detail(r, parser);
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	json_builder_begin_object(b);
@@ -114,7 +112,7 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	intake_json_string(b, "email", recipient);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "applicant");
-	json_builder_add_value(b, intake_applicant_json(c->ing, c->p->number));
+	json_builder_add_value(b, intake_applicant_json(c->row));
 	intake_json_string(b, "note", a->note);
 	intake_json_string(b, "reason", a->reason);
 	intake_json_string(b, "detail", a->detail);
@@ -170,11 +168,8 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 	g_autoptr(GPtrArray) letter_paths = g_ptr_array_new_with_free_func(g_free);
 	int64_t outbox_id = 0;
 
-	if (token) {
-		size_t local = strcspn(c->wf->mailbox, "@");
-		reply_to = g_strdup_printf("%.*s+%s%s", (int)local, c->wf->mailbox, token,
-		                           c->wf->mailbox + local);
-	}
+	if (token)
+		reply_to = intake_reply_address(c->wf, token);
 	if (a->attach_documents && c->documents)
 		g_array_append_vals(files, c->documents->data, c->documents->len);
 	if (a->attach_letter) {
@@ -275,7 +270,7 @@ static bool
 do_record(run_ctx *c, const dispo_wf_action *a, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
-	JsonObject *d = received_detail(c->row, parser);
+	JsonObject *d = intake_received_detail(c->row, parser);
 
 	if (a->kind == DISPO_ACT_RECORD_CERTIFICATE) {
 		g_autofree char *nip = NULL;
