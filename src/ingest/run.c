@@ -75,7 +75,7 @@ typedef struct {
 	const dispo_mail *answers;
 	dispo_request_row *row; /* attachments and events of the request */
 	GArray *documents;      /* dispo_answer_file of the application */
-	GPtrArray *paths;       /* owned strings behind documents */
+	GPtrArray *paths;       /* owned strings behind documents (paths, names) */
 } run_ctx;
 
 /* The template's data for one email of the workflow. */
@@ -309,7 +309,10 @@ load_documents(run_ctx *c)
 			continue;
 		path = g_build_filename(c->ing->attachment_dir, sub, a->sha256, NULL);
 		g_ptr_array_add(c->paths, path);
-		f.name = a->filename ? a->filename : "lampiran";
+		/* The applicant's name for the file, made safe to save: officials'
+		 * clients write it to disk. */
+		f.name = policy_filename_sanitize(a->filename);
+		g_ptr_array_add(c->paths, (char *)f.name);
 		f.content_type = a->content_type;
 		f.path = path;
 		g_array_append_val(c->documents, f);

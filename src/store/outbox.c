@@ -158,7 +158,8 @@ store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool p
 {
 	sqlite3_stmt *st = store_stmt(store,
 	                              "UPDATE outbox SET state = ?, last_error = ?,"
-	                              " attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+	                              " attempts = attempts + 1, next_attempt_at = ?"
+	                              " WHERE id = ? AND state <> 'sent'",
 	                              error);
 
 	if (!st)
@@ -172,6 +173,13 @@ store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool p
 		return store_fail(store, error, "cannot record a failed email");
 	}
 	sqlite3_reset(st);
+	/* A sent email is never made due again: that would send it twice. */
+	if (sqlite3_changes(store->db) == 0) {
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no unsent outbox row %" G_GINT64_FORMAT " (see dispo outbox list)",
+		            (gint64)id);
+		return false;
+	}
 	return true;
 }
 

@@ -219,7 +219,8 @@ GPtrArray *store_outbox_list(dispo_store *store, const char *state, GError **err
 /* Pending rows whose next attempt is due at now, oldest first, at most limit. */
 GPtrArray *store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error);
 bool store_outbox_mark_sent(dispo_store *store, int64_t id, dispo_time at, GError **error);
-/* A failed attempt: permanent → state failed; else pending again at next. */
+/* A failed attempt: permanent → state failed; else pending again at next.
+ * NOT_FOUND when there is no such row or it was sent already. */
 bool store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool permanent,
                               dispo_time next, GError **error);
 /* How many emails to address (case-insensitive) were created since `since`. */

@@ -200,13 +200,17 @@ contains $OUT/$f "Surat rekomendasi belum ditandatangani atasan"
 ok "TOLAK with a reason ends the request and tells the applicant why"
 
 # A deputy (Plt.) acts for the role within the register's dates.
-application andi.baru@kuduskab.go.id 3 >app3.eml
+application andi.baru@kuduskab.go.id 3 | sed 's|filename="surat_permohonan.pdf"|filename="../../surat_permohonan.pdf"|' >app3.eml
 NOW=2026-12-15T09:00:00+07:00
 expect_exit 0 D deliver <app3.eml
 R3=$(sql $DB "select number from requests where applicant = 'andi.baru@kuduskab.go.id'")
 conf=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'andi.baru@kuduskab.go.id' and kind = 'confirmation'")
 reply $conf andi.baru@kuduskab.go.id "YA" >yes3.eml
 expect_exit 0 D deliver <yes3.eml
+# A file name with a path reaches officials cleaned (their clients save it).
+f=$(email $R3 disposisi_kadin kadis@kuduskab.go.id)
+grep -q 'filename="\?surat_permohonan.pdf' $OUT/$f || fail "the cleaned name"
+grep -q 'filename=.*\.\./' $OUT/$f && fail "a path in an attachment name"
 say $R3 disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
 f=$(email $R3 disposisi_kabid agus.prasetyo@kuduskab.go.id)
 [ -n "$f" ] || fail "the Plt. is asked too"
@@ -226,7 +230,12 @@ jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template")
 expect_exit 0 D records applications --format csv
 contains out "REQUEST,WORKFLOW,STATE,APPLICANT,RECEIVED,SUBJECT"
 contains out "SE-2026-000001,pendaftaran,terbit,budi.santoso@kuduskab.go.id"
-ok "outbox list --format json names every row; events carry the rules version; records as CSV"
+# retry is for unsent emails only: a sent one is never sent twice.
+expect_exit 65 D outbox retry 1
+contains err "no unsent outbox row 1"
+expect_exit 65 D outbox retry 99999
+[ "$(sql $DB "select state from outbox where id = 1")" = sent ] || fail "retry touched a sent email"
+ok "outbox list --format json names every row; events carry the rules version; records as CSV; retry refuses sent rows"
 
 # SLA timers: a late head gets a reminder, then the escalation is recorded;
 # an administrator can cancel, and the applicant is told.
