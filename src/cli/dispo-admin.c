@@ -52,7 +52,7 @@ cli_timers(dispo_cli *cli, int argc, char **argv)
 	}
 	if (!(ing = start(cli, &store, &rules, &rc)))
 		return rc;
-	if (!ingest_timers_run(ing, cli->now, &fired, &e) || !cli_outbox_flush(cli, store, &e)) {
+	if (!ingest_timers_run(ing, cli->now, &fired, &e) || !cli_outbox_flush(cli, store, NULL, &e)) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
@@ -95,7 +95,7 @@ cli_admin(dispo_cli *cli, int argc, char **argv)
 		return rc;
 	actor = g_strdup_printf("admin:%s", g_get_user_name());
 	if (!ingest_admin_action(ing, argv[2], action, reason, actor, &refused, &e) ||
-	    !cli_outbox_flush(cli, store, &e)) {
+	    !cli_outbox_flush(cli, store, NULL, &e)) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}

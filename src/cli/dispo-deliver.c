@@ -65,7 +65,7 @@ cli_deliver(dispo_cli *cli, int argc, char **argv)
 		printf("dispo: stored\n");
 	/* The message is safe; a failed send is retried by the next run (or
 	 * the daemon) and is no reason for the mail server to try again. */
-	if (!cli_outbox_flush(cli, store, &e))
+	if (!cli_outbox_flush(cli, store, NULL, &e))
 		cli_error(cli, "stored, but the outbox could not be delivered: %s", e->message);
 	return EX_OK;
 fail:

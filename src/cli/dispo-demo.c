@@ -153,7 +153,7 @@ arrive(dispo_cli *cli, dispo_store *store, dispo_ingest_options *opt, const char
 	opt->now = opt->now_override = cli->now = t;
 	ing = ingest_new(cli->config, store, opt);
 	return ingest_path(ing, inbox, error) && ingest_flush(ing, error) &&
-	       cli_outbox_flush(cli, store, error);
+	       cli_outbox_flush(cli, store, NULL, error);
 }
 
 /* Prints the emails that went out since outbox row `after`. */
@@ -314,7 +314,7 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	say(cli, cli->now, "dispo checks the sender (.go.id, active in the register), the three");
 	say(cli, cli->now,
 	    "  documents (by their bytes) and the form (NIP, NIK), and opens request %s", number);
-	if (!cli_outbox_flush(cli, store, &e) || !(sent = store_outbox_list(store, "sent", &e)))
+	if (!cli_outbox_flush(cli, store, NULL, &e) || !(sent = store_outbox_list(store, "sent", &e)))
 		goto fail;
 	for (guint i = 0; i < sent->len; i++) {
 		const dispo_outbox_row *o = sent->pdata[i];

@@ -123,7 +123,7 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	} else if (st->failed) {
 		rc = EX_IOERR;
 	}
-	if (!e && !cli_outbox_flush(cli, store, &e)) {
+	if (!e && !cli_outbox_flush(cli, store, NULL, &e)) {
 		cli_error(cli, "the outbox could not be delivered: %s", e->message);
 		g_clear_error(&e);
 	}

@@ -75,6 +75,7 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(GError) e = NULL;
+	dispo_outbox_stats stats = {0};
 	const char *sub;
 	int rc;
 
@@ -113,10 +114,12 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 			return cli_exit_code(e);
 		}
 	}
-	if (!cli_outbox_flush(cli, store, &e)) {
+	if (!cli_outbox_flush(cli, store, &stats, &e)) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	printf("outbox delivered\n");
-	return EX_OK;
+	printf("outbox: %u sent, %u deferred (retried later), %u failed\n", stats.sent,
+	       stats.deferred, stats.failed);
+	/* Something the operator must look at: an email that will not go. */
+	return stats.failed ? EX_UNAVAILABLE : EX_OK;
 }

@@ -153,13 +153,80 @@ cli_rules_load(dispo_cli *cli, GError **error)
 	return rules;
 }
 
-bool
-cli_outbox_flush(dispo_cli *cli, dispo_store *store, GError **error)
-{
-	g_autofree char *dir = g_build_filename(cli->config->data_dir, "outbox", NULL);
-	g_autoptr(dispo_outbox) outbox = outbox_maildir_new(dir, error);
+/* The failure hook's state: rules and an ingest made only when an email
+ * fails for good, which is rare. */
+typedef struct flush_ctx {
+	dispo_cli *cli;
+	dispo_store *store;
+	dispo_rules *rules;
+	dispo_ingest *ing;
+} flush_ctx;
 
-	return outbox && outbox_flush(outbox, store, cli->now, NULL, error);
+static bool
+flush_failed(dispo_store *store, const dispo_outbox_row *row, const char *why, void *user,
+             GError **error)
+{
+	flush_ctx *f = user;
+
+	(void)store;
+	if (!f->ing) {
+		dispo_ingest_options opt = {
+		    .source = "outbox",
+		    .now = f->cli->now,
+		    .now_override = f->cli->now_given ? f->cli->now : 0,
+		    .batch = 1,
+		};
+		if (!f->rules && !(f->rules = cli_rules_load(f->cli, error)))
+			return false;
+		opt.rules = f->rules;
+		f->ing = ingest_new(f->cli->config, f->store, &opt);
+	}
+	return ingest_delivery_failed(f->ing, row, why, f->cli->now, error);
+}
+
+dispo_outbox *
+cli_outbox_open(dispo_cli *cli, GError **error)
+{
+	const dispo_config *c = cli->config;
+	dispo_outbox *outbox;
+
+	if (c->smtp_url) {
+		dispo_smtp_options o = {
+		    .url = c->smtp_url,
+		    .starttls = c->smtp_starttls,
+		    .verify = c->smtp_verify,
+		    .ca_file = c->smtp_ca_file,
+		    .credentials_file = c->smtp_credentials_file,
+		    .auth = c->smtp_auth,
+		    .envelope_from = c->smtp_envelope_from,
+		    .timeout_ms = c->smtp_timeout_ms,
+		};
+		outbox = outbox_smtp_new(&o, error);
+	} else {
+		g_autofree char *dir = g_build_filename(c->data_dir, "outbox", NULL);
+		outbox = outbox_maildir_new(dir, error);
+	}
+	if (outbox)
+		outbox->max_age = c->smtp_max_age_ms / 1000;
+	return outbox;
+}
+
+bool
+cli_outbox_flush(dispo_cli *cli, dispo_store *store, dispo_outbox_stats *stats, GError **error)
+{
+	g_autoptr(dispo_outbox) outbox = cli_outbox_open(cli, error);
+	flush_ctx f = {cli, store, NULL, NULL};
+	bool ok;
+
+	if (!outbox)
+		return false;
+	outbox->failed = flush_failed;
+	outbox->failed_user = &f;
+	ok = outbox_flush(outbox, store, cli->now, stats, error);
+	ingest_free(f.ing);
+	if (f.rules)
+		rules_unref(f.rules);
+	return ok;
 }
 
 int

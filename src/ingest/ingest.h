@@ -86,6 +86,13 @@ bool ingest_timers_run(dispo_ingest *ing, dispo_time now, unsigned *fired, GErro
 bool ingest_admin_action(dispo_ingest *ing, const char *number, const char *action,
                          const char *reason, const char *actor, char **refused, GError **error);
 
+/* One of dispo's emails will never arrive (refused for good, retries ran
+ * out, or it bounced): an email_failed event on its request and, unless it
+ * was itself such a notice, an email to [general] admin_address saying
+ * which, why and how to send it again. Inside the caller's transaction. */
+bool ingest_delivery_failed(dispo_ingest *ing, const dispo_outbox_row *row, const char *why,
+                            dispo_time at, GError **error);
+
 /* What an official wrote in a reply: the visible text (quotes and
  * signatures removed) and the command found in it (canonical name, or
  * NULL) with its argument. Returns the reply status's name: command,

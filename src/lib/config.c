@@ -60,6 +60,15 @@ static const char *const known_keys[] = {
     "letter.logo",
     "letter.number_format",
     "bsre.senders",
+    "smtp.url",
+    "smtp.starttls",
+    "smtp.verify_certificate",
+    "smtp.ca_file",
+    "smtp.credentials_file",
+    "smtp.auth",
+    "smtp.envelope_from",
+    "smtp.timeout",
+    "smtp.max_age",
 };
 
 static bool
@@ -231,6 +240,55 @@ tag_valid(const char *tag)
 	return true;
 }
 
+/* A file named by group.key, relative to base_dir; NULL when unset. */
+static char *
+optional_path(GKeyFile *kf, const char *group, const char *key, const char *base_dir)
+{
+	g_autofree char *v = get_string(kf, group, key, "");
+
+	if (!*v)
+		return NULL;
+	return g_path_is_absolute(v) ? g_steal_pointer(&v) : g_build_filename(base_dir, v, NULL);
+}
+
+/* [smtp]: without a url, outgoing mail goes to the Maildir outbox. */
+static bool
+smtp_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_dir, GError **error)
+{
+	g_autofree char *auth = get_string(kf, "smtp", "auth", "any");
+
+	c->smtp_url = get_string(kf, "smtp", "url", "");
+	if (!*c->smtp_url)
+		g_clear_pointer(&c->smtp_url, g_free);
+	else if (!g_str_has_prefix(c->smtp_url, "smtp://") &&
+	         !g_str_has_prefix(c->smtp_url, "smtps://")) {
+		invalid(error, origin, "smtp", "url",
+		        "must be smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT (TLS from the "
+		        "start)");
+		return false;
+	}
+	if (strcmp(auth, "any") != 0 && strcmp(auth, "plain") != 0 && strcmp(auth, "login") != 0) {
+		invalid(error, origin, "smtp", "auth", "must be any, plain or login");
+		return false;
+	}
+	c->smtp_auth = g_ascii_strup(auth, -1);
+	c->smtp_ca_file = optional_path(kf, "smtp", "ca_file", base_dir);
+	c->smtp_credentials_file = optional_path(kf, "smtp", "credentials_file", base_dir);
+	c->smtp_envelope_from = get_string(kf, "smtp", "envelope_from", "");
+	if (!*c->smtp_envelope_from)
+		g_clear_pointer(&c->smtp_envelope_from, g_free);
+	else if (!strchr(c->smtp_envelope_from, '@') ||
+	         strpbrk(c->smtp_envelope_from, " \t\r\n<>\",")) {
+		invalid(error, origin, "smtp", "envelope_from", "must be one plain address");
+		return false;
+	}
+	return get_bool(kf, origin, "smtp", "starttls", true, &c->smtp_starttls, error) &&
+	       get_bool(kf, origin, "smtp", "verify_certificate", true, &c->smtp_verify, error) &&
+	       get_duration(kf, origin, "smtp", "timeout", 60000, &c->smtp_timeout_ms, error) &&
+	       get_duration(kf, origin, "smtp", "max_age", 2 * 86400000LL, &c->smtp_max_age_ms,
+	                    error);
+}
+
 dispo_config *
 dispo_config_load_data(const char *text, const char *origin, const char *base_dir, GError **error)
 {
@@ -325,12 +383,7 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	}
 	c->working_days = get_string(kf, "calendar", "working_days", "mon-fri");
 	c->working_hours = get_string(kf, "calendar", "working_hours", "07:30-16:00");
-	{
-		g_autofree char *h = get_string(kf, "calendar", "holidays", "");
-		c->holidays = !*h                     ? NULL
-		              : g_path_is_absolute(h) ? g_strdup(h)
-		                                      : g_build_filename(base_dir, h, NULL);
-	}
+	c->holidays = optional_path(kf, "calendar", "holidays", base_dir);
 	c->letter_city = get_string(kf, "letter", "city", "Kudus");
 	{
 		g_autofree char *lh =
@@ -341,18 +394,14 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		               "kuduskab.go.id");
 		c->letter_letterhead = split_items(lh, false);
 	}
-	{
-		g_autofree char *logo = get_string(kf, "letter", "logo", "");
-		c->letter_logo = !*logo ? NULL
-		                 : g_path_is_absolute(logo)
-		                     ? g_strdup(logo)
-		                     : g_build_filename(base_dir, logo, NULL);
-	}
+	c->letter_logo = optional_path(kf, "letter", "logo", base_dir);
 	c->letter_number_format = get_string(kf, "letter", "number_format", "800/%N/28.01/%Y");
 	{
 		g_autofree char *bsre = get_string(kf, "bsre", "senders", "");
 		c->bsre_senders = split_list(bsre);
 	}
+	if (!smtp_load(c, kf, origin, base_dir, error))
+		return NULL;
 	if (!get_duration(kf, origin, "policy", "confirmation_window", 2 * 86400000LL,
 	                  &c->confirmation_window_ms, error) ||
 	    !get_duration(kf, origin, "policy", "register_max_age", 0, &c->register_max_age_ms,
@@ -417,6 +466,11 @@ dispo_config_free(dispo_config *c)
 	g_free(c->working_hours);
 	g_free(c->holidays);
 	g_free(c->letter_city);
+	g_free(c->smtp_url);
+	g_free(c->smtp_auth);
+	g_free(c->smtp_ca_file);
+	g_free(c->smtp_credentials_file);
+	g_free(c->smtp_envelope_from);
 	g_strfreev(c->letter_letterhead);
 	g_free(c->letter_logo);
 	g_free(c->letter_number_format);

@@ -174,6 +174,16 @@ typedef struct dispo_config {
 	char *letter_number_format; /* %N the year's sequence (3 digits), %Y the year */
 	/* [bsre]: addresses whose mail is a BSrE notification */
 	char **bsre_senders;
+	/* [smtp]: the outgoing server; NULL url means the Maildir outbox */
+	char *smtp_url;              /* smtp://host:port (STARTTLS) or smtps://host:port */
+	bool smtp_starttls;          /* smtp://: refuse to send without STARTTLS */
+	bool smtp_verify;            /* verify the server's certificate and name */
+	char *smtp_ca_file;          /* NULL: the system's CA store */
+	char *smtp_credentials_file; /* user and password, mode 0600; NULL: no AUTH */
+	char *smtp_auth;             /* ANY, PLAIN or LOGIN */
+	char *smtp_envelope_from;    /* MAIL FROM; NULL: each message's From address */
+	int64_t smtp_timeout_ms;     /* connecting, and silence from the server */
+	int64_t smtp_max_age_ms;     /* temporary failures are retried this long */
 } dispo_config;
 
 /* The text of the embedded default, for `dispo config` and the man page. */

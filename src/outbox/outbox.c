@@ -19,15 +19,46 @@ outbox_free(dispo_outbox *outbox)
 	g_free(outbox);
 }
 
-/* Retries back off: 1, 2, 4 … minutes, at most a day apart. */
-static dispo_time
-next_attempt(dispo_time now, unsigned attempts)
+dispo_time
+outbox_retry_at(dispo_time now, unsigned attempts)
 {
 	dispo_time delay = 60;
 
-	for (unsigned i = 0; i < attempts && delay < 86400; i++)
+	for (unsigned i = 1; i < attempts && delay < 6 * 3600; i++)
 		delay *= 2;
-	return now + MIN(delay, 86400);
+	delay = MIN(delay, 6 * 3600);
+	return now + delay + g_random_int_range(0, (gint32)(delay / 4) + 1);
+}
+
+/* Records a failed attempt; a permanent one (or a temporary one past
+ * max_age) also goes to the failure hook, in the same transaction. */
+static bool
+record_failure(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *row,
+               const GError *cause, dispo_time now, dispo_outbox_stats *stats, GError **error)
+{
+	bool permanent = g_error_matches(cause, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT);
+	g_autofree char *why = g_strdup(cause->message);
+
+	if (!permanent && outbox->max_age > 0 && now - row->created_at >= outbox->max_age) {
+		g_free(why);
+		why = g_strdup_printf("gave up after %u attempts: %s", row->attempts + 1,
+		                      cause->message);
+		permanent = true;
+	}
+	if (!store_begin(store, error))
+		return false;
+	if (!store_outbox_mark_failed(store, row->id, why, permanent,
+	                              outbox_retry_at(now, row->attempts + 1), error) ||
+	    (permanent && outbox->failed &&
+	     !outbox->failed(store, row, why, outbox->failed_user, error))) {
+		store_rollback(store);
+		return false;
+	}
+	if (permanent)
+		stats->failed++;
+	else
+		stats->deferred++;
+	return store_commit(store, error);
 }
 
 static bool
@@ -39,40 +70,30 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 	gsize len = 0;
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GBytes) bytes = NULL;
-	bool permanent;
 
+	if (g_strcmp0(row->state, "sending") == 0)
+		g_warning("outbox row %" G_GINT64_FORMAT " to %s: an earlier attempt was cut off; "
+		          "sending it again with the same Message-ID <%s>",
+		          (gint64)row->id, row->to_addr, row->message_id);
 	if (!row->blob_sha256 || !g_file_get_contents(path, &data, &len, &e)) {
 		/* The rendered bytes were made durable before the row committed:
 		 * losing them is damage, not a passing fault. */
-		permanent = true;
-		if (!e)
-			e = g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
-			                "the email's rendered bytes are missing");
-	} else {
-		bytes = g_bytes_new_take(g_steal_pointer(&data), len);
-		if (outbox->backend->deliver(outbox, row, bytes, &e)) {
-			if (!store_begin(store, error))
-				return false;
-			if (!store_outbox_mark_sent(store, row->id, now, error)) {
-				store_rollback(store);
-				return false;
-			}
-			stats->sent++;
-			return store_commit(store, error);
-		}
-		permanent = g_error_matches(e, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT);
+		g_autoptr(GError) p = g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		                                  "the email's rendered bytes are missing%s%s",
+		                                  e ? ": " : "", e ? e->message : "");
+		return record_failure(outbox, store, row, p, now, stats, error);
 	}
+	bytes = g_bytes_new_take(g_steal_pointer(&data), len);
+	if (!outbox_address_check(row->to_addr, &e) ||
+	    !outbox->backend->deliver(outbox, row, bytes, &e))
+		return record_failure(outbox, store, row, e, now, stats, error);
 	if (!store_begin(store, error))
 		return false;
-	if (!store_outbox_mark_failed(store, row->id, e->message, permanent,
-	                              next_attempt(now, row->attempts), error)) {
+	if (!store_outbox_mark_sent(store, row->id, now, error)) {
 		store_rollback(store);
 		return false;
 	}
-	if (permanent)
-		stats->failed++;
-	else
-		stats->deferred++;
+	stats->sent++;
 	return store_commit(store, error);
 }
 
@@ -85,8 +106,16 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 	if (!stats)
 		stats = &dummy;
 	for (;;) {
-		g_autoptr(GPtrArray) rows = store_outbox_due(store, now, 64, error);
-		if (!rows)
+		g_autoptr(GPtrArray) rows = NULL;
+
+		if (!store_begin(store, error))
+			return false;
+		rows = store_outbox_claim(store, now, DISPO_OUTBOX_LEASE, 64, error);
+		if (!rows) {
+			store_rollback(store);
+			return false;
+		}
+		if (!store_commit(store, error))
 			return false;
 		if (rows->len == 0)
 			return true;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outbox.h: delivers the outbox rows the workflow committed. One interface,
- * several backends: a Maildir (the embedded default, for `dispo demo`) and,
- * later, SMTP through libcurl. */
+ * two backends: a Maildir (the embedded default, for `dispo demo`) and SMTP
+ * through libcurl. The only module that sees CURL. */
 #ifndef DISPO_OUTBOX_H
 #define DISPO_OUTBOX_H
 
@@ -26,10 +26,46 @@ typedef struct dispo_outbox_backend {
 	void (*free)(dispo_outbox *outbox);
 } dispo_outbox_backend;
 
+/* Called inside the transaction that marks a row failed for good, so that
+ * whatever it records (an audit event, a notice to the administrator) commits
+ * with the failure or not at all. */
+typedef bool (*dispo_outbox_failed_fn)(dispo_store *store, const dispo_outbox_row *row,
+                                       const char *why, void *user, GError **error);
+
 struct dispo_outbox {
 	const dispo_outbox_backend *backend;
 	void *priv;
+	dispo_time max_age; /* temporary failures become permanent after this; 0 never */
+	dispo_outbox_failed_fn failed;
+	void *failed_user;
 };
+
+/* An address dispo may hand to a mail server or a header: local@domain in
+ * printable ASCII, no spaces, quotes, brackets or control characters, one @,
+ * a dot-atom domain, at most 64 + 1 + 253 characters. Anything else is
+ * refused (DISPO_OUTBOX_ERROR_PERMANENT), so that no address, wherever it
+ * came from, can carry a second SMTP command or header. */
+bool outbox_address_check(const char *address, GError **error);
+
+/* Sends through the SMTP server at url (smtp://host:port with STARTTLS, or
+ * smtps://host:port). The connection is kept for the next message. */
+typedef struct dispo_smtp_options {
+	const char *url;
+	bool starttls;                /* smtp://: STARTTLS required (false: plain text) */
+	bool verify;                  /* certificate and host name */
+	const char *ca_file;          /* NULL: the system store */
+	const char *credentials_file; /* NULL: no AUTH */
+	const char *auth;             /* "ANY", "PLAIN", "LOGIN" */
+	const char *envelope_from;    /* NULL: the message's From address */
+	int64_t timeout_ms;           /* connect, and the longest silence from the server */
+} dispo_smtp_options;
+
+dispo_outbox *outbox_smtp_new(const dispo_smtp_options *options, GError **error);
+
+/* Reads "username = …" and "password = …" lines from path, which must be a
+ * regular file owned by the user dispo runs as and readable by nobody else
+ * (0600 or 0400): a password another user can read is refused, not used. */
+bool outbox_credentials_read(const char *path, char **username, char **password, GError **error);
 
 /* Delivers into the Maildir at dir (created with new/ cur/ tmp/ as needed):
  * each message a file named after its outbox row, ending in .eml so that a
@@ -42,10 +78,24 @@ typedef struct dispo_outbox_stats {
 	unsigned sent, deferred, failed;
 } dispo_outbox_stats;
 
-/* Delivers every row due at now; each sent row is marked in its own
- * transaction after the backend accepted it. A failed row is retried later
- * (temporary) or marked failed (permanent); the run goes on. */
+/* Delivers every row due at now. Rows are claimed first (state sending, in
+ * one transaction), then each is marked sent in its own transaction after the
+ * backend accepted it (SMTP: the server's 250 to the end of data). A row
+ * still claimed after a crash becomes due again once its lease ends and is
+ * sent with the same bytes, so the same Message-ID. A failed row is retried
+ * later with exponential backoff and jitter (temporary) until max_age, or
+ * marked failed (permanent); the run goes on. */
 bool outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now,
                   dispo_outbox_stats *stats, GError **error);
+
+/* When attempt number `attempts` (1 for the first failure) at now is to be
+ * followed by the next: 1, 2, 4 … minutes, at most six hours apart, plus up
+ * to a quarter more at random so that many deferred emails do not all
+ * return at once. */
+dispo_time outbox_retry_at(dispo_time now, unsigned attempts);
+
+/* How long a claimed row is left alone before it counts as abandoned by a
+ * sender that died. */
+#define DISPO_OUTBOX_LEASE (15 * 60)
 
 #endif

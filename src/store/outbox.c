@@ -132,6 +132,107 @@ store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **er
 	return outbox_rows(store, st, error);
 }
 
+GPtrArray *
+store_outbox_claim(dispo_store *store, dispo_time now, dispo_time lease, unsigned limit,
+                   GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT " OUTBOX_COLUMNS " WHERE o.state IN ('pending', 'sending')"
+	               " AND coalesce(o.next_attempt_at, 0) <= ? ORDER BY o.id LIMIT ?",
+	               error);
+	g_autoptr(GPtrArray) rows = NULL;
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, (int)limit);
+	rows = outbox_rows(store, st, error);
+	if (!rows)
+		return NULL;
+	st = store_stmt(
+	    store, "UPDATE outbox SET state = 'sending', next_attempt_at = ? WHERE id = ?", error);
+	if (!st)
+		return NULL;
+	for (guint i = 0; i < rows->len; i++) {
+		const dispo_outbox_row *row = rows->pdata[i];
+		sqlite3_bind_int64(st, 1, now + lease);
+		sqlite3_bind_int64(st, 2, row->id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			store_fail(store, error, "cannot claim an outbox row");
+			return NULL;
+		}
+		sqlite3_reset(st);
+	}
+	return g_steal_pointer(&rows);
+}
+
+static dispo_outbox_row *
+outbox_row_one(dispo_store *store, sqlite3_stmt *st, const char *what, GError **error)
+{
+	g_autoptr(GPtrArray) rows = outbox_rows(store, st, error);
+
+	if (!rows)
+		return NULL;
+	if (rows->len == 0) {
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no outbox row %s", what);
+		return NULL;
+	}
+	return g_ptr_array_steal_index(rows, 0);
+}
+
+dispo_outbox_row *
+store_outbox_find(dispo_store *store, const char *message_id, GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store, "SELECT " OUTBOX_COLUMNS " WHERE o.message_id = ?", error);
+
+	if (!st)
+		return NULL;
+	store_bind_text(st, 1, message_id);
+	return outbox_row_one(store, st, "with that Message-ID", error);
+}
+
+dispo_outbox_row *
+store_outbox_last_sent_to(dispo_store *store, const char *address, GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT " OUTBOX_COLUMNS " WHERE o.to_addr = lower(?)"
+	               " AND o.state = 'sent' ORDER BY o.sent_at DESC, o.id DESC LIMIT 1",
+	               error);
+
+	if (!st)
+		return NULL;
+	store_bind_text(st, 1, address);
+	return outbox_row_one(store, st, "sent to that address", error);
+}
+
+bool
+store_outbox_mark_bounced(dispo_store *store, int64_t id, const char *why, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(
+	    store, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", error);
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, why);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_fail(store, error, "cannot record a bounce");
+	}
+	sqlite3_reset(st);
+	if (sqlite3_changes(store->db) == 0) {
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "no outbox row %" G_GINT64_FORMAT, (gint64)id);
+		return false;
+	}
+	return true;
+}
+
 bool
 store_outbox_mark_sent(dispo_store *store, int64_t id, dispo_time at, GError **error)
 {

@@ -218,6 +218,21 @@ bool store_outbox_insert(dispo_store *store, const dispo_outbox_new *row, int64_
 GPtrArray *store_outbox_list(dispo_store *store, const char *state, GError **error);
 /* Pending rows whose next attempt is due at now, oldest first, at most limit. */
 GPtrArray *store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error);
+/* Claims up to limit due rows for a sender: pending rows due at now, and
+ * rows another sender claimed whose lease ran out (it died). They become
+ * sending until now + lease. Each returned row's state is the one it had
+ * before (sending: an earlier attempt may have reached the server). Call
+ * inside a transaction. */
+GPtrArray *store_outbox_claim(dispo_store *store, dispo_time now, dispo_time lease, unsigned limit,
+                              GError **error);
+/* The row whose Message-ID is message_id; NULL with NOT_FOUND when none. */
+dispo_outbox_row *store_outbox_find(dispo_store *store, const char *message_id, GError **error);
+/* The newest sent row to address; NULL with NOT_FOUND when none. */
+dispo_outbox_row *store_outbox_last_sent_to(dispo_store *store, const char *address,
+                                            GError **error);
+/* A sent email came back (a bounce): the row becomes failed with why.
+ * NOT_FOUND when there is no such row. */
+bool store_outbox_mark_bounced(dispo_store *store, int64_t id, const char *why, GError **error);
 bool store_outbox_mark_sent(dispo_store *store, int64_t id, dispo_time at, GError **error);
 /* A failed attempt: permanent → state failed; else pending again at next.
  * NOT_FOUND when there is no such row or it was sent already. */

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* smtp.c: the outbox backend that hands each email to a real mail server
+ * over SMTP with libcurl: TLS always (STARTTLS or from the start) unless the
+ * configuration says otherwise, certificates verified, one connection kept
+ * for a batch, and the server's answer sorted into retry or give up. */
+#include "config.h"
+
+#include "outbox/outbox.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What the conversation had reached when it failed: a 5xx to the
+ * recipient or to the message is about this email; one to the greeting,
+ * AUTH or MAIL FROM is about our set-up and is worth retrying once an
+ * administrator fixed it. */
+typedef enum {
+	PHASE_SESSION,
+	PHASE_RCPT,
+	PHASE_DATA,
+} smtp_phase;
+
+typedef struct smtp_priv {
+	CURL *curl;
+	char *url;
+	char *envelope_from;
+	char *username;
+	char *password;
+	char *ca_file;
+	char *login_options;
+	bool starttls, verify;
+	long timeout_ms;
+	char errbuf[CURL_ERROR_SIZE];
+	char reply[256]; /* the server's last line, printable */
+	smtp_phase phase;
+	/* the message being uploaded */
+	const char *data;
+	size_t len, off;
+} smtp_priv;
+
+static size_t
+smtp_read(char *buf, size_t size, size_t nmemb, void *user)
+{
+	smtp_priv *p = user;
+	size_t n = MIN(size * nmemb, p->len - p->off);
+
+	memcpy(buf, p->data + p->off, n);
+	p->off += n;
+	return n;
+}
+
+/* Keeps the server's last reply line (for the error a person reads) and
+ * follows the commands we send. A hostile server's text is cut short and
+ * stripped of control characters before it can reach a log or an email. */
+static int
+smtp_debug(CURL *curl, curl_infotype type, char *text, size_t len, void *user)
+{
+	smtp_priv *p = user;
+	size_t n = 0;
+
+	(void)curl;
+	if (type == CURLINFO_HEADER_OUT) {
+		if (len >= 4 && g_ascii_strncasecmp(text, "RCPT", 4) == 0)
+			p->phase = PHASE_RCPT;
+		else if (len >= 4 && g_ascii_strncasecmp(text, "DATA", 4) == 0)
+			p->phase = PHASE_DATA;
+		else if (len >= 4 && (g_ascii_strncasecmp(text, "MAIL", 4) == 0 ||
+		                      g_ascii_strncasecmp(text, "AUTH", 4) == 0 ||
+		                      g_ascii_strncasecmp(text, "EHLO", 4) == 0))
+			p->phase = PHASE_SESSION;
+		return 0;
+	}
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	for (size_t i = 0; i < len && n + 1 < sizeof p->reply; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\r' || c == '\n')
+			break;
+		p->reply[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	p->reply[n] = '\0';
+	return 0;
+}
+
+/* The address in the message's From header: the envelope sender when the
+ * configuration names none, so that bounces return to the office mailbox
+ * that sent the email. */
+static char *
+from_address(const char *data, size_t len)
+{
+	const char *end = g_strstr_len(data, (gssize)len, "\r\n\r\n");
+	const char *p = data;
+
+	if (!end)
+		return NULL;
+	while (p < end) {
+		const char *eol = g_strstr_len(p, end + 2 - p, "\r\n");
+		if (!eol)
+			break;
+		if (eol - p > 5 && g_ascii_strncasecmp(p, "From:", 5) == 0) {
+			g_autofree char *v = g_strndup(p + 5, eol - p - 5);
+			const char *lt = strrchr(v, '<');
+			const char *gt = lt ? strchr(lt, '>') : NULL;
+			if (lt && gt)
+				return g_strndup(lt + 1, gt - lt - 1);
+			return g_strdup(g_strstrip(v));
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
+static bool
+smtp_fail(GError **error, dispo_outbox_error_code code, const char *what, const char *detail)
+{
+	g_set_error(error, DISPO_OUTBOX_ERROR, code, "%s%s%s", what, *detail ? ": " : "", detail);
+	return false;
+}
+
+static bool
+smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message, GError **error)
+{
+	smtp_priv *p = outbox->priv;
+	g_autofree char *from = NULL;
+	g_autofree char *mail_from = NULL;
+	g_autofree char *rcpt = NULL;
+	struct curl_slist *rcpts;
+	long code = 0;
+	CURLcode rc;
+
+	p->data = g_bytes_get_data(message, &p->len);
+	p->off = 0;
+	from = g_strdup(p->envelope_from);
+	if (!from)
+		from = from_address(p->data, p->len);
+	if (!from)
+		return smtp_fail(error, DISPO_OUTBOX_ERROR_PERMANENT,
+		                 "the email has no From address for the envelope", "");
+	if (!outbox_address_check(from, error))
+		return false;
+	mail_from = g_strdup_printf("<%s>", from);
+	rcpt = g_strdup_printf("<%s>", row->to_addr);
+	rcpts = curl_slist_append(NULL, rcpt);
+	p->errbuf[0] = p->reply[0] = '\0';
+	p->phase = PHASE_SESSION;
+	curl_easy_setopt(p->curl, CURLOPT_MAIL_FROM, mail_from);
+	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, rcpts);
+	curl_easy_setopt(p->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)p->len);
+	rc = curl_easy_perform(p->curl);
+	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, NULL);
+	curl_slist_free_all(rcpts);
+	if (rc == CURLE_OK)
+		return true;
+	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &code);
+	{
+		g_autofree char *detail = g_strdup_printf(
+		    "%s%s%s",
+		    *p->reply ? p->reply : (*p->errbuf ? p->errbuf : curl_easy_strerror(rc)),
+		    *p->reply && *p->errbuf ? " — " : "", *p->reply ? p->errbuf : "");
+		if (code >= 500 && code < 600 && p->phase != PHASE_SESSION)
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_PERMANENT,
+			                 p->phase == PHASE_RCPT ? "the server refused the recipient"
+			                                        : "the server refused the email",
+			                 detail);
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			                 "the server did not answer in time", detail);
+		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			                 "cannot connect to the mail server", detail);
+		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+		    rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_USE_SSL_FAILED)
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			                 "no trusted TLS connection to the mail server", detail);
+		if (rc == CURLE_LOGIN_DENIED)
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			                 "the mail server refused dispo's login", detail);
+		return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY, "sending failed", detail);
+	}
+}
+
+static void
+secret_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		g_free(s);
+	}
+}
+
+static void
+smtp_free(dispo_outbox *outbox)
+{
+	smtp_priv *p = outbox->priv;
+
+	if (!p)
+		return;
+	if (p->curl)
+		curl_easy_cleanup(p->curl);
+	g_free(p->url);
+	g_free(p->envelope_from);
+	secret_free(p->username);
+	secret_free(p->password);
+	g_free(p->ca_file);
+	g_free(p->login_options);
+	g_free(p);
+}
+
+static const dispo_outbox_backend smtp_backend = {"smtp", smtp_deliver, smtp_free};
+
+/* The value of one "key = value" line of a credentials file. */
+static char *
+credential(char **lines, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; *lines; lines++) {
+		const char *l = *lines;
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (strncmp(l, key, n) != 0)
+			continue;
+		l += n;
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l != '=')
+			continue;
+		return g_strstrip(g_strdup(l + 1));
+	}
+	return NULL;
+}
+
+bool
+outbox_credentials_read(const char *path, char **username, char **password, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+	char **lines;
+
+	if (fd < 0) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		            "cannot read the SMTP credentials file %s: %s", path,
+		            g_strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		close(fd);
+		g_set_error(
+		    error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		    "the SMTP credentials file %s must be a file owned by the user dispo runs "
+		    "as and readable by nobody else (chmod 600)",
+		    path);
+		return false;
+	}
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0 || (size_t)n == sizeof buf - 1) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		            "cannot read the SMTP credentials file %s: %s", path,
+		            n < 0 ? g_strerror(errno) : "too long");
+		return false;
+	}
+	buf[n] = '\0';
+	lines = g_strsplit_set(buf, "\r\n", -1);
+	explicit_bzero(buf, sizeof buf);
+	*username = credential(lines, "username");
+	*password = credential(lines, "password");
+	for (char **l = lines; *l; l++)
+		explicit_bzero(*l, strlen(*l));
+	g_strfreev(lines);
+	if (!*username || !**username || !*password) {
+		secret_free(g_steal_pointer(username));
+		secret_free(g_steal_pointer(password));
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		            "the SMTP credentials file %s needs a \"username = …\" and a "
+		            "\"password = …\" line",
+		            path);
+		return false;
+	}
+	return true;
+}
+
+dispo_outbox *
+outbox_smtp_new(const dispo_smtp_options *o, GError **error)
+{
+	g_autoptr(dispo_outbox) outbox = g_new0(dispo_outbox, 1);
+	smtp_priv *p = g_new0(smtp_priv, 1);
+	bool implicit = g_str_has_prefix(o->url, "smtps://");
+
+	outbox->backend = &smtp_backend;
+	outbox->priv = p;
+	if (!implicit && !g_str_has_prefix(o->url, "smtp://")) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		            "the SMTP url must begin with smtp:// or smtps://: %s", o->url);
+		return NULL;
+	}
+	if (o->envelope_from && !outbox_address_check(o->envelope_from, error))
+		return NULL;
+	if (o->credentials_file &&
+	    !outbox_credentials_read(o->credentials_file, &p->username, &p->password, error))
+		return NULL;
+	if (p->username && !implicit && !o->starttls) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
+		            "refusing to send the SMTP password unencrypted: use smtps:// or "
+		            "starttls = true");
+		return NULL;
+	}
+	p->url = g_strdup(o->url);
+	p->envelope_from = g_strdup(o->envelope_from);
+	p->ca_file = g_strdup(o->ca_file);
+	p->starttls = o->starttls;
+	p->verify = o->verify;
+	p->timeout_ms = (long)MAX(o->timeout_ms, 1000);
+	if (o->auth && g_ascii_strcasecmp(o->auth, "ANY") != 0)
+		p->login_options = g_strdup_printf("AUTH=%s", o->auth);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(p->curl = curl_easy_init())) {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
+		            "cannot start libcurl");
+		return NULL;
+	}
+	curl_easy_setopt(p->curl, CURLOPT_URL, p->url);
+	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_READFUNCTION, smtp_read);
+	curl_easy_setopt(p->curl, CURLOPT_READDATA, p);
+	curl_easy_setopt(p->curl, CURLOPT_ERRORBUFFER, p->errbuf);
+	curl_easy_setopt(p->curl, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_DEBUGFUNCTION, smtp_debug);
+	curl_easy_setopt(p->curl, CURLOPT_DEBUGDATA, p);
+	curl_easy_setopt(p->curl, CURLOPT_USE_SSL,
+	                 implicit || p->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
+	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYHOST, p->verify ? 2L : 0L);
+	if (p->ca_file)
+		curl_easy_setopt(p->curl, CURLOPT_CAINFO, p->ca_file);
+	if (p->username) {
+		curl_easy_setopt(p->curl, CURLOPT_USERNAME, p->username);
+		curl_easy_setopt(p->curl, CURLOPT_PASSWORD, p->password);
+	}
+	if (p->login_options)
+		curl_easy_setopt(p->curl, CURLOPT_LOGIN_OPTIONS, p->login_options);
+	/* A server that goes quiet (after DATA, say) is given up on after
+	 * timeout; a slow but moving upload of a large scan is not. */
+	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->timeout_ms);
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, MAX(p->timeout_ms / 1000, 1L));
+	return g_steal_pointer(&outbox);
+}

@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int dispo_placeholder_;
