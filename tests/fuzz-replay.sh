@@ -22,3 +22,4 @@ fi
 "$b/fuzz-mustache" "$DISPO_SRCDIR/fuzz/corpus/mustache"
 "$b/fuzz-rules" "$DISPO_SRCDIR/fuzz/corpus/rules" "$DISPO_SRCDIR/rules"
 "$b/fuzz-reply" "$DISPO_SRCDIR/fuzz/corpus/reply" "$DISPO_SRCDIR/tests/mime/data"
+"$b/fuzz-bounce" "$DISPO_SRCDIR/fuzz/corpus/bounce" "$DISPO_SRCDIR/tests/reply/data/bounces" $extra

@@ -132,9 +132,15 @@ intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const c
 		*allowed = true;
 		return true;
 	}
+	/* Per hour against a burst, per day against a loop slower than an
+	 * hour per round trip (each answer answered by a blind responder). */
 	if (!store_outbox_count_to(ing->store, address, at - 3600, &n, error))
 		return false;
-	*allowed = n < (int64_t)ing->config->answers_per_hour;
+	if (n >= (int64_t)ing->config->answers_per_hour)
+		return true;
+	if (!store_outbox_count_to(ing->store, address, at - 86400, &n, error))
+		return false;
+	*allowed = n < (int64_t)ing->config->answers_per_day;
 	return true;
 }
 

@@ -1,63 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* classify.c: a first judgement of what a message is, from its headers: an
- * application opens a request; bounces, auto-replies and replies never do. */
+/* classify.c: what a message is: an application opens a request, a reply
+ * may move one; bounces, reports, auto-replies and list mail (told apart by
+ * src/reply) never do either. */
 #include "config.h"
 
 #include "ingest/ingest.h"
+#include "reply/reply.h"
 
 #include <string.h>
-
-static bool
-header_is(const dispo_mail *mail, const char *name, const char *const *values)
-{
-	const char *v = mime_mail_header(mail, name);
-
-	if (!v)
-		return false;
-	for (; *values; values++)
-		if (g_ascii_strncasecmp(v, *values, strlen(*values)) == 0)
-			return true;
-	return false;
-}
-
-static bool
-local_part_is(const char *address, const char *name)
-{
-	const char *at = address ? strchr(address, '@') : NULL;
-	size_t n = strlen(name);
-
-	return at && (size_t)(at - address) == n && g_ascii_strncasecmp(address, name, n) == 0;
-}
-
-static bool
-is_bounce(const dispo_mail *mail)
-{
-	if (g_strcmp0(mail->content_type, "multipart/report") == 0 &&
-	    g_strcmp0(mail->report_type, "delivery-status") == 0)
-		return true;
-	for (guint i = 0; i < mail->from->len; i++) {
-		const dispo_mailbox *m = mail->from->pdata[i];
-		if (local_part_is(m->address, "mailer-daemon") ||
-		    local_part_is(m->address, "postmaster"))
-			return true;
-	}
-	return false;
-}
-
-static bool
-is_auto_reply(const dispo_mail *mail)
-{
-	static const char *const no[] = {"no", NULL};
-	static const char *const bulk[] = {"bulk", "junk", "list", "auto_reply", NULL};
-	const char *as = mime_mail_header(mail, "Auto-Submitted");
-
-	if (as && !header_is(mail, "Auto-Submitted", no))
-		return true;
-	if (mime_mail_header(mail, "X-Autoreply") || mime_mail_header(mail, "X-Autorespond") ||
-	    mime_mail_header(mail, "List-Id") || header_is(mail, "Precedence", bulk))
-		return true;
-	return g_strcmp0(mail->report_type, "disposition-notification") == 0;
-}
 
 /* The subject's first word after any [TAG] blocks, lower case. */
 static char *
@@ -92,7 +42,7 @@ prefix_in(const char *prefix, const char *const *list)
 }
 
 const char *
-ingest_classify(const dispo_mail *mail)
+ingest_classify(const dispo_mail *mail, dispo_bounce **bounce)
 {
 	/* Reply and forward prefixes of the clients officials and applicants
 	 * use: English, Indonesian (Balas, Bls, Teruskan, Trs), Outlook in other
@@ -103,10 +53,13 @@ ingest_classify(const dispo_mail *mail)
 
 	if (mail->status == DISPO_MAIL_UNPARSEABLE || mail->from->len == 0)
 		return "other";
-	if (is_bounce(mail))
-		return "bounce";
-	if (is_auto_reply(mail))
-		return "auto_reply";
+	switch (reply_auto_kind(mail, bounce)) {
+	case DISPO_AUTO_BOUNCE: return "bounce";
+	case DISPO_AUTO_REPORT: return "report";
+	case DISPO_AUTO_REPLY: return "auto_reply";
+	case DISPO_AUTO_LIST: return "list";
+	case DISPO_AUTO_NONE: break;
+	}
 	prefix = subject_prefix(mail->subject);
 	/* A forwarded application is an application, even when the client kept
 	 * the thread's References. */

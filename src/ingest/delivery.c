@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* delivery.c: what dispo does when one of its emails will never arrive (the
- * server refused it, retries ran out, or it bounced): the request's record
- * says so, and the administrator is told by email. */
+/* delivery.c: what comes back about dispo's emails. One that will never
+ * arrive (the server refused it, retries ran out, or it bounced) is recorded
+ * on its request and the administrator told by email; a bounced answer to
+ * an applicant makes the address not active; an official's vacation notice
+ * is noted on the step it answers. None of them moves a request. */
 #include "config.h"
 
 #include "ingest/ingest-private.h"
@@ -100,5 +102,187 @@ ingest_delivery_failed(dispo_ingest *ing, const dispo_outbox_row *row, const cha
 		data = json_builder_get_root(b);
 		ans.data = data;
 		return intake_answer(ing, wf, &ans, NULL, NULL, error);
+	}
+}
+
+/* The row a bounce is about, and how it was found: by a Message-ID the
+ * bounce returns (only dispo and the recipient ever saw it), or by the
+ * failed recipient's last email (any stranger can claim that). */
+typedef struct bounced_row {
+	dispo_outbox_row *row;
+	bool by_message_id;
+	const dispo_bounce_recipient *rcpt;
+} bounced_row;
+
+static const dispo_bounce_recipient *
+recipient_for(const dispo_bounce *b, const char *address)
+{
+	for (guint i = 0; i < b->recipients->len; i++) {
+		const dispo_bounce_recipient *r = b->recipients->pdata[i];
+		if (r->address && g_ascii_strcasecmp(r->address, address) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* A NOT_FOUND from the store is "no such row", not a failure. */
+static bool
+not_found(GError **e, GError **error)
+{
+	if (!*e || g_error_matches(*e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND)) {
+		g_clear_error(e);
+		return true;
+	}
+	g_propagate_error(error, g_steal_pointer(e));
+	return false;
+}
+
+static bool
+bounced_rows(dispo_ingest *ing, const dispo_bounce *b, GArray *found, GError **error)
+{
+	for (guint i = 0; i < b->message_ids->len; i++) {
+		g_autoptr(GError) e = NULL;
+		dispo_outbox_row *row = store_outbox_find(ing->store, b->message_ids->pdata[i], &e);
+		bounced_row br = {row, true, NULL};
+		if (!row) {
+			if (!not_found(&e, error))
+				return false;
+			continue;
+		}
+		/* When the bounce names recipients, one of them must be the row's:
+		 * a returned copy alone does not say who failed. */
+		br.rcpt = recipient_for(b, row->to_addr);
+		if (b->recipients->len > 0 && !br.rcpt) {
+			store_outbox_row_free(row);
+			continue;
+		}
+		g_array_append_val(found, br);
+	}
+	if (found->len > 0)
+		return true;
+	for (guint i = 0; i < b->recipients->len; i++) {
+		const dispo_bounce_recipient *r = b->recipients->pdata[i];
+		g_autoptr(GError) e = NULL;
+		dispo_outbox_row *row =
+		    r->address ? store_outbox_last_sent_to(ing->store, r->address, &e) : NULL;
+		bounced_row br = {row, false, r};
+		if (!row) {
+			if (!not_found(&e, error))
+				return false;
+			continue;
+		}
+		g_array_append_val(found, br);
+	}
+	return true;
+}
+
+static char *
+bounce_why(const dispo_bounce_recipient *r)
+{
+	if (!r)
+		return g_strdup("the email bounced");
+	return g_strdup_printf("the email bounced%s%s%s%s", r->status ? ": " : "",
+	                       r->status ? r->status : "", r->diagnostic ? " " : "",
+	                       r->diagnostic ? r->diagnostic : "");
+}
+
+static bool
+bounce_one(dispo_ingest *ing, pending_item *p, const bounced_row *br, int64_t message_id,
+           GError **error)
+{
+	const dispo_outbox_row *row = br->row;
+	const dispo_bounce_recipient *r = br->rcpt;
+	g_autofree char *why = bounce_why(r);
+	/* Non-standard bounces say nothing of retrying unless they do. */
+	bool permanent =
+	    !r || r->permanent || (!r->action && !r->status) || g_strcmp0(r->action, "failed") == 0;
+	static const char *const applicant_kinds[] = {"acknowledgement", "confirmation", "refusal"};
+
+	if (!permanent) {
+		if (!row->request)
+			return true;
+		{
+			g_autoptr(dispo_request_row) request =
+			    store_request_get(ing->store, row->request, error);
+			g_autofree char *detail = failure_detail(row, why);
+			dispo_event_new ev = {p->arrived,      "dispo",
+			                      "email_delayed", detail,
+			                      message_id,      rules_version(ing->opt.rules)};
+			return request && store_event_append(ing->store, request->id, &ev, error);
+		}
+	}
+	if (strcmp(row->state, "failed") == 0)
+		return true; /* told once is enough */
+	if (!store_outbox_mark_bounced(ing->store, row->id, why, error) ||
+	    !ingest_delivery_failed(ing, row, why, p->arrived, error))
+		return false;
+	if (!br->by_message_id)
+		return true;
+	for (size_t k = 0; k < G_N_ELEMENTS(applicant_kinds); k++)
+		if (g_strcmp0(row->kind, applicant_kinds[k]) == 0)
+			return store_address_bounced(ing->store, row->to_addr, p->arrived, row->id,
+			                             message_id, r ? r->status : NULL, error);
+	return true;
+}
+
+bool
+intake_bounce_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error)
+{
+	g_autoptr(GArray) found = g_array_new(false, true, sizeof(bounced_row));
+	bool ok = true;
+
+	if (!p->bounce)
+		return true;
+	if (!bounced_rows(ing, p->bounce, found, error))
+		ok = false;
+	for (guint i = 0; ok && i < found->len; i++)
+		ok = bounce_one(ing, p, &g_array_index(found, bounced_row, i), message_id, error);
+	for (guint i = 0; i < found->len; i++)
+		store_outbox_row_free(g_array_index(found, bounced_row, i).row);
+	if (ok && found->len == 0)
+		g_message("a bounce (%s) about no email dispo knows; kept as received",
+		          p->bounce->format);
+	return ok;
+}
+
+bool
+intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error)
+{
+	const dispo_mail *mail = p->mail;
+	g_autoptr(dispo_outbox_row) row = NULL;
+	g_autoptr(dispo_progress) prog = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autofree char *detail = NULL;
+	const char *from =
+	    mail->from->len ? ((dispo_mailbox *)mail->from->pdata[0])->address : NULL;
+	int64_t request_id = 0;
+
+	/* The email it answers: In-Reply-To, References, else the tag. */
+	for (guint i = 0; !row && i <= mail->references->len; i++) {
+		const char *id = i == 0 ? mail->in_reply_to : mail->references->pdata[i - 1];
+		g_autoptr(GError) e = NULL;
+		if (id && !(row = store_outbox_find(ing->store, id, &e)) && !not_found(&e, error))
+			return false;
+	}
+	if (row && row->request && !store_request_id(ing->store, row->request, &request_id, error))
+		return false;
+	if (!request_id && !intake_request_by_tag(ing, mail->subject, &request_id, error))
+		return false;
+	if (!request_id)
+		return true;
+	if (!(prog = store_progress_get(ing->store, request_id, error)))
+		return false;
+	json_builder_begin_object(b);
+	intake_json_string(b, "from", from);
+	intake_json_string(b, "step", row && row->step ? row->step : prog->step);
+	intake_json_string(b, "subject", mail->subject);
+	intake_json_string(b, "text", p->excerpt);
+	json_builder_end_object(b);
+	detail = intake_json_text(b);
+	{
+		dispo_event_new ev = {p->arrived,   from ? from : "unknown",
+		                      "auto_reply", detail,
+		                      message_id,   rules_version(ing->opt.rules)};
+		return store_event_append(ing->store, request_id, &ev, error);
 	}
 }

@@ -41,6 +41,8 @@ typedef struct {
 	dispo_time arrived;
 	char *source;
 	dispo_verdict *verdict; /* applications and replies, NULL otherwise */
+	dispo_bounce *bounce;   /* bounces: what came back, NULL otherwise */
+	char *excerpt;          /* auto-replies: the start of the text, for the record */
 } pending_item;
 
 struct dispo_ingest {
@@ -98,6 +100,22 @@ void intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *m
  * when the message is about no request. */
 bool intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
                          GError **error);
+
+/* The request a "[TAG-2026-000123]" in subject names: its id, 0 when none. */
+bool intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error);
+
+/* ---- delivery.c: what comes back about dispo's emails ------------------- */
+
+/* A bounce: the outbox rows it names (by the returned Message-ID, else the
+ * failed recipient's last email) become failed and go through
+ * ingest_delivery_failed; a bounced acknowledgement, confirmation or
+ * refusal (matched by Message-ID) marks the applicant's address not active.
+ * A delay notice is only noted on the request. */
+bool intake_bounce_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error);
+/* An auto-reply (an official's vacation notice, say) to one of our emails:
+ * noted on the request's step; it never moves the request. */
+bool intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id,
+                              GError **error);
 
 /* ---- run.c: carrying out what the workflow engine decides ---------------- */
 
@@ -158,7 +176,8 @@ bool intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const disp
  * where replies that use the token come back. */
 char *intake_reply_address(const dispo_rules_workflow *wf, const char *token);
 /* Whether an answer to address may go at `at`: never to ourselves; when
- * limited (refusals), not more than answers_per_hour in the hour before. */
+ * limited (refusals, help, explanations), not more than answers_per_hour of
+ * them in the hour before nor answers_per_day in the day before. */
 bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,
                            dispo_time at, bool limited, bool *allowed, GError **error);
 /* The sentence for a reason code in the configured language. */

@@ -31,6 +31,8 @@ pending_item_free(pending_item *p)
 {
 	mime_mail_free(p->mail);
 	intake_verdict_free(p->verdict);
+	reply_bounce_free(p->bounce);
+	g_free(p->excerpt);
 	g_free(p->source);
 	g_free(p);
 }
@@ -177,6 +179,10 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 	}
 	if (p->verdict)
 		return intake_commit(ing, p, row.id, opened, delta, error);
+	if (ing->opt.rules && strcmp(p->kind, "bounce") == 0)
+		return intake_bounce_commit(ing, p, row.id, error);
+	if (ing->opt.rules && strcmp(p->kind, "auto_reply") == 0)
+		return intake_auto_reply_commit(ing, p, row.id, error);
 	if (mail->status != DISPO_MAIL_PARSED || strcmp(p->kind, "application") != 0)
 		return true;
 
@@ -318,7 +324,10 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 		pending_item_free(p);
 		return false;
 	}
-	p->kind = ingest_classify(p->mail);
+	p->kind = ingest_classify(p->mail, &p->bounce);
+	if (strcmp(p->kind, "auto_reply") == 0 && p->mail->body)
+		p->excerpt =
+		    g_utf8_substring(p->mail->body, 0, MIN(g_utf8_strlen(p->mail->body, -1), 500));
 	p->arrived = arrival_time(ing, p->mail, file_time);
 	if (ing->opt.rules && p->mail->status != DISPO_MAIL_UNPARSEABLE &&
 	    (strcmp(p->kind, "application") == 0 || strcmp(p->kind, "reply") == 0))

@@ -7,6 +7,7 @@
 
 #include "lib/lib.h"
 #include "mime/mime.h"
+#include "reply/reply.h"
 #include "rules/rules.h"
 #include "store/store.h"
 
@@ -100,9 +101,10 @@ bool ingest_delivery_failed(dispo_ingest *ing, const dispo_outbox_row *row, cons
 const char *ingest_reply_read(const dispo_mail *mail, char **visible, char **command,
                               char **argument);
 
-/* What a message is, judged from its headers alone: application, reply,
- * bounce, auto_reply or other. */
-const char *ingest_classify(const dispo_mail *mail);
+/* What a message is: application, reply, bounce, report (a delivery or
+ * read receipt, feedback), auto_reply, list or other. A bounce's parse goes
+ * to *bounce when bounce is not NULL (free with reply_bounce_free). */
+const char *ingest_classify(const dispo_mail *mail, dispo_bounce **bounce);
 
 /* Total bytes under the given paths, for a progress bar. */
 uint64_t ingest_paths_size(char **paths);

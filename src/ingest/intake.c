@@ -399,15 +399,22 @@ sender_active(dispo_ingest *ing, pending_item *p, const dispo_employee *emp, boo
 {
 	dispo_verdict *v = p->verdict;
 	int64_t max_age = ing->config->register_max_age_ms / 1000;
-	dispo_time confirmed = 0;
+	dispo_time confirmed = 0, bounced = 0;
 
 	*active = false;
+	if (!store_address_bounced_at(ing->store, v->address, &bounced, error) ||
+	    !store_address_confirmed_at(ing->store, v->address, &confirmed, error))
+		return false;
 	if (emp && strcmp(emp->status, DISPO_EMPLOYEE_ACTIVE) != 0 &&
 	    strcmp(emp->status, DISPO_EMPLOYEE_UNLISTED) != 0) {
 		policy_reason_add(v->reasons, "sender_not_active", emp->status,
 		                  "the employee register lists %s as %s", v->address, emp->status);
 		return true;
 	}
+	/* Our mail to it bounced since it last proved live: whatever the
+	 * register says, it must answer a confirmation again. */
+	if (bounced && bounced >= confirmed)
+		return true;
 	if (emp && strcmp(emp->status, DISPO_EMPLOYEE_ACTIVE) == 0) {
 		dispo_time listed = 0;
 		if (max_age && !store_employee_listed_at(ing->store, emp->nip, &listed, error))
@@ -417,8 +424,6 @@ sender_active(dispo_ingest *ing, pending_item *p, const dispo_employee *emp, boo
 			return true;
 		}
 	}
-	if (!store_address_confirmed_at(ing->store, v->address, &confirmed, error))
-		return false;
 	*active = confirmed && (!max_age || confirmed + max_age >= p->arrived);
 	return true;
 }

@@ -53,9 +53,8 @@ ingest_reply_read(const dispo_mail *mail, char **visible, char **command, char *
 	return reply_status_name(st);
 }
 
-/* "[TAG-2026-000123]" → the request's id, 0 when none. */
-static bool
-request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error)
+bool
+intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error)
 {
 	*id = 0;
 	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
@@ -106,6 +105,13 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 	const dispo_rules_step *now = prog->step ? rules_step_get(wf, prog->step) : NULL;
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) data = NULL;
+	bool allowed;
+
+	if (!intake_answer_allowed(ing, wf, p->verdict->answer_to, p->arrived, true, &allowed,
+	                           error))
+		return false;
+	if (!allowed)
+		return true;
 
 	json_builder_begin_object(b);
 	intake_json_string(b, "request", prog->number);
@@ -221,7 +227,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	}
 	if (t)
 		request_id = t->request_id;
-	else if (!request_by_tag(ing, p->mail->subject, &request_id, error))
+	else if (!intake_request_by_tag(ing, p->mail->subject, &request_id, error))
 		return false;
 	if (!request_id)
 		return true;

@@ -154,11 +154,15 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	return json_builder_get_root(b);
 }
 
+static bool note(run_ctx *c, const char *kind, const char *text, GError **error);
+
 /* One email to one address; an official's carries a reply token bound to
- * the request, the step and the role. */
+ * the request, the step and the role. A limited one (help or an
+ * explanation to whoever wrote) obeys the answer rate limit: a responder
+ * that answers everything must not keep a conversation going. */
 static bool
 send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name, const char *role,
-         GError **error)
+         bool limited, GError **error)
 {
 	g_autoptr(JsonNode) data = email_data(c, a, name, to);
 	g_autofree char *token = role ? dispo_random_token(15) : NULL;
@@ -168,6 +172,13 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 	g_autoptr(GPtrArray) letter_paths = g_ptr_array_new_with_free_func(g_free);
 	int64_t outbox_id = 0;
 
+	if (limited) {
+		bool allowed;
+		if (!intake_answer_allowed(c->ing, c->wf, to, c->ev->at, true, &allowed, error))
+			return false;
+		if (!allowed)
+			return note(c, "answer_held", to, error);
+	}
 	if (token)
 		reply_to = intake_reply_address(c->wf, token);
 	if (a->attach_documents && c->documents)
@@ -187,7 +198,9 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 	{
 		dispo_answer ans = {
 		    .template = a->template,
-		    .kind = a->kind == DISPO_ACT_EXPLAIN ? "explanation" : "workflow",
+		    .kind = a->kind == DISPO_ACT_EXPLAIN ? "explanation"
+		            : limited                    ? "help"
+		                                         : "workflow",
 		    .to = to,
 		    .reply_to = reply_to,
 		    .request_id = c->p->id,
@@ -249,19 +262,20 @@ do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
 			return false;
 		for (guint i = 0; i < holders->len; i++) {
 			const dispo_employee *e = holders->pdata[i];
-			if (!send_one(c, a, e->email, e->name, a->to_role, error))
+			if (!send_one(c, a, e->email, e->name, a->to_role, false, error))
 				return false;
 		}
 	}
-	if (a->to_applicant && !send_one(c, a, c->p->applicant, NULL, NULL, error))
+	if (a->to_applicant && !send_one(c, a, c->p->applicant, NULL, NULL, false, error))
 		return false;
 	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@') &&
-	    !send_one(c, a, c->ev->actor, NULL, NULL, error))
+	    !send_one(c, a, c->ev->actor, NULL, NULL, true, error))
 		return false;
 	/* Without an administrator's address the notice stays in the record. */
-	if (a->to_admin && (c->ing->config->admin_address
-	                        ? !send_one(c, a, c->ing->config->admin_address, NULL, NULL, error)
-	                        : !note(c, "admin_notice", a->template, error)))
+	if (a->to_admin &&
+	    (c->ing->config->admin_address
+	         ? !send_one(c, a, c->ing->config->admin_address, NULL, NULL, false, error)
+	         : !note(c, "admin_notice", a->template, error)))
 		return false;
 	return true;
 }

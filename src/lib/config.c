@@ -55,6 +55,7 @@ static const char *const known_keys[] = {
     "policy.confirmation_window",
     "policy.register_max_age",
     "policy.answers_per_hour",
+    "policy.answers_per_day",
     "letter.city",
     "letter.letterhead",
     "letter.logo",
@@ -407,7 +408,9 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	    !get_duration(kf, origin, "policy", "register_max_age", 0, &c->register_max_age_ms,
 	                  error) ||
 	    !get_uint(kf, origin, "policy", "answers_per_hour", 5, 0, 10000, &c->answers_per_hour,
-	              error))
+	              error) ||
+	    !get_uint(kf, origin, "policy", "answers_per_day", 2 * c->answers_per_hour, 0, 240000,
+	              &c->answers_per_day, error))
 		return NULL;
 	return g_steal_pointer(&c);
 }

@@ -159,6 +159,7 @@ typedef struct dispo_config {
 	int64_t confirmation_window_ms; /* an unknown address must answer within this */
 	int64_t register_max_age_ms;    /* a register entry older than this is stale; 0 never */
 	unsigned answers_per_hour;      /* answers to one address per hour; 0 = none */
+	unsigned answers_per_day;       /* and per day (default twice per hour) */
 	/* [general]: paths or GIO URIs (resource:///dispo/… are built in) */
 	char *rules_dir;
 	char *templates_dir;

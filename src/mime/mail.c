@@ -95,6 +95,8 @@ mime_mail_free(dispo_mail *m)
 	g_ptr_array_unref(m->references);
 	g_free(m->content_type);
 	g_free(m->report_type);
+	g_free(m->delivery_status);
+	g_free(m->enclosed_headers);
 	g_free(m->body);
 	g_ptr_array_unref(m->attachments);
 	g_free(m);

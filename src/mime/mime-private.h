@@ -35,6 +35,13 @@ void mime_filter_sha256_hex(GMimeFilter *filter, char out[DISPO_SHA256_HEX_LEN +
 /* A text part decoded to clean UTF-8 (charset converted, format=flowed
  * joined), reading at most about max decoded bytes. */
 char *mime_part_text(GMimePart *part, uint64_t max);
+/* An object's header fields as "Name: value" lines (unfolded, clean UTF-8),
+ * at most about max bytes. */
+char *mime_header_block(GMimeObject *obj, uint64_t max);
+/* The stream's first max bytes in memory with every CR made an LF (files
+ * with bare CR line ends are small and rare; max lets the size limit see
+ * one byte too many). */
+GMimeStream *mime_stream_cr_to_lf(GMimeStream *stream, uint64_t max);
 /* RFC 3676: joins flowed lines, removes space-stuffing. */
 char *mime_unflow(const char *text, bool delsp);
 /* A decoded name (file name, parser item) as one line of valid UTF-8 with

@@ -62,6 +62,14 @@ typedef struct dispo_mail {
 	dispo_time received;   /* newest (topmost readable) Received: time, 0 when none */
 	char *content_type;    /* top-level media type, lower case */
 	char *report_type;     /* report-type of a multipart/report, lower case */
+	/* What a report (bounce, DSN) carries, taken from the message itself, never
+	 * from a message forwarded inside it: decoded UTF-8 text, at most
+	 * limits.text_size bytes each, NULL when there is none. */
+	char *delivery_status;  /* the first message/(global-)delivery-status part */
+	char *enclosed_headers; /* "Name: value" lines of the returned original: a
+	                         * text/rfc822-headers (message/global-headers) part,
+	                         * else the first message/rfc822 (message/global) part's
+	                         * header block, unfolded, one field a line */
 
 	char *body;             /* best text body, UTF-8, NULL when none */
 	bool body_from_html;    /* the body was converted from text/html */

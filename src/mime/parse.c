@@ -396,6 +396,25 @@ add_attachment(walk_ctx *ctx, GMimeObject *obj, unsigned msg_depth, const char *
 
 /* ---- the walk ------------------------------------------------------------ */
 
+/* Keeps the machine-readable parts of a report (RFC 3462/6522) as text; they
+ * stay attachments too. Only the message's own: a bounce forwarded by a
+ * person is the person's message. */
+static void
+note_report_part(walk_ctx *ctx, GMimePart *part)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	char **slot = NULL;
+
+	if (is_type(obj, "message", "delivery-status") ||
+	    is_type(obj, "message", "global-delivery-status"))
+		slot = &ctx->mail->delivery_status;
+	else if (is_type(obj, "text", "rfc822-headers") ||
+	         is_type(obj, "message", "global-headers"))
+		slot = &ctx->mail->enclosed_headers;
+	if (slot && !*slot)
+		*slot = mime_part_text(part, ctx->limits->text_size);
+}
+
 static void walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth,
                  const char *part_id, GString *body, bool collect);
 
@@ -500,6 +519,18 @@ walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth, const 
 		int n = g_mime_multipart_get_count(mp);
 		int chosen =
 		    is_type(obj, "multipart", "alternative") ? alternative_choice(ctx, mp) : -1;
+		const char *prologue = g_mime_multipart_get_prologue(mp);
+		/* No part at all (a boundary that never comes): the text is all
+		 * in the prologue, and a reader would still see it. */
+		if (n == 0 && collect && prologue && body->len < ctx->limits->text_size) {
+			g_autofree char *text = dispo_utf8_clean(prologue, -1);
+			size_t room = ctx->limits->text_size - body->len;
+			if (strlen(text) > room) {
+				const char *cut = g_utf8_find_prev_char(text, text + room + 1);
+				text[cut ? cut - text : 0] = '\0';
+			}
+			append_body(body, text);
+		}
 		for (int i = 0; i < n && !ctx->stop; i++) {
 			g_autofree char *id = *part_id ? g_strdup_printf("%s.%d", part_id, i + 1)
 			                               : g_strdup_printf("%d", i + 1);
@@ -510,12 +541,17 @@ walk(walk_ctx *ctx, GMimeObject *obj, unsigned depth, unsigned msg_depth, const 
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (inner && msg_depth == 0 && !ctx->mail->enclosed_headers)
+			ctx->mail->enclosed_headers =
+			    mime_header_block(GMIME_OBJECT(inner), ctx->limits->text_size);
 		if (inner)
 			walk_message(ctx, inner, depth, msg_depth, part_id, body, collect);
 		return;
 	}
 	if (!GMIME_IS_PART(obj))
 		return;
+	if (msg_depth == 0)
+		note_report_part(ctx, GMIME_PART(obj));
 	if (is_body_text(obj)) {
 		if (collect)
 			append_text_part(ctx, GMIME_PART(obj), body);
@@ -642,6 +678,23 @@ options_for(dispo_mail *mail)
 	return o;
 }
 
+static dispo_mail *parse_stream(GMimeStream *stream, const dispo_limits *limits,
+                                const char *attachment_dir, bool sync, GError **error);
+
+/* Old Mac files end lines with a bare CR, which GMime reads as one endless
+ * header: they are read again with LF. */
+static dispo_mail *
+parse_bare_cr(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir,
+              bool sync, GError **error)
+{
+	g_autoptr(GMimeStream) lf = mime_stream_cr_to_lf(stream, limits->message_size + 1);
+	dispo_mail *mail = parse_stream(lf, limits, attachment_dir, sync, error);
+
+	if (mail)
+		g_ptr_array_insert(mail->warnings, 0, g_strdup("bare CR line ends read as LF"));
+	return mail;
+}
+
 static dispo_mail *
 parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir, bool sync,
              GError **error)
@@ -661,6 +714,8 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		mail->problem = why;
 		return g_steal_pointer(&mail);
 	}
+	if (!memchr(head->data, '\n', head->len) && memchr(head->data, '\r', head->len))
+		return parse_bare_cr(stream, limits, attachment_dir, sync, error);
 
 	/* The structure is judged from the raw bytes first. */
 	{

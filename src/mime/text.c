@@ -136,3 +136,55 @@ mime_part_text(GMimePart *part, uint64_t max)
 	}
 	return g_steal_pointer(&clean);
 }
+
+char *
+mime_header_block(GMimeObject *obj, uint64_t max)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int count = list ? g_mime_header_list_get_count(list) : 0;
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (int i = 0; i < count && out->len < max; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *raw = g_mime_header_get_raw_value(h);
+		g_autofree char *value = raw ? g_mime_utils_header_unfold(raw) : g_strdup("");
+		g_autofree char *line = NULL;
+		g_autofree char *clean = NULL;
+
+		if (!name)
+			continue;
+		line = g_strdup_printf("%s: %s", name, g_strstrip(value));
+		clean = dispo_utf8_clean(line, -1);
+		/* One field a line, whatever the value held. */
+		g_strdelimit(clean, "\r\n", ' ');
+		g_string_append(out, clean);
+		g_string_append_c(out, '\n');
+	}
+	if (out->len > max) {
+		const char *cut = g_utf8_find_prev_char(out->str, out->str + max + 1);
+		g_string_truncate(out, cut ? (gsize)(cut - out->str) : 0);
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+GMimeStream *
+mime_stream_cr_to_lf(GMimeStream *stream, uint64_t max)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	char chunk[4096];
+	ssize_t n;
+
+	g_mime_stream_reset(stream);
+	while (bytes->len < max &&
+	       (n = g_mime_stream_read(stream, chunk, MIN(sizeof chunk, max - bytes->len))) > 0)
+		g_byte_array_append(bytes, (const guint8 *)chunk, (guint)n);
+	g_mime_stream_reset(stream);
+	for (guint i = 0; i < bytes->len; i++)
+		if (bytes->data[i] == '\r')
+			bytes->data[i] = '\n';
+	/* The stream's end was fixed when it was made, on an empty array. */
+	g_mime_stream_set_bounds(mem, 0, -1);
+	return mem;
+}

@@ -6,6 +6,7 @@
 #define DISPO_REPLY_H
 
 #include "lib/lib.h"
+#include "mime/mime.h"
 
 /* The new text of a reply: quoted text, forwarded/original-message blocks,
  * client reply headers and signatures removed; trimmed. body is the text
@@ -70,5 +71,67 @@ dispo_reply_status reply_command_find(const char *visible, const char *const *wo
 
 /* The status's name, for logs and tests ("command", "empty", …). */
 const char *reply_status_name(dispo_reply_status status);
+
+/* ---- machine-made mail (auto.c, bounce.c) ---- */
+/* Judged from the parsed message (the dispo_mail struct only: reply does not
+ * link the mime library, and reads mail->headers itself). */
+typedef enum {
+	DISPO_AUTO_NONE,   /* written by a person, as far as the message tells */
+	DISPO_AUTO_BOUNCE, /* a non-delivery (or delay) report, RFC 3464 or not */
+	DISPO_AUTO_REPORT, /* another report: delivery-success DSN, ARF feedback,
+	                    * read receipt (MDN) */
+	DISPO_AUTO_REPLY,  /* vacation / out-of-office / autoresponder (RFC 3834 and look-alikes),
+	                    * and any other Auto-Submitted mail */
+	DISPO_AUTO_LIST,   /* list or bulk mail (List-Id, Precedence: bulk|junk|list) */
+} dispo_auto_kind;
+/* "none", "bounce", "report", "auto_reply", "list" */
+const char *reply_auto_kind_name(dispo_auto_kind kind);
+
+typedef struct dispo_bounce_recipient {
+	char *address;    /* the failed (or delayed) recipient, lower case, no brackets */
+	char *status;     /* "5.1.1", NULL when unknown */
+	char *action;     /* failed, delayed, delivered, relayed, expanded; NULL
+	                   * when unknown (non-standard: failed) */
+	char *diagnostic; /* the remote server's words, one line, NULL when none */
+	bool permanent;   /* a failure that retrying will not cure */
+} dispo_bounce_recipient;
+
+typedef struct dispo_bounce {
+	/* "rfc3464", "qmail", "exchange", "postfix-old", "subject", … (static) */
+	const char *format;
+	GPtrArray *recipients; /* dispo_bounce_recipient * */
+	/* char *: Message-IDs of the returned original (no <>), from the
+	 * enclosed headers or quoted text */
+	GPtrArray *message_ids;
+} dispo_bounce;
+void reply_bounce_free(dispo_bounce *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_bounce, reply_bounce_free)
+
+/* What kind of machine-made mail this is. For DISPO_AUTO_BOUNCE, *bounce (when
+ * bounce is not NULL) receives what was parsed (recipients may be empty when a
+ * bounce is recognised but says nothing parseable); otherwise *bounce is set
+ * to NULL.
+ *
+ * In order: a read receipt or ARF report is a REPORT; a delivery-status
+ * report is a BOUNCE unless every recipient was delivered, relayed or
+ * expanded (a REPORT); mail from a machine (a mailer-daemon or postmaster
+ * sender, an empty Return-Path, Auto-Submitted) that reads like a bounce
+ * (an MTA's wording, a bounce subject in English or Indonesian) is a BOUNCE;
+ * then RFC 3834 and vendor auto-reply headers, list headers, and vacation
+ * subjects; last, mail from mailer-daemon or postmaster that says nothing
+ * else is a BOUNCE (format "sender"). A subject that
+ * starts with a reply or forward prefix ("Re: Undeliverable: …") was
+ * written by a person, and so is a forwarded bounce. */
+dispo_auto_kind reply_auto_kind(const dispo_mail *mail, dispo_bounce **bounce);
+
+/* The recipients and returned Message-IDs in mail read as a bounce: the
+ * delivery-status part's fields when there is one (format "rfc3464"), else
+ * the text, with format naming the MTA whose wording it carries ("qmail",
+ * "postfix-old", "exim", "sendmail", "exchange", "gmail", "yahoo", "text")
+ * or NULL when none. A DSN recipient is its Original-Recipient when given
+ * (the address dispo wrote, before the far side's aliases), else its
+ * Final-Recipient. Never NULL; it does not decide whether mail is a bounce
+ * at all (reply_auto_kind() does). */
+dispo_bounce *reply_bounce_read(const dispo_mail *mail);
 
 #endif

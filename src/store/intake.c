@@ -221,11 +221,13 @@ store_address_confirm(dispo_store *store, const char *address, dispo_time at, in
 	return step_done(store, st, "cannot record a confirmed address", error);
 }
 
-bool
-store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at, GError **error)
+/* The one time column of the row for address in a table of addresses (0:
+ * no row). */
+static bool
+address_time(dispo_store *store, const char *sql, const char *address, dispo_time *at,
+             const char *what, GError **error)
 {
-	sqlite3_stmt *st = store_stmt(
-	    store, "SELECT confirmed_at FROM confirmed_addresses WHERE address = lower(?)", error);
+	sqlite3_stmt *st = store_stmt(store, sql, error);
 	int rc;
 
 	if (!st)
@@ -235,8 +237,48 @@ store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *
 	*at = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(store, error, "cannot read confirmed addresses");
+		return store_fail(store, error, what);
 	return true;
+}
+
+bool
+store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at, GError **error)
+{
+	return address_time(store,
+	                    "SELECT confirmed_at FROM confirmed_addresses WHERE address = lower(?)",
+	                    address, at, "cannot read confirmed addresses", error);
+}
+
+bool
+store_address_bounced(dispo_store *store, const char *address, dispo_time at, int64_t outbox_id,
+                      int64_t message_id, const char *status, GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "INSERT INTO bounced_addresses (address, bounced_at, outbox_id,"
+	               " message_id, status) VALUES (lower(?1), ?2, ?3, ?4, ?5)"
+	               " ON CONFLICT (address) DO UPDATE SET bounced_at = ?2,"
+	               " outbox_id = ?3, message_id = ?4, status = ?5",
+	               error);
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, address);
+	sqlite3_bind_int64(st, 2, at);
+	if (outbox_id)
+		sqlite3_bind_int64(st, 3, outbox_id);
+	if (message_id)
+		sqlite3_bind_int64(st, 4, message_id);
+	store_bind_text(st, 5, status);
+	return step_done(store, st, "cannot record a bounced address", error);
+}
+
+bool
+store_address_bounced_at(dispo_store *store, const char *address, dispo_time *at, GError **error)
+{
+	return address_time(store,
+	                    "SELECT bounced_at FROM bounced_addresses WHERE address = lower(?)",
+	                    address, at, "cannot read bounced addresses", error);
 }
 
 bool

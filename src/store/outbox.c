@@ -288,9 +288,11 @@ bool
 store_outbox_count_to(dispo_store *store, const char *address, dispo_time since, int64_t *count,
                       GError **error)
 {
-	sqlite3_stmt *st = store_stmt(
-	    store, "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?",
-	    error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?"
+	               " AND kind IN ('refusal', 'help', 'explanation')",
+	               error);
 
 	if (!st)
 		return false;

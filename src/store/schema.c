@@ -220,5 +220,15 @@ static const char v5[] = "ALTER TABLE requests ADD COLUMN step_entered INTEGER;"
                          ");"
                          "CREATE INDEX request_files_request ON request_files (request_id);";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5};
+/* v6: addresses whose mail bounced (a bounce of an acknowledgement): not
+ * active until they confirm again. */
+static const char v6[] = "CREATE TABLE bounced_addresses ("
+                         "  address TEXT PRIMARY KEY,"
+                         "  bounced_at INTEGER NOT NULL,"
+                         "  outbox_id INTEGER REFERENCES outbox (id),"
+                         "  message_id INTEGER REFERENCES messages (id),"
+                         "  status TEXT"
+                         ");";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

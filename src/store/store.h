@@ -238,7 +238,9 @@ bool store_outbox_mark_sent(dispo_store *store, int64_t id, dispo_time at, GErro
  * NOT_FOUND when there is no such row or it was sent already. */
 bool store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool permanent,
                               dispo_time next, GError **error);
-/* How many emails to address (case-insensitive) were created since `since`. */
+/* How many answers nobody asked dispo for (refusals, help, explanations)
+ * went to address (case-insensitive) since `since`: the answers that a
+ * mail loop would multiply. */
 bool store_outbox_count_to(dispo_store *store, const char *address, dispo_time since,
                            int64_t *count, GError **error);
 
@@ -301,6 +303,15 @@ bool store_certificate_holder_by_nip(dispo_store *store, const char *nip, char *
 /* When the address last proved live (0: never). */
 bool store_address_confirmed_at(dispo_store *store, const char *address, dispo_time *at,
                                 GError **error);
+/* Mail to address bounced at `at` (the bounce message_id, about outbox row
+ * outbox_id, with the DSN status or NULL): it is not active until it
+ * confirms again. */
+bool store_address_bounced(dispo_store *store, const char *address, dispo_time at,
+                           int64_t outbox_id, int64_t message_id, const char *status,
+                           GError **error);
+/* When mail to the address last bounced (0: never). */
+bool store_address_bounced_at(dispo_store *store, const char *address, dispo_time *at,
+                              GError **error);
 
 /* Recomputes every request's event hash chain; false with the first broken
  * link named in *error. */

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh: what the command-line tests share. Sourced; $DISPO is the binary
-# under test (set by make check), each test works in its own scratch dir.
+# under test (set by make check), each test works in its own scratch dir
+# (kept for a look when KEEP=1).
 set -u
 : "${DISPO:?run through make check, or set DISPO to the dispo binary}"
 : "${DISPO_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -8,7 +9,7 @@ set -u
 TEST_NAME=$(basename "$0" .sh)
 mkdir -p "$DISPO_BUILDDIR/tests/tmp"
 WORK=$(mktemp -d "$DISPO_BUILDDIR/tests/tmp/$TEST_NAME.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
+cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 cd "$WORK" || exit 99
 unset DISPO_CONFIG
