@@ -78,6 +78,35 @@ typedef struct {
 	GPtrArray *paths;       /* owned strings behind documents (paths, names) */
 } run_ctx;
 
+/* The officials' automatic replies (vacation notices) to this visit of
+ * step, for reminders and escalations: "away": [{from, text}]. */
+static void
+away_notes(JsonBuilder *b, const run_ctx *c, const char *step)
+{
+	json_builder_set_member_name(b, "away");
+	json_builder_begin_array(b);
+	for (guint i = 0; step && c->row && c->row->events && i < c->row->events->len; i++) {
+		const dispo_event_row *e = c->row->events->pdata[i];
+		g_autoptr(JsonParser) parser = NULL;
+		JsonObject *o;
+		if (strcmp(e->kind, "auto_reply") != 0 || e->at < c->p->step_entered || !e->detail)
+			continue;
+		parser = json_parser_new();
+		if (!json_parser_load_from_data(parser, e->detail, -1, NULL) ||
+		    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+			continue;
+		o = json_node_get_object(json_parser_get_root(parser));
+		if (g_strcmp0(json_object_get_string_member_with_default(o, "step", ""), step) != 0)
+			continue;
+		json_builder_begin_object(b);
+		intake_json_string(b, "from", e->actor);
+		intake_json_string(b, "text",
+		                   json_object_get_string_member_with_default(o, "text", NULL));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
 /* The template's data for one email of the workflow. */
 static JsonNode *
 email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, const char *recipient)
@@ -146,6 +175,7 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	}
 	json_builder_end_array(b);
 	intake_json_string(b, "note_word", rules_command_word(DISPO_CMD_NOTE, lang));
+	away_notes(b, c, a->step);
 	{
 		const dispo_rules_step *now = rules_step_get(c->wf, c->res->step);
 		intake_json_string(b, "current_step", now ? now->title : c->res->step);

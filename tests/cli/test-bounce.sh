@@ -122,7 +122,17 @@ expect_exit 0 D deliver <away.eml
 [ "$(sql $DB "select state from requests where number = '$R3'")" = disposisi_kadin ] || fail "a vacation notice moved the request (it even says SETUJU)"
 [ "$(outbox_count)" = "$before" ] || fail "a vacation notice was answered"
 sql $DB "select json_extract(detail, '\$.step') || ' ' || actor from events e join requests r on r.id = e.request_id where r.number = '$R3' and e.kind = 'auto_reply'" | grep -qx "disposisi_kadin kadis@kuduskab.go.id" || fail "the vacation notice is noted on the step"
-ok "an official's vacation notice is noted on the step and changes nothing"
+# The escalation (two SLA expiries later) tells the administrator why.
+NOW=2026-11-23T09:20:00+07:00
+expect_exit 0 D timers
+NOW=2026-11-23T09:40:00+07:00
+expect_exit 0 D timers
+esc=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R3' and o.template = 'eskalasi'")
+[ -n "$esc" ] || fail "no escalation"
+contains "$OUT/$esc" "Balasan otomatis dari kadis@kuduskab.go.id:"
+contains "$OUT/$esc" "Saya sedang cuti sampai 30 November 2026"
+NOW=2026-11-23T09:00:00+07:00
+ok "an official's vacation notice is noted on the step, changes nothing, and the escalation quotes it"
 
 # 5. A bounce about nothing dispo sent: kept, nothing else.
 sed "s/$(mid $ACK)/unknown@elsewhere/; s/budi.santoso@kuduskab.go.id/nobody@example.com/g; s/bounce1@/bounce5@/" bounce1.eml >bounce5.eml
