@@ -21,13 +21,14 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	g_ptr_array_add(table, g_strsplit("ID|REQUEST|STEP|TEMPLATE|TO|STATE|CREATED", "|", -1));
+	g_ptr_array_add(table,
+	                g_strsplit("ID|REQUEST|KIND|TO|STATE|TRIES|CREATED|LAST ERROR", "|", -1));
 	json_builder_begin_array(b);
 	for (guint i = 0; i < rows->len; i++) {
 		const dispo_outbox_row *o = rows->pdata[i];
 		g_autofree char *created =
 		    dispo_time_format_iso8601(o->created_at, cli->config->tz);
-		char **cells = g_new0(char *, 8);
+		char **cells = g_new0(char *, 9);
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "id");
 		json_builder_add_int_value(b, o->id);
@@ -46,11 +47,12 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 		json_builder_end_object(b);
 		cells[0] = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)o->id);
 		cells[1] = g_strdup(o->request ? o->request : "-");
-		cells[2] = g_strdup(o->step ? o->step : "-");
-		cells[3] = g_strdup(o->template_name);
-		cells[4] = g_strdup(o->to_addr);
-		cells[5] = g_strdup(o->state);
+		cells[2] = g_strdup(o->kind);
+		cells[3] = g_strdup(o->to_addr);
+		cells[4] = g_strdup(o->state);
+		cells[5] = g_strdup_printf("%u", o->attempts);
 		cells[6] = dispo_time_format_short(o->created_at, cli->config->tz);
+		cells[7] = g_strdup(o->last_error ? o->last_error : "");
 		g_ptr_array_add(table, cells);
 	}
 	json_builder_end_array(b);
@@ -59,7 +61,7 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 	else if (rows->len == 0)
 		printf("The outbox is empty.\n");
 	else
-		cli_table_print(table, 7);
+		cli_table_print(table, 8);
 	return EX_OK;
 }
 

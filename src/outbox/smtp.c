@@ -37,6 +37,7 @@ typedef struct smtp_priv {
 	char errbuf[CURL_ERROR_SIZE];
 	char reply[256]; /* the server's last line, printable */
 	smtp_phase phase;
+	bool quitting; /* after QUIT, the server's goodbye is not the answer */
 	/* the message being uploaded */
 	const char *data;
 	size_t len, off;
@@ -68,13 +69,15 @@ smtp_debug(CURL *curl, curl_infotype type, char *text, size_t len, void *user)
 			p->phase = PHASE_RCPT;
 		else if (len >= 4 && g_ascii_strncasecmp(text, "DATA", 4) == 0)
 			p->phase = PHASE_DATA;
+		else if (len >= 4 && g_ascii_strncasecmp(text, "QUIT", 4) == 0)
+			p->quitting = true;
 		else if (len >= 4 && (g_ascii_strncasecmp(text, "MAIL", 4) == 0 ||
 		                      g_ascii_strncasecmp(text, "AUTH", 4) == 0 ||
 		                      g_ascii_strncasecmp(text, "EHLO", 4) == 0))
 			p->phase = PHASE_SESSION;
 		return 0;
 	}
-	if (type != CURLINFO_HEADER_IN)
+	if (type != CURLINFO_HEADER_IN || p->quitting)
 		return 0;
 	for (size_t i = 0; i < len && n + 1 < sizeof p->reply; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -97,17 +100,30 @@ from_address(const char *data, size_t len)
 
 	if (!end)
 		return NULL;
+	end += 2;
 	while (p < end) {
-		const char *eol = g_strstr_len(p, end + 2 - p, "\r\n");
+		const char *eol = g_strstr_len(p, end - p, "\r\n");
 		if (!eol)
 			break;
-		if (eol - p > 5 && g_ascii_strncasecmp(p, "From:", 5) == 0) {
-			g_autofree char *v = g_strndup(p + 5, eol - p - 5);
-			const char *lt = strrchr(v, '<');
-			const char *gt = lt ? strchr(lt, '>') : NULL;
-			if (lt && gt)
-				return g_strndup(lt + 1, gt - lt - 1);
-			return g_strdup(g_strstrip(v));
+		if (eol - p >= 5 && g_ascii_strncasecmp(p, "From:", 5) == 0) {
+			/* the field with its folded continuation lines */
+			GString *v = g_string_new_len(p + 5, eol - p - 5);
+			const char *lt, *gt;
+			while (eol + 2 < end && (eol[2] == ' ' || eol[2] == '\t')) {
+				const char *next = g_strstr_len(eol + 2, end - eol - 2, "\r\n");
+				if (!next)
+					break;
+				g_string_append_len(v, eol + 2, next - eol - 2);
+				eol = next;
+			}
+			lt = strrchr(v->str, '<');
+			gt = lt ? strchr(lt, '>') : NULL;
+			if (lt && gt) {
+				char *a = g_strndup(lt + 1, gt - lt - 1);
+				g_string_free(v, true);
+				return a;
+			}
+			return g_strstrip(g_string_free(v, false));
 		}
 		p = eol + 2;
 	}
@@ -147,9 +163,12 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	rcpts = curl_slist_append(NULL, rcpt);
 	p->errbuf[0] = p->reply[0] = '\0';
 	p->phase = PHASE_SESSION;
+	p->quitting = false;
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_FROM, mail_from);
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, rcpts);
 	curl_easy_setopt(p->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)p->len);
+	/* And a cap on the whole: the timeout plus the message at 10 KB/s. */
+	curl_easy_setopt(p->curl, CURLOPT_TIMEOUT_MS, p->timeout_ms + (long)(p->len / 10));
 	rc = curl_easy_perform(p->curl);
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(rcpts);
@@ -157,10 +176,11 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 		return true;
 	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &code);
 	{
-		g_autofree char *detail = g_strdup_printf(
-		    "%s%s%s",
-		    *p->reply ? p->reply : (*p->errbuf ? p->errbuf : curl_easy_strerror(rc)),
-		    *p->reply && *p->errbuf ? " — " : "", *p->reply ? p->errbuf : "");
+		/* The server's words when they are its refusal; else libcurl's. */
+		bool refusal = p->reply[0] == '4' || p->reply[0] == '5';
+		const char *lib = *p->errbuf ? p->errbuf : curl_easy_strerror(rc);
+		g_autofree char *detail =
+		    refusal ? g_strdup_printf("%s (%s)", p->reply, lib) : g_strdup(lib);
 		if (code >= 500 && code < 600 && p->phase != PHASE_SESSION)
 			return smtp_fail(error, DISPO_OUTBOX_ERROR_PERMANENT,
 			                 p->phase == PHASE_RCPT ? "the server refused the recipient"
@@ -352,5 +372,8 @@ outbox_smtp_new(const dispo_smtp_options *o, GError **error)
 	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->timeout_ms);
 	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, MAX(p->timeout_ms / 1000, 1L));
+	/* The wait for a reply (after the final dot, say) is not a transfer:
+	 * libcurl bounds it by this instead. */
+	curl_easy_setopt(p->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, MAX(p->timeout_ms / 1000, 1L));
 	return g_steal_pointer(&outbox);
 }
