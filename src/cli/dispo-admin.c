@@ -52,7 +52,8 @@ cli_timers(dispo_cli *cli, int argc, char **argv)
 	}
 	if (!(ing = start(cli, &store, &rules, &rc)))
 		return rc;
-	if (!ingest_timers_run(ing, cli->now, &fired, &e) || !cli_outbox_flush(cli, store, NULL, &e)) {
+	if (!ingest_timers_run(ing, cli->now, &fired, &e) ||
+	    !cli_outbox_flush(cli, store, NULL, &e)) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}

@@ -314,7 +314,8 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 	say(cli, cli->now, "dispo checks the sender (.go.id, active in the register), the three");
 	say(cli, cli->now,
 	    "  documents (by their bytes) and the form (NIP, NIK), and opens request %s", number);
-	if (!cli_outbox_flush(cli, store, NULL, &e) || !(sent = store_outbox_list(store, "sent", &e)))
+	if (!cli_outbox_flush(cli, store, NULL, &e) ||
+	    !(sent = store_outbox_list(store, "sent", &e)))
 		goto fail;
 	for (guint i = 0; i < sent->len; i++) {
 		const dispo_outbox_row *o = sent->pdata[i];

@@ -65,6 +65,31 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 	return EX_OK;
 }
 
+/* A row another dispo is sending right now (claimed, its lease running) is
+ * not made due again: that would send it twice. */
+static bool
+sending_elsewhere(dispo_cli *cli, dispo_store *store, gint64 id, GError **error)
+{
+	g_autoptr(GPtrArray) rows = store_outbox_list(store, "sending", error);
+	dispo_time clock = MAX(cli->now, g_get_real_time() / G_USEC_PER_SEC);
+
+	if (!rows)
+		return false;
+	for (guint i = 0; i < rows->len; i++) {
+		const dispo_outbox_row *o = rows->pdata[i];
+		g_autofree char *until = NULL;
+		if (o->id != id || o->next_attempt_at <= clock)
+			continue;
+		until = dispo_time_format_short(o->next_attempt_at, cli->config->tz);
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
+		            "email %" G_GINT64_FORMAT " is being sent by another dispo right now; "
+		            "retry it after %s if it is still not sent",
+		            id, until);
+		return false;
+	}
+	return true;
+}
+
 int
 cli_outbox(dispo_cli *cli, int argc, char **argv)
 {
@@ -107,6 +132,10 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 			cli_error(cli, "'%s' is not an outbox id (see 'dispo outbox list')",
 			          argv[2]);
 			return EX_USAGE;
+		}
+		if (!sending_elsewhere(cli, store, id, &e)) {
+			cli_error(cli, "%s", e->message);
+			return EX_TEMPFAIL;
 		}
 		if (!store_begin(store, &e) ||
 		    !store_outbox_mark_failed(store, id, "retried by the operator", false, 0, &e) ||

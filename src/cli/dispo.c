@@ -297,11 +297,20 @@ take_globals(dispo_cli *cli, int argc, char **argv)
 	return i;
 }
 
+static int
+finish(dispo_cli *cli, int rc)
+{
+	dispo_config_free(cli->config);
+	g_free(cli->config_path);
+	g_free(cli->now_text);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	dispo_cli cli = {0};
-	int first, rc;
+	int first;
 
 	setlocale(LC_ALL, "");
 	/* The built-in rules and templates (resource:///dispo/…) register
@@ -315,28 +324,24 @@ main(int argc, char **argv)
 			fprintf(stderr, "dispo: %s needs a value\n", argv[argc - 1]);
 		else
 			usage(stderr);
-		return usage_code(argc, argv);
+		return finish(&cli, usage_code(argc, argv));
 	}
 	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0 ||
 	    strcmp(argv[first], "help") == 0) {
 		usage(stdout);
-		return EX_OK;
+		return finish(&cli, EX_OK);
 	}
 	if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "version") == 0) {
 		printf("dispo %s (schema %d)\n", PACKAGE_VERSION, store_schema_latest());
-		return EX_OK;
+		return finish(&cli, EX_OK);
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
 		if (strcmp(argv[first], commands[i].name) != 0)
 			continue;
 		cli.command = commands[i].name;
-		rc = commands[i].run(&cli, argc - first, argv + first);
-		dispo_config_free(cli.config);
-		g_free(cli.config_path);
-		g_free(cli.now_text);
-		return rc;
+		return finish(&cli, commands[i].run(&cli, argc - first, argv + first));
 	}
 	fprintf(stderr, "dispo: unknown command or option '%s'\n\n", argv[first]);
 	usage(stderr);
-	return usage_code(argc, argv);
+	return finish(&cli, usage_code(argc, argv));
 }

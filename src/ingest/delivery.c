@@ -137,8 +137,13 @@ not_found(GError **e, GError **error)
 	return false;
 }
 
+/* How long after sending a bounce without the returned Message-ID may
+ * still be matched by its recipient alone. */
+#define BOUNCE_WINDOW (5 * 86400)
+
 static bool
-bounced_rows(dispo_ingest *ing, const dispo_bounce *b, GArray *found, GError **error)
+bounced_rows(dispo_ingest *ing, const dispo_bounce *b, dispo_time arrived, GArray *found,
+             GError **error)
 {
 	for (guint i = 0; i < b->message_ids->len; i++) {
 		g_autoptr(GError) e = NULL;
@@ -158,7 +163,9 @@ bounced_rows(dispo_ingest *ing, const dispo_bounce *b, GArray *found, GError **e
 		}
 		g_array_append_val(found, br);
 	}
-	if (found->len > 0)
+	/* A bounce that returns a Message-ID not ours is about someone else's
+	 * mail (a colleague's, from webmail), even to the same address. */
+	if (found->len > 0 || b->message_ids->len > 0)
 		return true;
 	for (guint i = 0; i < b->recipients->len; i++) {
 		const dispo_bounce_recipient *r = b->recipients->pdata[i];
@@ -169,6 +176,11 @@ bounced_rows(dispo_ingest *ing, const dispo_bounce *b, GArray *found, GError **e
 		if (!row) {
 			if (!not_found(&e, error))
 				return false;
+			continue;
+		}
+		/* Bounces come within days; an older email is not what failed. */
+		if (row->sent_at + BOUNCE_WINDOW < arrived) {
+			store_outbox_row_free(row);
 			continue;
 		}
 		g_array_append_val(found, br);
@@ -233,7 +245,7 @@ intake_bounce_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GEr
 
 	if (!p->bounce)
 		return true;
-	if (!bounced_rows(ing, p->bounce, found, error))
+	if (!bounced_rows(ing, p->bounce, p->arrived, found, error))
 		ok = false;
 	for (guint i = 0; ok && i < found->len; i++)
 		ok = bounce_one(ing, p, &g_array_index(found, bounced_row, i), message_id, error);
@@ -257,16 +269,19 @@ intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id,
 	    mail->from->len ? ((dispo_mailbox *)mail->from->pdata[0])->address : NULL;
 	int64_t request_id = 0;
 
-	/* The email it answers: In-Reply-To, References, else the tag. */
+	/* The email it answers (In-Reply-To, References), which must have gone
+	 * to its sender: anyone can write "[SE-…]" in a subject. */
 	for (guint i = 0; !row && i <= mail->references->len; i++) {
 		const char *id = i == 0 ? mail->in_reply_to : mail->references->pdata[i - 1];
 		g_autoptr(GError) e = NULL;
 		if (id && !(row = store_outbox_find(ing->store, id, &e)) && !not_found(&e, error))
 			return false;
+		if (row && (!from || g_ascii_strcasecmp(row->to_addr, from) != 0))
+			g_clear_pointer(&row, store_outbox_row_free);
 	}
-	if (row && row->request && !store_request_id(ing->store, row->request, &request_id, error))
-		return false;
-	if (!request_id && !intake_request_by_tag(ing, mail->subject, &request_id, error))
+	if (!row || !row->request)
+		return true;
+	if (!store_request_id(ing->store, row->request, &request_id, error))
 		return false;
 	if (!request_id)
 		return true;
@@ -274,7 +289,7 @@ intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id,
 		return false;
 	json_builder_begin_object(b);
 	intake_json_string(b, "from", from);
-	intake_json_string(b, "step", row && row->step ? row->step : prog->step);
+	intake_json_string(b, "step", row->step ? row->step : prog->step);
 	intake_json_string(b, "subject", mail->subject);
 	intake_json_string(b, "text", p->excerpt);
 	json_builder_end_object(b);

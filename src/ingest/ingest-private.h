@@ -106,14 +106,16 @@ bool intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, 
 
 /* ---- delivery.c: what comes back about dispo's emails ------------------- */
 
-/* A bounce: the outbox rows it names (by the returned Message-ID, else the
- * failed recipient's last email) become failed and go through
+/* A bounce: the outbox rows it names (by the returned Message-ID; when it
+ * returns none, the failed recipient's last email of the last five days)
+ * become failed and go through
  * ingest_delivery_failed; a bounced acknowledgement, confirmation or
  * refusal (matched by Message-ID) marks the applicant's address not active.
  * A delay notice is only noted on the request. */
 bool intake_bounce_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error);
-/* An auto-reply (an official's vacation notice, say) to one of our emails:
- * noted on the request's step; it never moves the request. */
+/* An auto-reply (an official's vacation notice, say) to one of our emails,
+ * from the address that email went to: noted on the request's step; it
+ * never moves the request. */
 bool intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id,
                               GError **error);
 

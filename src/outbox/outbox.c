@@ -48,11 +48,27 @@ record_failure(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row 
 	if (!store_begin(store, error))
 		return false;
 	if (!store_outbox_mark_failed(store, row->id, why, permanent,
-	                              outbox_retry_at(now, row->attempts + 1), error) ||
-	    (permanent && outbox->failed &&
-	     !outbox->failed(store, row, why, outbox->failed_user, error))) {
+	                              outbox_retry_at(now, row->attempts + 1), error)) {
 		store_rollback(store);
 		return false;
+	}
+	if (permanent && outbox->failed) {
+		g_autoptr(GError) e = NULL;
+		if (!outbox->failed(store, row, why, outbox->failed_user, &e)) {
+			/* The record of the failure (a template missing, say) must not
+			 * hold up the outbox: the failure itself is kept, and said. */
+			store_rollback(store);
+			g_warning("outbox row %" G_GINT64_FORMAT
+			          ": cannot record its failure (%s); "
+			          "it is marked failed without a notice",
+			          (gint64)row->id, e->message);
+			if (!store_begin(store, error))
+				return false;
+			if (!store_outbox_mark_failed(store, row->id, why, true, 0, error)) {
+				store_rollback(store);
+				return false;
+			}
+		}
 	}
 	if (permanent)
 		stats->failed++;
@@ -105,12 +121,16 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 
 	if (!stats)
 		stats = &dummy;
+	/* One row at a time, its lease counted from the real clock (now may be
+	 * --now, or the start of a long run): another sender running at the
+	 * same time never takes a row this one is still sending. */
 	for (;;) {
 		g_autoptr(GPtrArray) rows = NULL;
+		dispo_time clock = MAX(now, g_get_real_time() / G_USEC_PER_SEC);
 
 		if (!store_begin(store, error))
 			return false;
-		rows = store_outbox_claim(store, now, DISPO_OUTBOX_LEASE, 64, error);
+		rows = store_outbox_claim(store, now, clock - now + DISPO_OUTBOX_LEASE, 1, error);
 		if (!rows) {
 			store_rollback(store);
 			return false;
@@ -119,8 +139,7 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 			return false;
 		if (rows->len == 0)
 			return true;
-		for (guint i = 0; i < rows->len; i++)
-			if (!deliver_row(outbox, store, rows->pdata[i], now, stats, error))
-				return false;
+		if (!deliver_row(outbox, store, rows->pdata[0], now, stats, error))
+			return false;
 	}
 }

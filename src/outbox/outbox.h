@@ -28,7 +28,9 @@ typedef struct dispo_outbox_backend {
 
 /* Called inside the transaction that marks a row failed for good, so that
  * whatever it records (an audit event, a notice to the administrator) commits
- * with the failure or not at all. */
+ * with the failure. When it fails, its work is rolled back and the row is
+ * marked failed anyway (with a warning): a broken notice never holds up the
+ * outbox. */
 typedef bool (*dispo_outbox_failed_fn)(dispo_store *store, const dispo_outbox_row *row,
                                        const char *why, void *user, GError **error);
 
@@ -78,8 +80,8 @@ typedef struct dispo_outbox_stats {
 	unsigned sent, deferred, failed;
 } dispo_outbox_stats;
 
-/* Delivers every row due at now. Rows are claimed first (state sending, in
- * one transaction), then each is marked sent in its own transaction after the
+/* Delivers every row due at now. Each row is claimed first (state sending,
+ * in its own transaction, leased from the real clock), then marked sent in its own transaction after the
  * backend accepted it (SMTP: the server's 250 to the end of data). A row
  * still claimed after a crash becomes due again once its lease ends and is
  * sent with the same bytes, so the same Message-ID. A failed row is retried
@@ -95,7 +97,7 @@ bool outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now,
 dispo_time outbox_retry_at(dispo_time now, unsigned attempts);
 
 /* How long a claimed row is left alone before it counts as abandoned by a
- * sender that died. */
+ * sender that died; a backend gives up on one email well before. */
 #define DISPO_OUTBOX_LEASE (15 * 60)
 
 #endif

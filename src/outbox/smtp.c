@@ -32,7 +32,7 @@ typedef struct smtp_priv {
 	char *password;
 	char *ca_file;
 	char *login_options;
-	bool starttls, verify;
+	bool implicit, starttls, verify;
 	long timeout_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	char reply[256]; /* the server's last line, printable */
@@ -137,6 +137,45 @@ smtp_fail(GError **error, dispo_outbox_error_code code, const char *what, const 
 	return false;
 }
 
+/* A fresh handle (and so a fresh connection) with every option set. */
+static bool
+smtp_handle_new(smtp_priv *p)
+{
+	if (!(p->curl = curl_easy_init()))
+		return false;
+	curl_easy_setopt(p->curl, CURLOPT_URL, p->url);
+	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_READFUNCTION, smtp_read);
+	curl_easy_setopt(p->curl, CURLOPT_READDATA, p);
+	curl_easy_setopt(p->curl, CURLOPT_ERRORBUFFER, p->errbuf);
+	curl_easy_setopt(p->curl, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_DEBUGFUNCTION, smtp_debug);
+	curl_easy_setopt(p->curl, CURLOPT_DEBUGDATA, p);
+	curl_easy_setopt(p->curl, CURLOPT_USE_SSL,
+	                 p->implicit || p->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
+	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYHOST, p->verify ? 2L : 0L);
+	if (p->ca_file)
+		curl_easy_setopt(p->curl, CURLOPT_CAINFO, p->ca_file);
+	if (p->username) {
+		curl_easy_setopt(p->curl, CURLOPT_USERNAME, p->username);
+		curl_easy_setopt(p->curl, CURLOPT_PASSWORD, p->password);
+	}
+	if (p->login_options)
+		curl_easy_setopt(p->curl, CURLOPT_LOGIN_OPTIONS, p->login_options);
+	/* A server that goes quiet (after DATA, say) is given up on after
+	 * timeout; a slow but moving upload of a large scan is not. */
+	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->timeout_ms);
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, MAX(p->timeout_ms / 1000, 1L));
+	/* The wait for a reply (after the final dot, say) is not a transfer:
+	 * libcurl bounds it by this instead. */
+	curl_easy_setopt(p->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, MAX(p->timeout_ms / 1000, 1L));
+	return true;
+}
+
 static bool
 smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message, GError **error)
 {
@@ -148,6 +187,8 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	long code = 0;
 	CURLcode rc;
 
+	if (!p->curl && !smtp_handle_new(p))
+		return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY, "cannot start libcurl", "");
 	p->data = g_bytes_get_data(message, &p->len);
 	p->off = 0;
 	from = g_strdup(p->envelope_from);
@@ -167,20 +208,36 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_FROM, mail_from);
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, rcpts);
 	curl_easy_setopt(p->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)p->len);
-	/* And a cap on the whole: the timeout plus the message at 10 KB/s. */
-	curl_easy_setopt(p->curl, CURLOPT_TIMEOUT_MS, p->timeout_ms + (long)(p->len / 10));
+	/* And a cap on the whole: the timeout plus the message at 10 KB/s,
+	 * within the row's lease (after it another sender may take the row). */
+	curl_easy_setopt(
+	    p->curl, CURLOPT_TIMEOUT_MS,
+	    MIN(p->timeout_ms + (long)(p->len / 10), (DISPO_OUTBOX_LEASE - 60) * 1000L));
 	rc = curl_easy_perform(p->curl);
 	curl_easy_setopt(p->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(rcpts);
 	if (rc == CURLE_OK)
 		return true;
 	curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &code);
+	/* After a failure the connection may still owe an answer (a server
+	 * that went quiet after the data): the next email gets a new one. */
+	curl_easy_cleanup(p->curl);
+	p->curl = NULL;
 	{
 		/* The server's words when they are its refusal; else libcurl's. */
 		bool refusal = p->reply[0] == '4' || p->reply[0] == '5';
 		const char *lib = *p->errbuf ? p->errbuf : curl_easy_strerror(rc);
 		g_autofree char *detail =
 		    refusal ? g_strdup_printf("%s (%s)", p->reply, lib) : g_strdup(lib);
+		/* 5.7.x to RCPT is about us (relaying refused: a lost login),
+		 * not about the recipient: every email would fail for good. */
+		if (code >= 500 && code < 600 && p->phase == PHASE_RCPT &&
+		    g_str_has_prefix(p->reply + MIN(strlen(p->reply), 4), "5.7."))
+			return smtp_fail(
+			    error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			    "the server will not take email from dispo (check the SMTP "
+			    "login in [smtp] credentials_file)",
+			    detail);
 		if (code >= 500 && code < 600 && p->phase != PHASE_SESSION)
 			return smtp_fail(error, DISPO_OUTBOX_ERROR_PERMANENT,
 			                 p->phase == PHASE_RCPT ? "the server refused the recipient"
@@ -335,45 +392,16 @@ outbox_smtp_new(const dispo_smtp_options *o, GError **error)
 	p->url = g_strdup(o->url);
 	p->envelope_from = g_strdup(o->envelope_from);
 	p->ca_file = g_strdup(o->ca_file);
+	p->implicit = implicit;
 	p->starttls = o->starttls;
 	p->verify = o->verify;
 	p->timeout_ms = (long)MAX(o->timeout_ms, 1000);
 	if (o->auth && g_ascii_strcasecmp(o->auth, "ANY") != 0)
 		p->login_options = g_strdup_printf("AUTH=%s", o->auth);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(p->curl = curl_easy_init())) {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !smtp_handle_new(p)) {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
 		            "cannot start libcurl");
 		return NULL;
 	}
-	curl_easy_setopt(p->curl, CURLOPT_URL, p->url);
-	curl_easy_setopt(p->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(p->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_READFUNCTION, smtp_read);
-	curl_easy_setopt(p->curl, CURLOPT_READDATA, p);
-	curl_easy_setopt(p->curl, CURLOPT_ERRORBUFFER, p->errbuf);
-	curl_easy_setopt(p->curl, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_DEBUGFUNCTION, smtp_debug);
-	curl_easy_setopt(p->curl, CURLOPT_DEBUGDATA, p);
-	curl_easy_setopt(p->curl, CURLOPT_USE_SSL,
-	                 implicit || p->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
-	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
-	curl_easy_setopt(p->curl, CURLOPT_SSL_VERIFYHOST, p->verify ? 2L : 0L);
-	if (p->ca_file)
-		curl_easy_setopt(p->curl, CURLOPT_CAINFO, p->ca_file);
-	if (p->username) {
-		curl_easy_setopt(p->curl, CURLOPT_USERNAME, p->username);
-		curl_easy_setopt(p->curl, CURLOPT_PASSWORD, p->password);
-	}
-	if (p->login_options)
-		curl_easy_setopt(p->curl, CURLOPT_LOGIN_OPTIONS, p->login_options);
-	/* A server that goes quiet (after DATA, say) is given up on after
-	 * timeout; a slow but moving upload of a large scan is not. */
-	curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, p->timeout_ms);
-	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(p->curl, CURLOPT_LOW_SPEED_TIME, MAX(p->timeout_ms / 1000, 1L));
-	/* The wait for a reply (after the final dot, say) is not a transfer:
-	 * libcurl bounds it by this instead. */
-	curl_easy_setopt(p->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, MAX(p->timeout_ms / 1000, 1L));
 	return g_steal_pointer(&outbox);
 }

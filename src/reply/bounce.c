@@ -300,9 +300,13 @@ dsn_parse(dispo_bounce *b, const char *text)
 			continue;
 		}
 		if ((l[0] == ' ' || l[0] == '\t') && last && *last) {
-			char *joined = g_strconcat(*last, " ", g_strstrip(l), NULL);
-			g_free(*last);
-			*last = joined;
+			/* A field is shown on one line: beyond a line's worth the
+			 * rest is dropped, so thousands of folds cost no more. */
+			if (strlen(*last) < 998) {
+				char *joined = g_strconcat(*last, " ", g_strstrip(l), NULL);
+				g_free(*last);
+				*last = joined;
+			}
 			continue;
 		}
 		colon = strchr(l, ':');

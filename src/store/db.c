@@ -62,7 +62,7 @@ store_stmt(dispo_store *store, const char *sql, GError **error)
 		store_fail(store, error, "cannot prepare a statement");
 		return NULL;
 	}
-	g_hash_table_insert(store->stmts, (gpointer)sql, st);
+	g_hash_table_insert(store->stmts, g_strdup(sql), st);
 	return st;
 }
 
@@ -189,7 +189,8 @@ store_open_version(const char *db_path, const char *mail_dir, int busy_timeout_m
 
 	store->db_path = g_strdup(db_path);
 	store->mail_dir = g_strdup(mail_dir);
-	store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, finalize_stmt);
+	/* Keyed by a copy of the SQL: a caller may build it on the fly. */
+	store->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, finalize_stmt);
 	if (sqlite3_open_v2(db_path, &store->db, flags, NULL) != SQLITE_OK) {
 		store_fail(store, error, "cannot open the database");
 		goto fail;

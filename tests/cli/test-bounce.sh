@@ -134,9 +134,26 @@ contains "$OUT/$esc" "Saya sedang cuti sampai 30 November 2026"
 NOW=2026-11-23T09:00:00+07:00
 ok "an official's vacation notice is noted on the step, changes nothing, and the escalation quotes it"
 
+# The same notice from someone else (an outsider who saw the subject) is
+# not noted: only the address the email went to speaks for that step.
+sed 's/^From: Kepala Dinas <kadis@kuduskab.go.id>/From: Orang Lain <orang.lain@gmail.com>/; s/away@/away2@/' away.eml >away2.eml
+before=$(sql $DB "select count(*) from events where kind = 'auto_reply'")
+expect_exit 0 D deliver <away2.eml
+[ "$(sql $DB "select count(*) from events where kind = 'auto_reply'")" = "$before" ] || fail "an outsider's auto-reply was noted on the step"
+ok "an auto-reply from anyone else is not noted"
+
 # 5. A bounce about nothing dispo sent: kept, nothing else.
 sed "s/$(mid $ACK)/unknown@elsewhere/; s/budi.santoso@kuduskab.go.id/nobody@example.com/g; s/bounce1@/bounce5@/" bounce1.eml >bounce5.eml
 before=$(outbox_count)/$(sql $DB "select count(*) from events")
 expect_exit 0 D deliver <bounce5.eml
 [ "$(outbox_count)/$(sql $DB "select count(*) from events")" = "$before" ] || fail "a stranger's bounce changed something"
 ok "a bounce about no email of ours is only kept"
+
+# A bounce of a colleague's webmail message to the head (its Message-ID is
+# not ours) leaves dispo's sent email to the head alone.
+HEAD=$(sql $DB "select id from outbox where to_addr = 'kadis@kuduskab.go.id' and state = 'sent' order by id desc limit 1")
+[ -n "$HEAD" ] || fail "a sent email to the head (the reminder)"
+sed "s/$(mid $ACK)/webmail-123@kuduskab.go.id/; s/budi.santoso@kuduskab.go.id/kadis@kuduskab.go.id/g; s/bounce1@/bounce6@/" bounce1.eml >bounce6.eml
+expect_exit 0 D deliver <bounce6.eml
+[ "$(sql $DB "select state from outbox where id = $HEAD")" = sent ] || fail "someone else's bounce failed dispo's email"
+ok "a bounce returning someone else's Message-ID fails none of ours"
