@@ -157,3 +157,12 @@ sed "s/$(mid $ACK)/webmail-123@kuduskab.go.id/; s/budi.santoso@kuduskab.go.id/ka
 expect_exit 0 D deliver <bounce6.eml
 [ "$(sql $DB "select state from outbox where id = $HEAD")" = sent ] || fail "someone else's bounce failed dispo's email"
 ok "a bounce returning someone else's Message-ID fails none of ours"
+
+# An operator's retry of an email another dispo is sending right now (its
+# lease running) is refused: it would go twice. A failed one goes again.
+sql $DB "update outbox set state = 'sending', next_attempt_at = strftime('%s', 'now') + 900 where id = $HEAD"
+expect_exit 75 D outbox retry $HEAD
+contains err "being sent by another dispo"
+expect_exit 0 D outbox retry $ACK
+[ "$(sql $DB "select state from outbox where id = $ACK")" = sent ] || fail "a failed email sent again on retry"
+ok "outbox retry refuses an email being sent, and sends a failed one again"

@@ -312,3 +312,16 @@ expect_exit 0 "$DISPO" --config stale.conf --now 2026-11-23T10:00:00+07:00 deliv
 contains out "request SE-2026-000002 opened"
 grep -q awaiting out && fail "a re-imported register entry is current again"
 ok "a register entry older than register_max_age needs a confirmation"
+
+# Header injection through what the applicant wrote: an encoded CR LF in the
+# display name, the subject or a form value never becomes a header of ours.
+printf 'From: =?utf-8?q?Budi=0D=0ABcc=3A_evil=40example=2Ecom?= <%s>\r\nTo: sertifikat@kuduskab.go.id\r\n' $BUDI >inject.eml
+printf 'Subject: =?utf-8?q?Permohonan=0D=0ABcc=3A_evil2=40example=2Ecom=0D=0A=0D=0Abody?=\r\nMessage-ID: <inject@x>\r\n' >>inject.eml
+printf 'Content-Type: text/plain; charset=utf-8\r\n\r\nNama: Budi\r\nNIP: %s\r\n' $NIP >>inject.eml
+before=$(ls $OUT | wc -l)
+expect_exit 0 D deliver <inject.eml
+[ "$(ls $OUT | wc -l)" -gt "$before" ] || fail "the injection attempt was not answered"
+for f in $OUT/*; do
+	tr -d '\r' <"$f" | sed '/^$/q' | grep -i "^bcc:\|evil" && fail "$f: a header came from the applicant's text"
+done
+ok "encoded CR LF in the display name, subject or form makes no header"
