@@ -297,6 +297,16 @@ take_globals(dispo_cli *cli, int argc, char **argv)
 	return i;
 }
 
+/* Fontconfig (under Pango, for the letter) keeps what it loads for the
+ * life of the process, by design; under LeakSanitizer (--enable-sanitizers)
+ * that is not a leak of ours. Read by LeakSanitizer only. */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
 static int
 finish(dispo_cli *cli, int rc)
 {

@@ -184,10 +184,12 @@ notice_serial(const char *text)
 
 	for (size_t i = 0; lines[i]; i++) {
 		const char *colon = strchr(lines[i], ':');
+		g_autofree char *raw = NULL;
 		g_autofree char *label = NULL;
 		if (!colon)
 			continue;
-		label = g_ascii_strdown(g_strstrip(g_strndup(lines[i], colon - lines[i])), -1);
+		raw = g_strndup(lines[i], colon - lines[i]);
+		label = g_ascii_strdown(g_strstrip(raw), -1);
 		for (size_t l = 0; l < G_N_ELEMENTS(labels); l++)
 			if (strcmp(label, labels[l]) == 0) {
 				g_autofree char *value = g_strstrip(g_strdup(colon + 1));
