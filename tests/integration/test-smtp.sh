@@ -80,6 +80,19 @@ expect_exit 0 D deliver <app2.eml
 wait_for_mail pemohon.baru@kuduskab.go.id 1 || fail "implicit TLS: the confirmation did not arrive"
 ok "smtps:// (implicit TLS) delivers"
 
+# Both SASL mechanisms, as [smtp] auth names them.
+n=0
+for mech in login plain; do
+	conf "smtp://127.0.0.1:$SMTP_PORT" "auth = $mech"
+	n=$((n + 1))
+	application budi.santoso@kuduskab.go.id 20$n >app-$mech.eml
+	expect_exit 0 D deliver <app-$mech.eml
+	[ "$(sql $DB "select state from outbox order by id desc limit 1")" = sent ] || fail "auth = $mech"
+	M=$(echo $mech | tr a-z A-Z)
+	grep -q "sasl_method=$M, sasl_username=$OFFICE" "$SERVERS_DIR/postfix.log" || fail "Postfix saw no AUTH $M"
+done
+ok "AUTH LOGIN and AUTH PLAIN, from the 0600 credentials file"
+
 # Certificates are verified: an untrusted or misnamed server gets nothing,
 # and the email waits (pending) instead of being lost.
 for port in $SMTPS_UNTRUSTED_PORT $SMTPS_WRONGNAME_PORT; do
