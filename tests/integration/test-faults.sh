@@ -7,7 +7,8 @@
 # failed with the administrator told); nothing is lost; once the server
 # works, every pending email arrives exactly once and no failed one is sent.
 . "$(dirname "$0")/../cli/lib.sh"
-. "$(dirname "$0")/servers.sh"
+# (lib.sh moved to the scratch dir: name the harness from the source tree)
+. "$DISPO_SRCDIR/tests/integration/servers.sh"
 servers_start
 
 NOW=2026-11-23T09:00:00+07:00

@@ -5,7 +5,8 @@
 # for, authenticate before relaying, deliver to the right Maildir, bounce
 # for real, the sink fails in each of its modes, and everything stops.
 . "$(dirname "$0")/../cli/lib.sh"
-. "$(dirname "$0")/servers.sh"
+# (lib.sh moved to the scratch dir: name the harness from the source tree)
+. "$DISPO_SRCDIR/tests/integration/servers.sh"
 
 now() { date +%s.%N; }
 t0=$(now)

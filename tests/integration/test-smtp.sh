@@ -7,7 +7,8 @@
 # sending (nothing lost); a real Postfix bounce comes back, is imported and
 # fails its row; and the send rate with one connection reused.
 . "$(dirname "$0")/../cli/lib.sh"
-. "$(dirname "$0")/servers.sh"
+# (lib.sh moved to the scratch dir: name the harness from the source tree)
+. "$DISPO_SRCDIR/tests/integration/servers.sh"
 servers_start
 ok "Postfix and Dovecot are up (smtp $SMTP_PORT, smtps $SMTPS_PORT, imaps $IMAPS_PORT)"
 
