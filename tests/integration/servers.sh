@@ -402,13 +402,12 @@ servers_start() {
 			{ echo "SKIP: $b is missing (scripts/install-deps installs it)" >&2; exit 77; }
 	done
 	[ -x "$IMAP_FETCH" ] || servers__die "$IMAP_FETCH is not built (make tests/integration/imap-fetch)"
-	if [ -n "${WORK:-}" ] && [ ${#WORK} -le 50 ]; then
-		SERVERS_DIR="$WORK/servers"
-	else
-		# Unix socket paths must stay under 108 bytes.
-		SERVERS_DIR=$(mktemp -d /tmp/dispo-servers.XXXXXX)
-		servers__own_dir=1
-	fi
+	# Always under /tmp: Unix socket paths must stay under 108 bytes, and
+	# the servers' users (nobody, dovecot, postfix) must be able to walk the
+	# whole path, which a checkout under /root (0700) or the tests' 0700
+	# scratch parent would forbid.
+	SERVERS_DIR=$(mktemp -d /tmp/dispo-servers.XXXXXX) || servers__die "cannot create a directory in /tmp"
+	servers__own_dir=1
 	SERVERS_POSTFIX_CONF="$SERVERS_DIR/postfix/etc"
 	SERVERS_CA="$SERVERS_DIR/tls/ca.pem"
 	SERVERS_UNTRUSTED_CERT="$SERVERS_DIR/tls/untrusted.pem"
@@ -419,9 +418,6 @@ servers_start() {
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
 
-	# The servers' unprivileged users (nobody, dovecot, postfix) must reach
-	# the sockets and Maildirs in here.
-	[ -n "${WORK:-}" ] && chmod 0755 "$WORK"
 	mkdir -p "$SERVERS_DIR/mail" "$SERVERS_DIR/dovecot" "$SERVERS_POSTFIX_CONF" "$SERVERS_DIR/postfix/data" \
 		"$SERVERS_DIR/postfix/queue" || servers__die "cannot create $SERVERS_DIR"
 	chmod 0755 "$SERVERS_DIR"
@@ -463,7 +459,7 @@ servers_stop() {
 		echo "servers: some server processes survived SIGKILL" >&2
 	for p in ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-}; do wait "$p" 2>/dev/null; done
 	SERVERS_POSTFIX_PID="" SERVERS_DOVECOT_PID="" SERVERS_OUTSIDE_PID="" SERVERS_PIDS="" SINK_PID=""
-	if [ "${servers__own_dir:-}" = 1 ]; then
+	if [ "${servers__own_dir:-}" = 1 ] && [ -z "${KEEP:-}" ]; then
 		rm -rf "$SERVERS_DIR"
 		servers__own_dir=""
 	fi
