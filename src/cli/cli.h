@@ -39,11 +39,10 @@ dispo_store *cli_store_open(dispo_cli *cli, GError **error);
 /* The rules of config's rules_dir, checked against its templates; each
  * problem printed on stderr as file:line:col: message. */
 dispo_rules *cli_rules_load(dispo_cli *cli, GError **error);
-/* The configured sender: SMTP when [smtp] url is set, else the Maildir
- * under data_dir/outbox (the embedded default). */
-dispo_outbox *cli_outbox_open(dispo_cli *cli, GError **error);
-/* Delivers the due outbox rows; an email that fails for good is recorded
- * and the administrator told (ingest_delivery_failed). stats may be NULL. */
+/* Delivers the due outbox rows through the configured sender (SMTP when
+ * [smtp] url is set, else the Maildir under data_dir/outbox); an email that
+ * fails for good is recorded and the administrator told
+ * (ingest_delivery_failed). stats may be NULL. */
 bool cli_outbox_flush(dispo_cli *cli, dispo_store *store, dispo_outbox_stats *stats,
                       GError **error);
 /* Output (output.c): a member that is a string, or null when value is NULL;

@@ -184,8 +184,8 @@ flush_failed(dispo_store *store, const dispo_outbox_row *row, const char *why, v
 	return ingest_delivery_failed(f->ing, row, why, f->cli->now, error);
 }
 
-dispo_outbox *
-cli_outbox_open(dispo_cli *cli, GError **error)
+static dispo_outbox *
+outbox_open(dispo_cli *cli, GError **error)
 {
 	const dispo_config *c = cli->config;
 	dispo_outbox *outbox;
@@ -214,7 +214,7 @@ cli_outbox_open(dispo_cli *cli, GError **error)
 bool
 cli_outbox_flush(dispo_cli *cli, dispo_store *store, dispo_outbox_stats *stats, GError **error)
 {
-	g_autoptr(dispo_outbox) outbox = cli_outbox_open(cli, error);
+	g_autoptr(dispo_outbox) outbox = outbox_open(cli, error);
 	flush_ctx f = {cli, store, NULL, NULL};
 	bool ok;
 

@@ -13,7 +13,7 @@
 /* The workflow whose mailbox sends the notice: the request's, else the
  * first one's. */
 static const dispo_rules_workflow *
-notice_workflow(dispo_ingest *ing, const dispo_request_row *request)
+notice_workflow(dispo_ingest *ing, const dispo_progress *request)
 {
 	const GPtrArray *wfs;
 
@@ -51,16 +51,19 @@ bool
 ingest_delivery_failed(dispo_ingest *ing, const dispo_outbox_row *row, const char *why,
                        dispo_time at, GError **error)
 {
-	g_autoptr(dispo_request_row) request = NULL;
+	g_autoptr(dispo_progress) request = NULL;
 	g_autofree char *detail = failure_detail(row, why);
 	const dispo_rules_workflow *wf;
 	const char *admin = ing->config->admin_address;
+	int64_t request_id = 0;
 
-	if (row->request) {
+	if (row->request && !store_request_id(ing->store, row->request, &request_id, error))
+		return false;
+	if (request_id) {
 		dispo_event_new ev = {at,     "dispo", "email_failed",
 		                      detail, 0,       rules_version(ing->opt.rules)};
-		request = store_request_get(ing->store, row->request, error);
-		if (!request || !store_event_append(ing->store, request->id, &ev, error))
+		if (!(request = store_progress_get(ing->store, request_id, error)) ||
+		    !store_event_append(ing->store, request_id, &ev, error))
 			return false;
 	}
 	g_warning("email %" G_GINT64_FORMAT " to %s%s%s will not arrive: %s", (gint64)row->id,
@@ -81,7 +84,7 @@ ingest_delivery_failed(dispo_ingest *ing, const dispo_outbox_row *row, const cha
 		    .template = "gagal_kirim",
 		    .kind = "delivery_failure",
 		    .to = admin,
-		    .request_id = request ? request->id : 0,
+		    .request_id = request_id,
 		    .request = row->request,
 		    .at = at,
 		    .generated = true,
@@ -205,23 +208,21 @@ bounce_one(dispo_ingest *ing, pending_item *p, const bounced_row *br, int64_t me
 	const dispo_outbox_row *row = br->row;
 	const dispo_bounce_recipient *r = br->rcpt;
 	g_autofree char *why = bounce_why(r);
-	/* Non-standard bounces say nothing of retrying unless they do. */
+	/* The email will not arrive when the MTA gave up ("failed", even with a
+	 * 4.x status: r->permanent follows the status class), or when a
+	 * non-standard bounce says nothing either way. */
 	bool permanent =
 	    !r || r->permanent || (!r->action && !r->status) || g_strcmp0(r->action, "failed") == 0;
 	static const char *const applicant_kinds[] = {"acknowledgement", "confirmation", "refusal"};
 
 	if (!permanent) {
-		if (!row->request)
-			return true;
-		{
-			g_autoptr(dispo_request_row) request =
-			    store_request_get(ing->store, row->request, error);
-			g_autofree char *detail = failure_detail(row, why);
-			dispo_event_new ev = {p->arrived,      "dispo",
-			                      "email_delayed", detail,
-			                      message_id,      rules_version(ing->opt.rules)};
-			return request && store_event_append(ing->store, request->id, &ev, error);
-		}
+		g_autofree char *detail = failure_detail(row, why);
+		dispo_event_new ev = {p->arrived, "dispo",    "email_delayed",
+		                      detail,     message_id, rules_version(ing->opt.rules)};
+		int64_t request_id = 0;
+		if (row->request && !store_request_id(ing->store, row->request, &request_id, error))
+			return false;
+		return !request_id || store_event_append(ing->store, request_id, &ev, error);
 	}
 	if (strcmp(row->state, "failed") == 0)
 		return true; /* told once is enough */

@@ -117,22 +117,6 @@ store_outbox_list(dispo_store *store, const char *state, GError **error)
 }
 
 GPtrArray *
-store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error)
-{
-	sqlite3_stmt *st =
-	    store_stmt(store,
-	               "SELECT " OUTBOX_COLUMNS " WHERE o.state = 'pending'"
-	               " AND coalesce(o.next_attempt_at, 0) <= ? ORDER BY o.id LIMIT ?",
-	               error);
-
-	if (!st)
-		return NULL;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, (int)limit);
-	return outbox_rows(store, st, error);
-}
-
-GPtrArray *
 store_outbox_claim(dispo_store *store, dispo_time now, dispo_time lease, unsigned limit,
                    GError **error)
 {

@@ -216,8 +216,6 @@ bool store_outbox_insert(dispo_store *store, const dispo_outbox_new *row, int64_
                          GError **error);
 /* Rows in a state (NULL: all), oldest first. */
 GPtrArray *store_outbox_list(dispo_store *store, const char *state, GError **error);
-/* Pending rows whose next attempt is due at now, oldest first, at most limit. */
-GPtrArray *store_outbox_due(dispo_store *store, dispo_time now, unsigned limit, GError **error);
 /* Claims up to limit due rows for a sender: pending rows due at now, and
  * rows another sender claimed whose lease ran out (it died). They become
  * sending until now + lease. Each returned row's state is the one it had
