@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-authres.c: any bytes as an Authentication-Results value (read or
- * refused, and judged as the trusted host's verdict) and as a sender's
+ * refused, and judged as the trusted host's verdict), as a Received: field
+ * (read or refused, and as the trusted host's hop) and as a sender's
  * address (accepted or refused with reasons), never a crash. */
 #include "config.h"
 
@@ -47,20 +48,36 @@ check_mail(const char *text)
 	                       .trusted_authserv_id = (char *)"mx.kuduskab.go.id"};
 
 	g_strdelimit(line, "\r\n", ' ');
-	raw = g_strdup_printf("Authentication-Results: %s\nFrom: %s\nSender: %s\n"
-	                      "Subject: x\n\nbody\n",
-	                      line, line, line);
+	raw = g_strdup_printf("Received: %s\nAuthentication-Results: %s\nReceived: from a by "
+	                      "mx.kuduskab.go.id with ESMTP; x\nAuthentication-Results: %s\n"
+	                      "From: %s\nSender: %s\nSubject: x\n\nbody\n",
+	                      line, line, line, line, line);
 	m = mime_mail_parse_data(raw, strlen(raw), &limits, NULL, NULL);
 	if (m) {
 		GPtrArray *reasons = policy_reasons_new();
 		char *address = NULL;
 		policy_sender_check(m, &config, &address, reasons);
-		policy_auth_check(m, "kuduskab.go.id", &config, reasons);
+		policy_auth_check(m, "budi@kuduskab.go.id", &config, reasons);
 		policy_auth_check(m, NULL, &config, reasons);
 		g_free(address);
 		g_ptr_array_unref(reasons);
 		mime_mail_free(m);
 	}
+}
+
+/* What a Received: reading gives is lower-case host names, and a login
+ * only beside a host that wrote it. */
+static void
+check_received(const char *text)
+{
+	dispo_received *r = policy_received_parse(text);
+
+	if (r) {
+		g_autofree char *lower = r->by ? g_ascii_strdown(r->by, -1) : NULL;
+		if ((r->by && strcmp(lower, r->by) != 0) || (r->auth_sender && !r->by))
+			__builtin_trap();
+	}
+	policy_received_free(r);
 }
 
 int
@@ -77,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_authres_property(r, "header.from");
 	}
 	policy_authres_free(ar);
+	check_received(text);
 	check_address(text);
 	check_mail(text);
 	g_free(text);

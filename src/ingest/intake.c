@@ -210,7 +210,7 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 
 	policy_sender_check(mail, ing->config, &v->address, v->reasons);
 	if (v->address && (at = strrchr(v->address, '@')) != NULL)
-		policy_auth_check(mail, at + 1, ing->config, v->reasons);
+		policy_auth_check(mail, v->address, ing->config, v->reasons);
 	if (mail->status == DISPO_MAIL_OVER_LIMIT)
 		policy_reason_add(v->reasons, "message_over_limit", NULL, "%s",
 		                  mail->problem ? mail->problem : "over a limit");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* authres.c: Authentication-Results fields (RFC 8601) read, and whether the
- * trusted receiving host saw DMARC pass or an aligned DKIM pass. */
+ * trusted receiving host vouched for the sender: DMARC pass, an aligned DKIM
+ * pass or an authenticated submission, in what that host itself wrote. */
 #include "config.h"
 
 #include "policy/policy.h"
@@ -446,6 +447,23 @@ starts_with_id(const char *value, const char *id)
 	       (!value[n] || g_ascii_isspace(value[n]) || strchr(";(", value[n]));
 }
 
+/* Whether host appears in text as a whole name (not inside a longer one). */
+static bool
+mentions_host(const char *text, const char *host)
+{
+	g_autofree char *lower = g_ascii_strdown(text, -1);
+	size_t n = strlen(host);
+
+	for (const char *p = lower; n && (p = strstr(p, host)) != NULL; p++) {
+		bool before = p == lower || !(g_ascii_isalnum(p[-1]) || strchr(".-", p[-1]));
+		bool after = !(g_ascii_isalnum(p[n]) || p[n] == '-' ||
+		               (p[n] == '.' && g_ascii_isalnum(p[n + 1])));
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
 static void
 results_describe(GString *s, const dispo_authres *ar)
 {
@@ -458,34 +476,105 @@ results_describe(GString *s, const dispo_authres *ar)
 	}
 }
 
+/* Whether user (a SASL login name) is address, compared without case. */
+static bool
+same_address(const char *user, const char *address)
+{
+	return user && address && *user && g_ascii_strcasecmp(user, address) == 0;
+}
+
+/* What the trusted host wrote, found from the top of the header: its
+ * Authentication-Results fields above its topmost Received: field. */
+typedef struct {
+	GPtrArray *fields;        /* const char *: trusted Authentication-Results values */
+	dispo_received *received; /* the trusted host's Received:, NULL when unreadable */
+	bool found;               /* a Received: by the trusted host was found */
+	unsigned below;           /* fields with the trusted id below it, ignored */
+} trusted_block;
+
+static void
+trusted_block_find(const dispo_mail *mail, const char *id, trusted_block *t)
+{
+	guint i;
+
+	t->fields = g_ptr_array_new();
+	for (i = 0; i < mail->headers->len; i++) {
+		const dispo_header *h = mail->headers->pdata[i];
+		if (g_ascii_strcasecmp(h->name, "Authentication-Results") == 0) {
+			g_ptr_array_add(t->fields, h->value);
+		} else if (g_ascii_strcasecmp(h->name, "Received") == 0) {
+			g_autoptr(dispo_received) r = policy_received_parse(h->value);
+			if (r && r->by && strcmp(r->by, id) == 0) {
+				t->received = g_steal_pointer(&r);
+				break;
+			}
+			/* One the trusted host wrote that does not read is still
+			 * its own: stop here rather than trust a copy further
+			 * down. Its own LMTP hop names it only in "from". */
+			if ((!r || !r->by) && mentions_host(h->value, id))
+				break;
+		}
+	}
+	t->found = i < mail->headers->len;
+	for (i++; t->found && i < mail->headers->len; i++) {
+		const dispo_header *h = mail->headers->pdata[i];
+		if (g_ascii_strcasecmp(h->name, "Authentication-Results") == 0 &&
+		    starts_with_id(h->value, id))
+			t->below++;
+	}
+}
+
 bool
-policy_auth_check(const dispo_mail *mail, const char *from_domain, const dispo_config *config,
+policy_auth_check(const dispo_mail *mail, const char *address, const dispo_config *config,
                   GPtrArray *reasons)
 {
-	g_autofree const char **fields = NULL;
 	g_autofree char *from = NULL;
+	g_autofree char *id = NULL;
 	g_autoptr(GString) seen = NULL;
-	const char *id;
+	const char *at = address ? strrchr(address, '@') : NULL;
+	const char *subject = at ? at + 1 : address;
+	trusted_block t = {0};
 	unsigned trusted = 0;
+	bool ok = false;
 
 	if (!config || !config->require_authentication)
 		return true;
-	id = config->trusted_authserv_id;
-	if (!id || !*id) {
-		policy_reason_add(reasons, "auth_missing", from_domain,
+	if (!config->trusted_authserv_id || !*config->trusted_authserv_id) {
+		policy_reason_add(reasons, "auth_missing", subject,
 		                  "Authentication is required but no trusted_authserv_id is "
 		                  "configured, so no Authentication-Results can be trusted.");
 		return false;
 	}
-	from = domain_normalize(from_domain);
+	id = g_ascii_strdown(config->trusted_authserv_id, -1);
+	from = domain_normalize(subject);
 	seen = g_string_new(NULL);
-	fields = mime_mail_headers(mail, "Authentication-Results");
+	trusted_block_find(mail, id, &t);
+	if (!t.found) {
+		g_ptr_array_unref(t.fields);
+		/* A field with our id but no Received: of ours above which it
+		 * could sit was written before our host saw the message. */
+		policy_reason_add(reasons, "auth_missing", subject,
+		                  "The message carries no Received: field written by %s, so no "
+		                  "Authentication-Results in it can be from %s; the sender may have "
+		                  "written them.",
+		                  id, id);
+		return false;
+	}
+	if (t.received && t.received->auth_sender) {
+		trusted++;
+		if (same_address(t.received->auth_sender, address))
+			ok = true;
+		else
+			g_string_append_printf(seen, "submitted by authenticated user %s",
+			                       t.received->auth_sender);
+	}
 	/* Any pass among several fields of the trusted host counts: each is a
 	 * separate verdict of that host (a second hop, a milter each). */
-	for (size_t i = 0; fields[i]; i++) {
-		g_autoptr(dispo_authres) ar = policy_authres_parse(fields[i]);
+	for (guint i = 0; !ok && i < t.fields->len; i++) {
+		const char *value = t.fields->pdata[i];
+		g_autoptr(dispo_authres) ar = policy_authres_parse(value);
 		if (!ar) {
-			if (starts_with_id(fields[i], id)) {
+			if (starts_with_id(value, id)) {
 				trusted++;
 				g_string_append_printf(seen, "%sunreadable field",
 				                       seen->len ? ", " : "");
@@ -493,24 +582,39 @@ policy_auth_check(const dispo_mail *mail, const char *from_domain, const dispo_c
 			continue;
 		}
 		/* Anyone can write this field; only our own host's count. */
-		if (g_ascii_strcasecmp(ar->authserv_id, id) != 0)
+		if (strcmp(ar->authserv_id, id) != 0)
 			continue;
 		trusted++;
-		for (guint j = 0; j < ar->results->len; j++)
-			if (result_passes(ar->results->pdata[j], from))
-				return true;
+		for (guint j = 0; !ok && j < ar->results->len; j++) {
+			const dispo_authres_result *r = ar->results->pdata[j];
+			if (g_strcmp0(r->method, "auth") == 0)
+				ok = g_strcmp0(r->result, "pass") == 0 &&
+				     same_address(policy_authres_property(r, "smtp.auth"), address);
+			else
+				ok = result_passes(r, from);
+		}
 		results_describe(seen, ar);
 	}
+	g_ptr_array_unref(t.fields);
+	policy_received_free(t.received);
+	if (ok)
+		return true;
 	if (!trusted) {
-		policy_reason_add(reasons, "auth_missing", from_domain,
-		                  "The message carries no Authentication-Results from %s, so "
-		                  "its sender cannot be verified.",
-		                  id);
+		policy_reason_add(reasons, "auth_missing", subject,
+		                  "The message carries no Authentication-Results from %s above "
+		                  "the Received: field %s wrote%s, so its sender cannot be verified.",
+		                  id, id,
+		                  t.below ? " (fields naming it further down came with the message "
+		                            "and are ignored)"
+		                          : "");
 		return false;
 	}
-	policy_reason_add(reasons, "auth_fail", from_domain,
-	                  "%s did not verify the sender: no DMARC pass and no DKIM pass "
-	                  "aligned with %s (%s).",
-	                  id, from ? from : "the From domain", seen->len ? seen->str : "none");
+	policy_reason_add(reasons, "auth_fail", subject,
+	                  "%s did not verify the sender: no DMARC pass, no DKIM pass aligned "
+	                  "with %s and no authenticated submission as %s (%s)%s.",
+	                  id, from ? from : "the From domain", address ? address : "the sender",
+	                  seen->len ? seen->str : "none",
+	                  t.below ? "; fields naming it below its Received: field were ignored"
+	                          : "");
 	return false;
 }

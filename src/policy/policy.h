@@ -34,7 +34,7 @@ bool policy_reasons_has(const GPtrArray *reasons, const char *code);
 /* "code1,code2" (tests, logs). */
 char *policy_reasons_codes(const GPtrArray *reasons);
 
-/* ---- sender (sender.c, authres.c) ---------------------------------------- */
+/* ---- sender (sender.c, authres.c, received.c) ------------------------------ */
 
 /* Checks one address as an applicant's: syntax (no quoted local part holding
  * '@', no spaces or controls), domain lower-cased and converted by libidn2
@@ -71,12 +71,34 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_authres, policy_authres_free)
 /* The value of property "ptype.property" of a result, or NULL. */
 const char *policy_authres_property(const dispo_authres_result *r, const char *name);
 
-/* When config->require_authentication: some Authentication-Results field
- * whose authserv-id is config->trusted_authserv_id shows dmarc=pass, or
- * dkim=pass with header.d aligned (equal, or a parent/child in the
- * organisational sense: same registrable domain) with from_domain. Fields
- * from other authserv-ids are ignored. Adds auth_missing or auth_fail. */
-bool policy_auth_check(const dispo_mail *mail, const char *from_domain, const dispo_config *config,
+/* One Received: field (RFC 5321 section 4.4), read as far as the checks
+ * need. Host names are lower case without a trailing dot. */
+typedef struct dispo_received {
+	char *from;        /* the from clause's host (the client's HELO), or NULL */
+	char *by;          /* the host that wrote the field, or NULL */
+	char *with;        /* the protocol: ESMTPSA, LMTP… as written, or NULL */
+	char *auth_sender; /* Postfix's "(Authenticated sender: user)" right before
+	                    * "by", when the protocol says AUTH was used (RFC
+	                    * 3848); NULL otherwise */
+} dispo_received;
+
+/* NULL when value does not read as a trace field (an unclosed comment or
+ * quote, a stray bracket, too long). */
+dispo_received *policy_received_parse(const char *value);
+void policy_received_free(dispo_received *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_received, policy_received_free)
+
+/* When config->require_authentication: the trusted host vouched for
+ * address. Only what that host wrote counts (RFC 8601 section 5): the
+ * Authentication-Results fields with its authserv-id above the topmost
+ * Received: field it wrote ("by <trusted_authserv_id>"), and that Received:
+ * field itself; everything below it came from the sender. Vouching is
+ * dmarc=pass, dkim=pass with header.d aligned with the address's domain
+ * (the same agency under go.id, else equal or parent and child),
+ * auth=pass with smtp.auth equal to the address (RFC 8601 2.7.6), or
+ * Postfix's "(Authenticated sender: <address>)" on an ESMTPA/ESMTPSA hop.
+ * Adds auth_missing (nothing from the trusted host) or auth_fail. */
+bool policy_auth_check(const dispo_mail *mail, const char *address, const dispo_config *config,
                        GPtrArray *reasons);
 
 /* ---- employee numbers (ids.c) --------------------------------------------- */

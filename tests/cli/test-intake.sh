@@ -224,6 +224,64 @@ expect_exit 0 A deliver <signed.eml
 contains out "opened"
 ok "only the trusted host's Authentication-Results count"
 
+# The forgery as it reaches the mailbox: the sender wrote a pass naming our
+# MX into its own header; our MX (Postfix + OpenDMARC, as Debian 12 lays it
+# out: the milter's field above Postfix's Received:) added its real fail on
+# top; Dovecot's LMTP hop is above both.
+mx_hop() { # RESULT: our MX's block, top first
+	printf 'Return-Path: <%s>\r\nDelivered-To: sertifikat@kuduskab.go.id\r\n' "$BUDI"
+	printf 'Received: from mx.kuduskab.go.id\r\n\tby imap.kuduskab.go.id with LMTP\r\n\tid 84AGImIAFmvRMAAAg+zDdQ\r\n'
+	printf '\t(envelope-from <%s>)\r\n\tfor <sertifikat@kuduskab.go.id>; Mon, 23 Nov 2026 08:00:03 +0700\r\n' "$BUDI"
+	printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=%s (p=none dis=none) header.from=kuduskab.go.id\r\n' "$1"
+	printf 'Authentication-Results: mx.kuduskab.go.id; spf=softfail smtp.mailfrom=kuduskab.go.id\r\n'
+	printf 'Authentication-Results: mx.kuduskab.go.id; dkim=none; dkim-atps=neutral\r\n'
+	printf 'Received: from vps-203.hosting.example (vps-203.hosting.example [198.51.100.23])\r\n'
+	printf '\tby mx.kuduskab.go.id (Postfix) with ESMTP id 4QxK2m1Zz3\r\n\tfor <sertifikat@kuduskab.go.id>; Mon, 23 Nov 2026 08:00:02 +0700 (WIB)\r\n'
+}
+forged_pass='Authentication-Results: mx.kuduskab.go.id; dkim=pass header.d=kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'
+# mail() starts with its own Received: line by the MX; the forger's copy of
+# it sits below the real one, with the forged pass above it.
+{ mx_hop fail; printf "$forged_pass"; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <forged-mx/'; } >forged-mx.eml
+expect_exit 0 A deliver <forged-mx.eml
+expect_exit 0 A requests list --refused --format json
+jq -e '.[-1].reasons == ["auth_fail"]' out >/dev/null || { cat out; fail "a forged pass below our MX's fail was believed"; }
+{ mx_hop none; printf "$forged_pass"; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <forged-none/'; } >forged-none.eml
+expect_exit 0 A deliver <forged-none.eml
+expect_exit 0 A requests list --refused --format json
+jq -e '.[-1].reasons == ["auth_fail"]' out >/dev/null || { cat out; fail "a forged pass below our MX's none was believed"; }
+# The other order: our MX passed it, and the sender's own (failing) copy
+# below changes nothing.
+{ mx_hop pass; printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=fail header.from=kuduskab.go.id\r\n'; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <real-mx/'; } >real-mx.eml
+expect_exit 0 A deliver <real-mx.eml
+contains out "opened"
+# No Received: by our MX at all: a field with its id came with the message.
+{ printf "$forged_pass"; mail $BUDI "Budi" $NIP $NIK $FILES | sed -e 's/Message-ID: </Message-ID: <no-mx/' -e 's/by mx.kuduskab.go.id/by mail.kuduskab.go.id/'; } >no-mx.eml
+expect_exit 0 A deliver <no-mx.eml
+expect_exit 0 A requests list --refused --format json
+jq -e '.[-1].reasons == ["auth_missing"]' out >/dev/null || { cat out; fail "a field with our id but no Received: of ours was believed"; }
+ok "only the fields above our MX's own Received: count: forged ones below it, or without it, are ignored"
+
+# An office without OpenDKIM/OpenDMARC: its staff submit through the office's
+# own Postfix with SASL (smtpd_sasl_authenticated_header = yes), so the
+# MX's Received: names the login; it must be the From address.
+submitted() { # LOGIN PROTOCOL
+	printf 'Received: from [10.20.1.7] (unknown [10.20.1.7])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\r\n'
+	printf '\t(No client certificate requested)\r\n\t(Authenticated sender: %s)\r\n' "$1"
+	printf '\tby mx.kuduskab.go.id (Postfix) with %s id 6C040A72175\r\n\tfor <sertifikat@kuduskab.go.id>; Mon, 23 Nov 2026 08:40:02 +0700 (WIB)\r\n' "$2"
+}
+{ submitted "$BUDI" ESMTPSA; mail $BUDI "Budi" $NIP $NIK $FILES | sed '1d; s/Message-ID: </Message-ID: <sasl-ok/'; } >sasl-ok.eml
+expect_exit 0 A deliver <sasl-ok.eml
+contains out "opened"
+{ submitted kadis@kuduskab.go.id ESMTPSA; mail $BUDI "Budi" $NIP $NIK $FILES | sed '1d; s/Message-ID: </Message-ID: <sasl-other/'; } >sasl-other.eml
+expect_exit 0 A deliver <sasl-other.eml
+expect_exit 0 A requests list --refused --format json
+jq -e '.[-1].reasons == ["auth_fail"]' out >/dev/null || { cat out; fail "a login as someone else vouched for Budi"; }
+# The RFC 8601 auth method (Exim, Rspamd): auth=pass smtp.auth=<login>.
+{ printf 'Authentication-Results: mx.kuduskab.go.id; auth=pass (PLAIN) smtp.auth=%s\r\n' "$BUDI"; mail $BUDI "Budi" $NIP $NIK $FILES | sed 's/Message-ID: </Message-ID: <auth-method/'; } >auth-method.eml
+expect_exit 0 A deliver <auth-method.eml
+contains out "opened"
+ok "an authenticated submission as the From address counts (Postfix's Received: and auth=pass), as another user it does not"
+
 # A confirmation must pass the same sender checks: two From fields (which
 # hide the sender) or no trusted Authentication-Results confirm nothing.
 { printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'; mail fajar.baru@kuduskab.go.id "Fajar" $NIP $NIK $FILES; } >fajar.eml

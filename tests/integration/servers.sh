@@ -2,7 +2,10 @@
 # servers.sh: a private Postfix and Dovecot on loopback for the integration
 # tests, with a throwaway CA, started and stopped by pid. Sourced (POSIX sh).
 #
-# servers_start        start both (skips the test, exit 77, unless root)
+# servers_start        start both (skips the test, exit 77, unless root);
+#                      with SERVERS_MILTERS=1 Postfix also runs Debian's
+#                      OpenDKIM and OpenDMARC (verifying only, authserv-id
+#                      mx.kuduskab.go.id) as an office's MX does
 # servers_stop         stop everything this file started; also runs from the
 #                      EXIT/INT/TERM/HUP trap, so a failing test cleans up too
 # Exported after servers_start (all on 127.0.0.1):
@@ -331,6 +334,11 @@ anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 EOF
+	if [ "${SERVERS_MILTERS:-}" = 1 ]; then
+		# A milter that fails makes the mail wait (451), never pass unchecked.
+		printf 'smtpd_milters = inet:127.0.0.1:%s, inet:127.0.0.1:%s\nmilter_default_action = tempfail\n' \
+			"$SERVERS_DKIM_PORT" "$SERVERS_DMARC_PORT" >>"$c/main.cf"
+	fi
 	# Postfix waits until a config file is a few seconds old (it might still
 	# be being written); these are complete, so age them.
 	touch -d '1 minute ago' "$c"/*
@@ -359,11 +367,53 @@ servers__spawn() {
 	servers__pid=$!
 }
 
+# OpenDKIM and OpenDMARC as milters, verifying what arrives. Both would skip
+# loopback clients as internal; a list without them makes them judge the
+# tests' mail as an MX judges the Internet's. No DNS here, so SPF is not
+# consulted and nothing can pass DKIM: their verdicts are none or fail.
+servers__milters_start() {
+	m="$SERVERS_DIR/milters"
+	mkdir -p "$m" && chown nobody "$m"
+	echo 192.0.2.1 >"$m/internal"
+	cat >"$m/opendkim.conf" <<EOF
+AuthservID mx.$SERVERS_DOMAIN
+Mode v
+AlwaysAddARHeader yes
+InternalHosts $m/internal
+Socket inet:$SERVERS_DKIM_PORT@127.0.0.1
+Background no
+Syslog no
+UserID nobody
+PidFile $m/opendkim.pid
+EOF
+	cat >"$m/opendmarc.conf" <<EOF
+AuthservID mx.$SERVERS_DOMAIN
+TrustedAuthservIDs mx.$SERVERS_DOMAIN
+IgnoreHosts $m/internal
+IgnoreAuthenticatedClients false
+SPFIgnoreResults true
+SPFSelfValidate false
+RequiredHeaders false
+RejectFailures false
+Socket inet:$SERVERS_DMARC_PORT@127.0.0.1
+Background false
+Syslog false
+UserID nobody
+PidFile $m/opendmarc.pid
+EOF
+	servers__spawn "$SERVERS_DIR/opendkim.log" opendkim -f -x "$m/opendkim.conf"
+	SERVERS_PIDS="$SERVERS_PIDS $servers__pid" SERVERS_MILTER_PIDS="$servers__pid"
+	servers__spawn "$SERVERS_DIR/opendmarc.log" opendmarc -f -c "$m/opendmarc.conf"
+	SERVERS_PIDS="$SERVERS_PIDS $servers__pid" SERVERS_MILTER_PIDS="$SERVERS_MILTER_PIDS $servers__pid"
+	servers__until servers_listening "$SERVERS_DKIM_PORT" && servers__until servers_listening "$SERVERS_DMARC_PORT"
+}
+
 servers__start_once() {
-	# shellcheck disable=SC2046 # eight numbers, one per line
-	set -- $(servers__free_ports 8)
+	# shellcheck disable=SC2046 # ten numbers, one per line
+	set -- $(servers__free_ports 10)
 	SMTP_PORT=$1 SMTPS_PORT=$2 SMTPS_UNTRUSTED_PORT=$3 SMTPS_WRONGNAME_PORT=$4
 	IMAP_PORT=$5 IMAPS_PORT=$6 SERVERS_OUTSIDE_PORT=$7 SERVERS_SPARE_PORT=$8
+	SERVERS_DKIM_PORT=$9 SERVERS_DMARC_PORT=${10}
 	export SMTP_PORT SMTPS_PORT SMTPS_UNTRUSTED_PORT SMTPS_WRONGNAME_PORT IMAP_PORT IMAPS_PORT
 
 	# The outside world: a sink that keeps every message relayed to it.
@@ -379,6 +429,9 @@ servers__start_once() {
 	SERVERS_DOVECOT_PID=$servers__pid
 	SERVERS_PIDS="$SERVERS_PIDS $SERVERS_DOVECOT_PID"
 
+	if [ "${SERVERS_MILTERS:-}" = 1 ]; then
+		servers__milters_start || return 1
+	fi
 	servers__postfix_conf
 	/usr/sbin/postfix -c "$SERVERS_POSTFIX_CONF" start >>"$SERVERS_DIR/postfix.start" 2>&1 || return 1
 	SERVERS_POSTFIX_PID=$(tr -d ' \n' <"$SERVERS_DIR/postfix/queue/pid/master.pid")
@@ -397,7 +450,9 @@ servers_start() {
 		echo "SKIP: integration tests need root: Postfix must start as root" >&2
 		exit 77
 	fi
-	for b in /usr/sbin/postfix /usr/sbin/dovecot /usr/sbin/smtp-sink openssl perl setsid; do
+	b_milters=""
+	[ "${SERVERS_MILTERS:-}" = 1 ] && b_milters="/usr/sbin/opendkim /usr/sbin/opendmarc"
+	for b in /usr/sbin/postfix /usr/sbin/dovecot /usr/sbin/smtp-sink openssl perl setsid $b_milters; do
 		command -v "$b" >/dev/null ||
 			{ echo "SKIP: $b is missing (scripts/install-deps installs it)" >&2; exit 77; }
 	done
@@ -455,10 +510,14 @@ servers_stop() {
 	# in whole seconds; the master takes its children down, and all
 	# servers stop together.
 	# shellcheck disable=SC2086
-	servers__stop_groups $pf ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-} ||
+	servers__stop_groups $pf ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-} \
+		${SERVERS_MILTER_PIDS:-} ||
 		echo "servers: some server processes survived SIGKILL" >&2
-	for p in ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-}; do wait "$p" 2>/dev/null; done
+	for p in ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-} ${SERVERS_MILTER_PIDS:-}; do
+		wait "$p" 2>/dev/null
+	done
 	SERVERS_POSTFIX_PID="" SERVERS_DOVECOT_PID="" SERVERS_OUTSIDE_PID="" SERVERS_PIDS="" SINK_PID=""
+	SERVERS_MILTER_PIDS=""
 	if [ "${servers__own_dir:-}" = 1 ] && [ -z "${KEEP:-}" ]; then
 		rm -rf "$SERVERS_DIR"
 		servers__own_dir=""

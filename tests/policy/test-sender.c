@@ -622,17 +622,195 @@ test_auth(void **state)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *headers = g_strconcat(cases[i].headers, "From: Budi <budi@",
-		                                       cases[i].from_domain, ">\n", NULL);
+		/* The fields as the trusted host writes them: above its own
+		 * Received: (placement has its own test below). */
+		const char *host = cases[i].trusted && *cases[i].trusted ? cases[i].trusted : TRUSTED;
+		g_autofree char *headers = g_strconcat(
+		    cases[i].headers, "Received: from mail.jatengprov.go.id (mail.jatengprov.go.id "
+		                      "[103.147.8.20])\n\tby ",
+		    host, " (Postfix) with ESMTPS id 4QxK2m1Zz3\n\tfor <sertifikat@kuduskab.go.id>; "
+		          "Mon,  7 Dec 2026 08:01:02 +0700 (WIB)\nFrom: Budi <budi@",
+		    cases[i].from_domain, ">\n", NULL);
+		g_autofree char *address = g_strconcat("budi@", cases[i].from_domain, NULL);
 		g_autoptr(dispo_mail) m = mail_parse(headers);
 		g_autoptr(GPtrArray) reasons = policy_reasons_new();
 		dispo_config config = {.require_authentication = cases[i].require,
 		                       .trusted_authserv_id =
 		                           (char *)(cases[i].trusted ? cases[i].trusted : TRUSTED)};
-		bool ok = policy_auth_check(m, cases[i].from_domain, &config, reasons);
+		bool ok = policy_auth_check(m, address, &config, reasons);
 		assert_codes(reasons, cases[i].codes, cases[i].name);
 		assert_int_equal(ok, !*cases[i].codes);
 	}
+}
+
+/* Where the fields sit decides whose they are (RFC 8601 section 5): only
+ * those above the trusted host's topmost Received: are its own. Each case
+ * is a whole header block, top first, as it reaches the mailbox. */
+#define RCV_MX                                                                                     \
+	"Received: from mail.jatengprov.go.id (mail.jatengprov.go.id [103.147.8.20])\n"            \
+	"\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n"                   \
+	"\tby mx.kuduskab.go.id (Postfix) with ESMTPS id 4QxK2m1Zz3\n"                            \
+	"\tfor <sertifikat@kuduskab.go.id>; Mon,  7 Dec 2026 08:01:02 +0700 (WIB)\n"
+#define RCV_LMTP                                                                                   \
+	"Received: from mx.kuduskab.go.id\n\tby imap.kuduskab.go.id with LMTP\n"                   \
+	"\tid 84AGImIAFmvRMAAAg+zDdQ\n\t(envelope-from <budi@kuduskab.go.id>)\n"                   \
+	"\tfor <sertifikat@kuduskab.go.id>; Mon, 07 Dec 2026 08:01:03 +0700\n"
+#define RCV_SENDER                                                                                 \
+	"Received: from [10.20.1.7] (unknown [10.20.1.7])\n\tby mail.jatengprov.go.id (Postfix) "   \
+	"with ESMTPSA id 9AB12; Mon,  7 Dec 2026 08:00:58 +0700 (WIB)\n"
+#define AR_PASS AR "mx.kuduskab.go.id; dmarc=pass (p=reject dis=none) header.from=kuduskab.go.id\n"
+#define AR_FAIL AR "mx.kuduskab.go.id; dmarc=fail (p=none dis=none) header.from=kuduskab.go.id\n"
+#define AR_DKIM_NONE AR "mx.kuduskab.go.id; dkim=none; dkim-atps=neutral\n"
+
+static void
+test_auth_placement(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		const char *headers;
+		const char *codes;
+	} cases[] = {
+	    /* The attack of the issue: the sender writes a pass, our MX adds
+	     * its real fail on top. Both orders. */
+	    {"forged pass below the MX's fail", AR_FAIL RCV_MX AR_PASS RCV_SENDER, "auth_fail"},
+	    {"forged pass below, no verdict above", AR_DKIM_NONE RCV_MX AR_PASS, "auth_fail"},
+	    {"forged pass only, below", RCV_MX AR_PASS RCV_SENDER, "auth_missing"},
+	    {"real pass above, forged fail below", AR_PASS RCV_MX AR_FAIL RCV_SENDER, ""},
+	    /* MX then LMTP into the mailbox: the LMTP hop names the MX only
+	     * in "from", so the MX's own Received: is still the boundary. */
+	    {"MX then LMTP, pass", RCV_LMTP AR_PASS RCV_MX RCV_SENDER, ""},
+	    {"MX then LMTP, forged below", RCV_LMTP AR_FAIL RCV_MX AR_PASS, "auth_fail"},
+	    {"two passes through the MX, the later boundary wins",
+	     RCV_LMTP RCV_MX AR_PASS RCV_MX, "auth_missing"},
+	    {"right id, no trusted Received", AR_PASS RCV_SENDER, "auth_missing"},
+	    {"right id, no Received at all", AR_PASS, "auth_missing"},
+	    {"a Received by a lookalike host is not ours",
+	     AR_PASS "Received: from x by mx.kuduskab.go.id.evil.example with ESMTP id 1; Mon, 7 Dec "
+	             "2026 08:00:00 +0700\n",
+	     "auth_missing"},
+	    {"our host's Received unreadable: nothing below counts",
+	     "Received: from x (unclosed by mx.kuduskab.go.id with ESMTP; Mon, 7 Dec 2026\n" RCV_MX
+	         AR_PASS,
+	     "auth_missing"},
+	    /* Authenticated submission (Postfix smtpd_sasl_authenticated_header). */
+	    {"SASL user is the From address",
+	     "Received: from client.example (unknown [10.20.1.7])\n\t(using TLSv1.3 with cipher "
+	     "TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t(No client certificate requested)\n"
+	     "\t(Authenticated sender: budi@kuduskab.go.id)\n\tby mx.kuduskab.go.id (Postfix) with "
+	     "ESMTPSA id 6C040A72175\n\tfor <sertifikat@kuduskab.go.id>; Mon,  7 Dec 2026 08:40:02 "
+	     "+0700 (WIB)\n",
+	     ""},
+	    {"SASL user is someone else",
+	     "Received: from client.example (unknown [10.20.1.7])\n\t(Authenticated sender: "
+	     "kadis@kuduskab.go.id)\n\tby mx.kuduskab.go.id (Postfix) with ESMTPSA id 6C0; Mon,  7 "
+	     "Dec 2026 08:40:02 +0700\n",
+	     "auth_fail"},
+	    {"Authenticated sender without AUTH in the protocol",
+	     "Received: from client.example (unknown [10.20.1.7])\n\t(Authenticated sender: "
+	     "budi@kuduskab.go.id)\n\tby mx.kuduskab.go.id (Postfix) with ESMTPS id 6C0; Mon,  7 "
+	     "Dec 2026 08:40:02 +0700\n",
+	     "auth_missing"},
+	    {"Authenticated sender in the HELO name",
+	     "Received: from x (Authenticated sender: budi@kuduskab.go.id) (unknown [10.20.1.7])\n"
+	     "\tby mx.kuduskab.go.id (Postfix) with ESMTPSA id 6C0; Mon,  7 Dec 2026 08:40:02 "
+	     "+0700\n",
+	     "auth_missing"},
+	    {"Authenticated sender in a lower, forged Received",
+	     RCV_MX "Received: from x (unknown [10.20.1.7])\n\t(Authenticated sender: "
+	            "budi@kuduskab.go.id)\n\tby mx.kuduskab.go.id (Postfix) with ESMTPSA id 6C0; "
+	            "Mon,  7 Dec 2026 08:40:02 +0700\n",
+	     "auth_missing"},
+	    {"Authenticated sender in the recipient",
+	     "Received: from x (unknown [10.20.1.7])\n\tby mx.kuduskab.go.id (Postfix) with ESMTPSA "
+	     "id 6C0\n\tfor <\"(Authenticated sender: budi@kuduskab.go.id)\"@kuduskab.go.id>; Mon, "
+	     " 7 Dec 2026 08:40:02 +0700\n",
+	     "auth_missing"},
+	    /* RFC 8601 auth method, as Exim or Rspamd write it. */
+	    {"auth=pass as the From address",
+	     AR "mx.kuduskab.go.id; auth=pass (PLAIN) smtp.auth=budi@kuduskab.go.id\n" RCV_MX, ""},
+	    {"auth=pass, upper case login",
+	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=Budi@KUDUSKAB.go.id\n" RCV_MX, ""},
+	    {"auth=pass as another user",
+	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=kadis@kuduskab.go.id\n" RCV_MX, "auth_fail"},
+	    {"auth=pass with a bare login name",
+	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=budi\n" RCV_MX, "auth_fail"},
+	    {"auth=fail", AR "mx.kuduskab.go.id; auth=fail smtp.auth=budi@kuduskab.go.id\n" RCV_MX,
+	     "auth_fail"},
+	    {"auth=pass forged below", RCV_MX AR "mx.kuduskab.go.id; auth=pass "
+	                                         "smtp.auth=budi@kuduskab.go.id\n",
+	     "auth_missing"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *headers =
+		    g_strconcat(cases[i].headers, "From: Budi <budi@kuduskab.go.id>\n", NULL);
+		g_autoptr(dispo_mail) m = mail_parse(headers);
+		g_autoptr(GPtrArray) reasons = policy_reasons_new();
+		dispo_config config = {.require_authentication = true,
+		                       .trusted_authserv_id = (char *)"MX.Kuduskab.go.id"};
+		bool ok = policy_auth_check(m, "budi@kuduskab.go.id", &config, reasons);
+		assert_codes(reasons, cases[i].codes, cases[i].name);
+		if (ok != !*cases[i].codes)
+			fail_msg("%s: check returned %d", cases[i].name, ok);
+	}
+}
+
+static void
+assert_string_equal_or_null(const char *got, const char *want)
+{
+	if (g_strcmp0(got, want) != 0)
+		fail_msg("got %s, want %s", got ? got : "NULL", want ? want : "NULL");
+}
+
+static void
+test_received_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value;
+		const char *from, *by, *with, *auth;
+	} cases[] = {
+	    {"from mail.jatengprov.go.id (mail.jatengprov.go.id [103.147.8.20]) by mx.kuduskab.go.id "
+	     "(Postfix) with ESMTPS id 4Qx for <a@b>; Mon, 7 Dec 2026 08:01:02 +0700",
+	     "mail.jatengprov.go.id", "mx.kuduskab.go.id", "ESMTPS", NULL},
+	    {"from client (unknown [10.0.0.1]) (Authenticated sender: budi@kuduskab.go.id) by "
+	     "MX.Kuduskab.Go.Id. (Postfix) with ESMTPSA id 6C0; Mon, 7 Dec 2026 08:40:02 +0700",
+	     "client", "mx.kuduskab.go.id", "ESMTPSA", "budi@kuduskab.go.id"},
+	    {"from mx.kuduskab.go.id by imap.kuduskab.go.id with LMTP id 84AG (envelope-from "
+	     "<b@k>) for <s@k>; Mon, 07 Dec 2026 08:01:03 +0700",
+	     "mx.kuduskab.go.id", "imap.kuduskab.go.id", "LMTP", NULL},
+	    {"from EXCH01.kuduskab.local (10.1.1.5) by EXCH02.kuduskab.local (10.1.1.6) with "
+	     "Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA) id 15.1.2507.6; Mon, 7 "
+	     "Dec 2026 01:00:00 +0000",
+	     "exch01.kuduskab.local", "exch02.kuduskab.local", "Microsoft", NULL},
+	    {"by mx.kuduskab.go.id (Postfix, from userid 0) id 5F1; Mon, 7 Dec 2026 08:00:00 +0700",
+	     NULL, "mx.kuduskab.go.id", NULL, NULL},
+	    {"(qmail 1234 invoked by uid 89); 7 Dec 2026 01:00:00 -0000", NULL, NULL, NULL, NULL},
+	    {"from [103.1.2.3] (helo=pc) by mail.x.go.id with esmtpa (Exim 4.96) (envelope-from "
+	     "<a@x.go.id>) id 1rA; Mon, 07 Dec 2026 08:00:00 +0700",
+	     "[103.1.2.3]", "mail.x.go.id", "esmtpa", NULL},
+	    /* the keyword "by" inside the from clause's comment is text */
+	    {"from a (by mx.kuduskab.go.id) by relay.example with SMTP; x", "a", "relay.example",
+	     "SMTP", NULL},
+	};
+	static const char *const unreadable[] = {
+	    "from a (unclosed by b with SMTP; x",
+	    "from a by b for <\"x>; y",
+	    "from a) by b",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(dispo_received) r = policy_received_parse(cases[i].value);
+		assert_non_null(r);
+		assert_string_equal_or_null(r->from, cases[i].from);
+		assert_string_equal_or_null(r->by, cases[i].by);
+		assert_string_equal_or_null(r->with, cases[i].with);
+		assert_string_equal_or_null(r->auth_sender, cases[i].auth);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(unreadable); i++)
+		if (policy_received_parse(unreadable[i]))
+			fail_msg("read: %s", unreadable[i]);
 }
 
 int
@@ -646,6 +824,8 @@ main(void)
 	    cmocka_unit_test(test_authres_property),
 	    cmocka_unit_test(test_authres_hostile),
 	    cmocka_unit_test(test_auth),
+	    cmocka_unit_test(test_auth_placement),
+	    cmocka_unit_test(test_received_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
