@@ -57,11 +57,11 @@ certificates(dispo_cli *cli, dispo_store *store, out_format fmt)
 		return cli_exit_code(e);
 	}
 	g_ptr_array_add(rows, g_strsplit("NAME|NIP|EMAIL|SERIAL|STATE|ISSUED_AT|REQUEST|"
-	                                 "REVOKED_AT|REVOKE_REQUEST",
+	                                 "REVOKED_AT|REVOKE_REQUEST|VALID_FROM|VALID_UNTIL",
 	                                 "|", -1));
 	for (guint i = 0; i < list->len; i++) {
 		const dispo_certificate_row *c = list->pdata[i];
-		char **cells = g_new0(char *, 10);
+		char **cells = g_new0(char *, 12);
 		cells[0] = g_strdup(c->name ? c->name : "");
 		cells[1] = g_strdup(c->nip ? c->nip : "");
 		cells[2] = g_strdup(c->email);
@@ -71,9 +71,11 @@ certificates(dispo_cli *cli, dispo_store *store, out_format fmt)
 		cells[6] = g_strdup(c->request ? c->request : "");
 		cells[7] = when(cli, c->revoked_at);
 		cells[8] = g_strdup(c->revoke_request ? c->revoke_request : "");
+		cells[9] = g_strdup(c->valid_from ? c->valid_from : "");
+		cells[10] = g_strdup(c->valid_until ? c->valid_until : "");
 		g_ptr_array_add(rows, cells);
 	}
-	emit(rows, 9, fmt);
+	emit(rows, 11, fmt);
 	return EX_OK;
 }
 

@@ -11,6 +11,16 @@
 
 #include <json-glib/json-glib.h>
 
+/* What a BSrE notice says (bsre.c), read from its whole body. */
+typedef struct dispo_bsre_notice {
+	char *name;
+	char *nik;   /* digits only */
+	char *email; /* lower case */
+	char *serial;
+	char *valid_from, *valid_until; /* yyyy-mm-dd */
+	dispo_rules_record kind;        /* CERTIFICATE: issued; REVOCATION; NONE: unsaid */
+} dispo_bsre_notice;
+
 /* What the sender policy and the document and form checks say about an
  * application, judged when it is parsed (the body is dropped after that);
  * the register and the rate limit are consulted at commit. */
@@ -31,6 +41,8 @@ typedef struct dispo_verdict {
 	int reply_status; /* dispo_reply_status */
 	char *command;    /* canonical name: approve, reject… or NULL */
 	char *argument;
+	dispo_bsre_notice *notice; /* from a configured BSrE sender, else NULL */
+	char *status_query;        /* STATUS/CEK: the words after it ("" when none), else NULL */
 } dispo_verdict;
 
 typedef struct {
@@ -86,6 +98,8 @@ bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrA
  * builder's value as text. */
 void intake_json_string(JsonBuilder *b, const char *name, const char *value);
 char *intake_json_text(JsonBuilder *b);
+/* Whether subject carries a request tag of the rules ("[SE-2026-000123]"). */
+bool intake_subject_names_request(const dispo_rules *rules, const char *subject);
 /* The sender passed every sender and authentication check (a reply's
  * documents and form do not matter). */
 bool intake_sender_clean(const dispo_verdict *v);
@@ -101,8 +115,39 @@ void intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *m
 bool intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
                          GError **error);
 
+/* The reply token the message answers: in its recipient address, else the
+ * one of the email it replies to (In-Reply-To, References). NULL (no
+ * error) when there is none. */
+dispo_token_row *intake_reply_token(dispo_ingest *ing, const pending_item *p, GError **error);
 /* The request a "[TAG-2026-000123]" in subject names: its id, 0 when none. */
 bool intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error);
+
+/* ---- bsre.c: BSrE's notices -------------------------------------------- */
+
+/* Whether the mail's single From is a configured BSrE sender. */
+bool intake_bsre_sender(const dispo_ingest *ing, const dispo_mail *mail);
+/* What the notice says (the mail still has its body). Never NULL. */
+dispo_bsre_notice *intake_bsre_read(const dispo_mail *mail);
+void intake_bsre_notice_free(dispo_bsre_notice *n);
+/* The request waiting at BSrE that the notice describes leaves the stage
+ * (the certificate recorded with its serial and validity); a notice that
+ * fits none or several, gives no serial, or fails the sender checks is
+ * mailed to the administrator instead. */
+bool intake_bsre_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error);
+
+/* ---- status.c: STATUS / CEK -------------------------------------------- */
+
+/* The words after STATUS or CEK when the mail's first meaningful line asks
+ * for a request's status (and nothing else), else NULL. */
+char *intake_status_query(const dispo_mail *mail);
+/* Answers a status question from the applicant, a role holder or the
+ * administrator with where the request is; anyone else gets nothing. */
+bool intake_status_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error);
+/* A reply naming, by its subject's tag only, a request that does not
+ * exist: an official or the administrator is told so (*handled when the
+ * subject names such a number). */
+bool intake_status_unknown(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
+                           GError **error);
 
 /* ---- delivery.c: what comes back about dispo's emails ------------------- */
 

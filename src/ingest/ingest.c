@@ -325,6 +325,11 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 		return false;
 	}
 	p->kind = ingest_classify(p->mail, &p->bounce);
+	/* An official's fresh email naming a request ("[SE-2026-000001]
+	 * SETUJU", without Re:) is a reply, unless it forwards something. */
+	if (ing->opt.rules && strcmp(p->kind, "application") == 0 && !p->mail->forwarded &&
+	    intake_subject_names_request(ing->opt.rules, p->mail->subject))
+		p->kind = "reply";
 	if (strcmp(p->kind, "auto_reply") == 0 && p->mail->body)
 		p->excerpt =
 		    g_utf8_substring(p->mail->body, 0, MIN(g_utf8_strlen(p->mail->body, -1), 500));

@@ -27,6 +27,8 @@ intake_verdict_free(dispo_verdict *v)
 	g_free(v->visible);
 	g_free(v->command);
 	g_free(v->argument);
+	intake_bsre_notice_free(v->notice);
+	g_free(v->status_query);
 	g_free(v);
 }
 
@@ -195,6 +197,10 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 
 	v->reasons = policy_reasons_new();
 	v->token = find_token(rules, mail);
+	if (intake_bsre_sender(ing, mail))
+		v->notice = intake_bsre_read(mail);
+	else
+		v->status_query = intake_status_query(mail);
 	if (strcmp(kind, "reply") == 0)
 		intake_reply_judge(ing, v, mail);
 	v->workflow = rules_workflow_for(rules, NULL, mail->subject);
@@ -526,8 +532,8 @@ intake_sender_clean(const dispo_verdict *v)
 
 /* "[SE-2026-000123]" of any workflow in the subject: a reply about a request,
  * never a new application. */
-static bool
-subject_has_request_tag(const dispo_rules *rules, const char *subject)
+bool
+intake_subject_names_request(const dispo_rules *rules, const char *subject)
 {
 	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
 		for (guint w = 0; w < rules_workflows(rules)->len; w++) {
@@ -688,18 +694,26 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 	int64_t request_id = 0, outbox_id = 0;
 	bool needs_confirmation = false;
 
+	/* BSrE's notices and status questions are neither applications nor
+	 * decisions, whatever their subject says. */
+	if (v->notice)
+		return intake_bsre_commit(ing, p, message_id, error);
+	if (v->status_query)
+		return intake_status_commit(ing, p, message_id, error);
 	if (strcmp(p->kind, "reply") == 0) {
 		bool handled;
 		if (!confirmation_reply(ing, p, message_id, &handled, delta, error))
 			return false;
 		if (!handled && !intake_reply_commit(ing, p, message_id, &handled, error))
 			return false;
+		if (!handled && !intake_status_unknown(ing, p, message_id, &handled, error))
+			return false;
 		/* Officials' replies are the workflow's. A "reply" that names no
 		 * request and carries a file meeting a requirement is an applicant
 		 * answering our refusal with the documents: an application. (An
 		 * official's SETUJU with a signature logo is not.) */
 		if (handled || v->matched == 0 ||
-		    subject_has_request_tag(ing->opt.rules, p->mail->subject))
+		    intake_subject_names_request(ing->opt.rules, p->mail->subject))
 			return true;
 	}
 

@@ -71,10 +71,8 @@ intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GErro
 	return true;
 }
 
-/* The token the reply answers: in its recipient address, else the one of
- * the email it replies to. NULL (no error) when there is none. */
-static dispo_token_row *
-reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
+dispo_token_row *
+intake_reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
 {
 	const dispo_verdict *v = p->verdict;
 	g_autoptr(GError) e = NULL;
@@ -96,7 +94,9 @@ reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
 }
 
 /* The explanation email (template penjelasan) to the reply's sender,
- * outside the engine: for replies the engine never sees. */
+ * outside the engine: for replies the engine never sees. Like the
+ * engine's, it carries a fresh token for the step the request is at, so
+ * that answering it works for whoever may decide there. */
 static bool
 explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf,
         const dispo_progress *prog, const char *reason, const char *detail, int64_t message_id,
@@ -105,6 +105,9 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 	const dispo_rules_step *now = prog->step ? rules_step_get(wf, prog->step) : NULL;
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) data = NULL;
+	g_autofree char *token = NULL;
+	g_autofree char *reply_to = NULL;
+	int64_t outbox_id = 0;
 	bool allowed;
 
 	if (!intake_answer_allowed(ing, wf, p->verdict->answer_to, p->arrived, true, &allowed,
@@ -112,6 +115,10 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 		return false;
 	if (!allowed)
 		return true;
+	if (now && !now->is_end && now->role) {
+		token = dispo_random_token(15);
+		reply_to = intake_reply_address(wf, token);
+	}
 
 	json_builder_begin_object(b);
 	intake_json_string(b, "request", prog->number);
@@ -127,16 +134,33 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 		    .template = "penjelasan",
 		    .kind = "explanation",
 		    .to = p->verdict->answer_to,
+		    .reply_to = reply_to,
 		    .request_id = prog->id,
 		    .request = prog->number,
+		    .step = prog->step,
 		    .data = data,
 		    .answers = p->mail,
 		    .answers_message = message_id,
 		    .at = p->arrived,
 		    .generated = true,
 		};
-		return intake_answer(ing, wf, &a, NULL, NULL, error);
+		if (!intake_answer(ing, wf, &a, &outbox_id, NULL, error))
+			return false;
 	}
+	if (token) {
+		dispo_token_row t = {
+		    .token = token,
+		    .purpose = "reply",
+		    .request_id = prog->id,
+		    .step = prog->step,
+		    .role = now->role,
+		    .address = p->verdict->answer_to,
+		    .outbox_id = outbox_id,
+		    .created_at = p->arrived,
+		};
+		return store_token_insert(ing->store, &t, error);
+	}
+	return true;
 }
 
 static bool
@@ -163,46 +187,6 @@ record(dispo_ingest *ing, int64_t request_id, const pending_item *p, const char 
 	return store_event_append(ing->store, request_id, &ev, error);
 }
 
-/* A BSrE notice (its sender is configured): the request in its subject
- * leaves the BSrE stage, with the serial the notice names. */
-static bool
-is_bsre(const dispo_ingest *ing, const dispo_verdict *v)
-{
-	for (char **s = ing->config->bsre_senders; v->address && s && *s; s++)
-		if (g_ascii_strcasecmp(*s, v->address) == 0)
-			return true;
-	return false;
-}
-
-/* "Serial Number: 1A2B-3C4D", "Nomor Seri: …", "SN: …" in a notice. */
-static char *
-notice_serial(const char *text)
-{
-	static const char *const labels[] = {"serial number", "nomor seri", "no. seri", "serial",
-	                                     "sn"};
-	g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", 200);
-
-	for (size_t i = 0; lines[i]; i++) {
-		const char *colon = strchr(lines[i], ':');
-		g_autofree char *raw = NULL;
-		g_autofree char *label = NULL;
-		if (!colon)
-			continue;
-		raw = g_strndup(lines[i], colon - lines[i]);
-		label = g_ascii_strdown(g_strstrip(raw), -1);
-		for (size_t l = 0; l < G_N_ELEMENTS(labels); l++)
-			if (strcmp(label, labels[l]) == 0) {
-				g_autofree char *value = g_strstrip(g_strdup(colon + 1));
-				size_t n = strspn(
-				    value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				           "0123456789:-");
-				if (n >= 4 && n <= 128)
-					return g_strndup(value, n);
-			}
-	}
-	return NULL;
-}
-
 bool
 intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
                     GError **error)
@@ -213,7 +197,6 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_wf_result) res = NULL;
 	g_autofree char *deputy = NULL;
-	g_autofree char *serial = NULL;
 	const dispo_rules_workflow *wf;
 	const dispo_rules_step *step;
 	const char *step_name;
@@ -222,7 +205,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	dispo_wf_event ev = {.kind = DISPO_WF_COMMAND, .at = p->arrived};
 
 	*handled = false;
-	t = reply_token(ing, p, &e);
+	t = intake_reply_token(ing, p, &e);
 	if (e) {
 		g_propagate_error(error, g_steal_pointer(&e));
 		return false;
@@ -240,14 +223,6 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	step_name = t && t->step ? t->step : prog->step;
 	step = wf && step_name ? rules_step_get(wf, step_name) : NULL;
 
-	if (is_bsre(ing, v) && intake_sender_clean(v)) {
-		serial = notice_serial(v->visible);
-		ev.kind = DISPO_WF_BSRE;
-		ev.actor = "bsre";
-		ev.serial = serial;
-		return intake_workflow_event(ing, request_id, &ev, message_id, p->mail, NULL,
-		                             error);
-	}
 	/* A reply that fails the sender checks may be forged: it is kept on
 	 * the request's record. It is answered only when it claims to come from
 	 * someone in the register (who should learn of it); a stranger's
@@ -266,9 +241,16 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 		                       "dispo could not verify that the reply came from you",
 		                       message_id, error);
 	}
+	/* The official believes he decided: say that this email was decided
+	 * on already, and where the request is now (with a token for that
+	 * step, in case the answer was meant for it). */
 	if (t && t->used_at)
 		return record(ing, request_id, p, v->address, "reply_again",
-		              "the email it answers was decided on already", message_id, error);
+		              "the email it answers was decided on already", message_id,
+		              error) &&
+		       (!wf || explain(ing, p, wf, prog, "already_decided",
+		                       "the email you answered was decided on already", message_id,
+		                       error));
 	if (step && step->role &&
 	    !store_role_may_act(ing->store, step->role, v->address, p->arrived, ing->config->tz,
 	                        &allowed, &deputy, error))

@@ -298,9 +298,18 @@ do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
 	}
 	if (a->to_applicant && !send_one(c, a, c->p->applicant, NULL, NULL, false, error))
 		return false;
-	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@') &&
-	    !send_one(c, a, c->ev->actor, NULL, NULL, true, error))
-		return false;
+	/* Help and explanations carry a token for the step the request is at,
+	 * bound to its role: the official naturally answers them ("ok" →
+	 * help → "SETUJU"), and that answer must work. Whether the writer may
+	 * decide is checked when the token is used, as for any other. */
+	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@')) {
+		const dispo_rules_step *s = a->step ? rules_step_get(c->wf, a->step) : NULL;
+		const char *role = s && !s->is_end && g_strcmp0(a->step, c->res->step) == 0
+		                       ? s->role
+		                       : NULL;
+		if (!send_one(c, a, c->ev->actor, NULL, role, true, error))
+			return false;
+	}
 	/* Without an administrator's address the notice stays in the record. */
 	if (a->to_admin &&
 	    (c->ing->config->admin_address

@@ -225,6 +225,28 @@ store_certificate_issue(dispo_store *store, int64_t request_id, const char *emai
 }
 
 bool
+store_certificate_set_validity(dispo_store *store, int64_t request_id, const char *valid_from,
+                               const char *valid_until, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "UPDATE certificates SET valid_from = ?, valid_until = ?"
+	                              " WHERE request_id = ? AND state = 'issued'",
+	                              error);
+	int rc;
+
+	if (!st)
+		return false;
+	store_bind_text(st, 1, valid_from);
+	store_bind_text(st, 2, valid_until);
+	sqlite3_bind_int64(st, 3, request_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot record a certificate's validity");
+	return true;
+}
+
+bool
 store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id, dispo_time at,
                          unsigned *revoked, GError **error)
 {
@@ -261,6 +283,8 @@ store_certificate_row_free(dispo_certificate_row *c)
 	g_free(c->state);
 	g_free(c->request);
 	g_free(c->revoke_request);
+	g_free(c->valid_from);
+	g_free(c->valid_until);
 	g_free(c);
 }
 
@@ -272,7 +296,8 @@ store_certificates_list(dispo_store *store, GError **error)
 	sqlite3_stmt *st =
 	    store_stmt(store,
 	               "SELECT c.email, c.nip, c.name, c.serial, c.state, c.issued_at,"
-	               " coalesce(c.revoked_at, 0), r.number, v.number FROM certificates c"
+	               " coalesce(c.revoked_at, 0), r.number, v.number, c.valid_from, c.valid_until"
+	               " FROM certificates c"
 	               " LEFT JOIN requests r ON r.id = c.request_id"
 	               " LEFT JOIN requests v ON v.id = c.revoke_request_id ORDER BY c.id",
 	               error);
@@ -291,6 +316,8 @@ store_certificates_list(dispo_store *store, GError **error)
 		c->revoked_at = sqlite3_column_int64(st, 6);
 		c->request = store_column_dup(st, 7);
 		c->revoke_request = store_column_dup(st, 8);
+		c->valid_from = store_column_dup(st, 9);
+		c->valid_until = store_column_dup(st, 10);
 		g_ptr_array_add(rows, c);
 	}
 	sqlite3_reset(st);

@@ -492,3 +492,45 @@ store_request_id(dispo_store *store, const char *number, int64_t *request_id, GE
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ||
 	       store_fail(store, error, "cannot look up a request");
 }
+
+/* The ids a prepared query with up to two text parameters returns. */
+static GArray *
+ids_query(dispo_store *store, const char *sql, const char *a, const char *b, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, sql, error);
+	GArray *ids;
+	int rc;
+
+	if (!st)
+		return NULL;
+	ids = g_array_new(false, false, sizeof(int64_t));
+	store_bind_text(st, 1, a);
+	if (b)
+		store_bind_text(st, 2, b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		g_array_unref(ids);
+		store_fail(store, error, "cannot list requests");
+		return NULL;
+	}
+	return ids;
+}
+
+GArray *
+store_requests_at_step(dispo_store *store, const char *workflow, const char *step, GError **error)
+{
+	return ids_query(store, "SELECT id FROM requests WHERE workflow = ? AND step = ? ORDER BY id",
+	                 workflow, step, error);
+}
+
+GArray *
+store_requests_by_applicant(dispo_store *store, const char *address, GError **error)
+{
+	return ids_query(store,
+	                 "SELECT id FROM requests WHERE applicant = ? COLLATE NOCASE ORDER BY id",
+	                 address, NULL, error);
+}

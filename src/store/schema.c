@@ -230,5 +230,15 @@ static const char v6[] = "CREATE TABLE bounced_addresses ("
                          "  status TEXT"
                          ");";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6};
+/* v7: how long an issued certificate is valid, as BSrE's notice says
+ * (yyyy-mm-dd, NULL when the notice did not say); requests found by their
+ * step (a BSrE notice looks for the request waiting at BSrE) and by their
+ * applicant (a status question). */
+static const char v7[] = "ALTER TABLE certificates ADD COLUMN valid_from TEXT;"
+                         "ALTER TABLE certificates ADD COLUMN valid_until TEXT;"
+                         "CREATE INDEX requests_step ON requests (workflow, step);"
+                         "DROP INDEX requests_applicant;"
+                         "CREATE INDEX requests_applicant ON requests (applicant COLLATE NOCASE);";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

@@ -172,6 +172,11 @@ bool store_request_id(dispo_store *store, const char *number, int64_t *request_i
 /* Moves a request to another state (and step, NULL for none). */
 bool store_request_set_state(dispo_store *store, int64_t request_id, const char *state,
                              const char *step, dispo_time at, GError **error);
+/* Ids of the requests of workflow at step (oldest first). */
+GArray *store_requests_at_step(dispo_store *store, const char *workflow, const char *step,
+                               GError **error);
+/* Ids of the requests address applied for, any case (oldest first). */
+GArray *store_requests_by_applicant(dispo_store *store, const char *address, GError **error);
 /* The request's number and applicant by id (either may be NULL). */
 bool store_request_lookup(dispo_store *store, int64_t request_id, char **number, char **applicant,
                           char **state, GError **error);
@@ -371,12 +376,18 @@ typedef struct dispo_certificate_row {
 	dispo_time revoked_at;
 	char *request;        /* the registration's number */
 	char *revoke_request; /* the revocation's number */
+	char *valid_from;     /* yyyy-mm-dd as BSrE's notice says, NULL when unknown */
+	char *valid_until;
 } dispo_certificate_row;
 
 void store_certificate_row_free(dispo_certificate_row *c);
 bool store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
                              const char *nip, const char *name, const char *serial, dispo_time at,
                              GError **error);
+/* How long the certificate issued for request_id is valid (yyyy-mm-dd
+ * each, NULL when unknown). */
+bool store_certificate_set_validity(dispo_store *store, int64_t request_id, const char *valid_from,
+                                    const char *valid_until, GError **error);
 /* Revokes the address's issued certificates; *revoked says how many. */
 bool store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
                               dispo_time at, unsigned *revoked, GError **error);
