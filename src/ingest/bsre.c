@@ -178,8 +178,10 @@ intake_bsre_read(const dispo_mail *mail)
 		n->name = g_strdup(v);
 	if ((v = g_hash_table_lookup(form, "NIK")))
 		n->nik = digits_only(v);
-	if ((v = g_hash_table_lookup(form, "Email")) && strchr(v, '@'))
-		n->email = g_ascii_strdown(g_strstrip(g_strdup(v)), -1);
+	if ((v = g_hash_table_lookup(form, "Email")) && strchr(v, '@')) {
+		n->email = g_ascii_strdown(v, -1);
+		g_strstrip(n->email);
+	}
 	if (FIRST("Nomor Seri", "No Seri", "Serial Number") || FIRST("Serial", "SN", "SN"))
 		n->serial = serial_clean(v);
 	if (FIRST("Berlaku", "Masa Berlaku", "Berlaku Sampai") ||
