@@ -130,8 +130,10 @@ emit_text(html_ctx *c, const char *raw)
 
 	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
-		if (c->in_pre && ch == '\n') {
-			want_break(c, true);
+		if (c->in_pre && (ch == '\n' || ch == '\r')) {
+			/* CRLF is one line break, a lone CR one too. */
+			if (ch == '\n' || p[1] != '\n')
+				want_break(c, true);
 			continue;
 		}
 		if (!c->in_pre && (g_unichar_isspace(ch) || ch == 0xA0)) {

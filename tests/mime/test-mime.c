@@ -336,6 +336,7 @@ test_html_to_text(void **state)
 	    {"&lt;b&gt; &amp; &eacute;", "<b> & é\n"},
 	    {"<p>   banyak     spasi   </p>", "banyak spasi\n"},
 	    {"<pre>a  b\nc</pre>", "a  b\nc\n"},
+	    {"<pre>a\r\nb\rc</pre>", "a\nb\nc\n"},
 	    {"", ""},
 	    {"<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2\n"},
 	};
