@@ -55,19 +55,40 @@ label_fold(const char *s, size_t len)
 static bool
 is_space_at(const char *p)
 {
-	return *p == ' ' || *p == '\t' || *p == '\r' ||
-	       ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0);
+	return *p == ' ' || *p == '\t' || *p == '\r';
 }
 
 static const char *
 skip_space(const char *p)
 {
 	while (is_space_at(p))
-		p += (unsigned char)*p == 0xC2 ? 2 : 1;
+		p++;
 	return p;
 }
 
-/* "- ", "* ", "• ", "1. ", "2) " before a label. */
+/* Other spaces are a plain space: U+00A0 from an HTML body's &nbsp; (or
+ * Outlook's text alternative of one), U+202F, U+2007, U+3000 from an IME;
+ * zero-width ones (U+200B, U+2060, U+FEFF) are nothing. Then "NIP&nbsp;1985"
+ * needs no colon and a NIP keeps only digits and spaces. */
+static char *
+spaces_plain(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == 0x200B || c == 0x2060 || c == 0xFEFF)
+			continue;
+		if (c >= 0x80 && g_unichar_type(c) == G_UNICODE_SPACE_SEPARATOR)
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(out, false);
+}
+
+/* "- ", "* ", "• ", "1. ", "2) " before a label, and a number in a cell of
+ * its own ("1<TAB>Nama<TAB>: …", a table's first column). */
 static const char *
 skip_bullets(const char *p)
 {
@@ -87,7 +108,7 @@ skip_bullets(const char *p)
 			const char *q = p;
 			while (g_ascii_isdigit(*q) && q - p < 3)
 				q++;
-			if ((*q == '.' || *q == ')') && !g_ascii_isdigit(q[1])) {
+			if (((*q == '.' || *q == ')') && !g_ascii_isdigit(q[1])) || *q == '\t') {
 				p = q + 1;
 				again = true;
 			}
@@ -112,6 +133,25 @@ without_bidi(const char *s)
 	return g_string_free(out, false);
 }
 
+/* Runs of blanks inside a value are one space: a tab there is the boundary
+ * of a table's cells, and a double space never belongs in a name. */
+static void
+blanks_squeeze(char *v)
+{
+	char *w = v;
+
+	for (const char *r = v; *r; r++) {
+		if (is_space_at(r)) {
+			if (w > v && w[-1] == ' ')
+				continue;
+			*w++ = ' ';
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
 /* The value after the label: trimmed, bold markers and Outlook's
  * " <mailto:…>" after an address removed, cut at VALUE_MAX bytes. */
 static char *
@@ -125,23 +165,18 @@ value_clean(const char *p)
 		p = skip_space(p);
 		if (*p == '*' || *p == '_' || *p == ':')
 			p++;
+		else if (g_str_has_prefix(p, "\uFF1A"))
+			p += strlen("\uFF1A");
 		else
 			break;
 	}
 	v = without_bidi(p);
 	if ((cut = strstr(v, "<mailto:")) != NULL || (cut = strstr(v, "[mailto:")) != NULL)
 		*cut = '\0';
+	blanks_squeeze(v);
 	len = strlen(v);
-	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r' ||
-	               v[len - 1] == '*' || v[len - 1] == '_'))
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '*' || v[len - 1] == '_'))
 		v[--len] = '\0';
-	/* A trailing no-break space (C2 A0). */
-	while (len >= 2 && (unsigned char)v[len - 2] == 0xC2 && (unsigned char)v[len - 1] == 0xA0) {
-		len -= 2;
-		v[len] = '\0';
-		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-			v[--len] = '\0';
-	}
 	if (len > VALUE_MAX) {
 		const char *end = g_utf8_find_prev_char(v, v + VALUE_MAX + 1);
 		v[end ? end - v : 0] = '\0';
@@ -206,21 +241,48 @@ label_find(const char *key, const char *const *labels)
 	return NULL;
 }
 
+/* The first non-blank value of a label counts. */
+static void
+field_add(GHashTable *fields, const char *label, const char *value)
+{
+	char *v;
+
+	if (g_hash_table_contains(fields, label))
+		return;
+	v = value_clean(value);
+	if (!*v) {
+		g_free(v); /* "NIP:" left blank: a later line may fill it */
+		return;
+	}
+	g_hash_table_insert(fields, g_strdup(label), v);
+}
+
 static void
 line_parse(const char *line, const char *const *labels, GHashTable *fields)
 {
 	const char *p = skip_bullets(line);
 	const char *colon = strchr(p, ':');
 	const char *fw = strstr(p, "\uFF1A"); /* full-width colon (IME input) */
+	const char *tab = strchr(p, '\t');
 	const char *label, *value;
 	g_autofree char *key = NULL;
 
-	if (fw && (!colon || fw < colon)) {
+	if (fw && (!colon || fw < colon))
 		colon = fw;
-		value = fw + strlen("\uFF1A");
-	} else {
-		value = colon ? colon + 1 : NULL;
+	/* "Nama<TAB>Hartono": a table row of an HTML body (see html.c), or
+	 * cells copied from a spreadsheet. The tab ends the label when what is
+	 * before it is one; "Nama<TAB>:<TAB>Hartono" reads the same. */
+	if (tab && (!colon || tab < colon) && tab - p <= LABEL_MAX) {
+		g_autofree char *k = label_fold(p, (size_t)(tab - p));
+		if ((label = label_find(k, labels)) != NULL) {
+			field_add(fields, label, tab);
+			return;
+		}
 	}
+	if (colon == fw && fw)
+		value = fw + strlen("\uFF1A");
+	else
+		value = colon ? colon + 1 : NULL;
 	if (!colon) {
 		/* "NIP. 19850312 201001 1 004", "NIK 3319…": a label of letters,
 		 * spaces and dots followed by a number needs no colon. */
@@ -236,16 +298,8 @@ line_parse(const char *line, const char *const *labels, GHashTable *fields)
 		return;
 	key = label_fold(p, (size_t)(colon - p));
 	label = label_find(key, labels);
-	if (!label || g_hash_table_contains(fields, label))
-		return;
-	{
-		char *v = value_clean(value);
-		if (!*v) {
-			g_free(v); /* "NIP:" left blank: a later line may fill it */
-			return;
-		}
-		g_hash_table_insert(fields, g_strdup(label), v);
-	}
+	if (label)
+		field_add(fields, label, value);
 }
 
 GHashTable *
@@ -253,6 +307,7 @@ policy_form_parse(const char *body, const char *const *labels)
 {
 	GHashTable *fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autofree char *clean = NULL;
+	g_autofree char *plain = NULL;
 	g_auto(GStrv) lines = NULL;
 
 	if (!body)
@@ -261,7 +316,8 @@ policy_form_parse(const char *body, const char *const *labels)
 		labels = default_labels;
 	/* Valid UTF-8 without controls, so values can go anywhere. */
 	clean = dispo_utf8_clean(body, -1);
-	lines = g_strsplit(clean, "\n", -1);
+	plain = spaces_plain(clean);
+	lines = g_strsplit(plain, "\n", -1);
 	for (size_t i = 0; lines[i]; i++) {
 		if (line_ends_form(lines, i))
 			break;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-mime.c: the parser against golden dumps of our own emails, limits,
- * HTML to text, the raw prescan, every file of the shared MIME corpus, and
- * a 50 MB attachment decoded to disk without being held in memory. */
+ * HTML to text (as mail clients write it around a form, hostile, and the
+ * shared corpus' HTML-only mails), the raw prescan, every file of the shared
+ * MIME corpus, and a 50 MB attachment decoded to disk without being held in
+ * memory. */
 #include "config.h"
 
 #include "mime/mime.h"
@@ -328,11 +330,13 @@ test_html_to_text(void **state)
 	     "menulis:</p><blockquote>lama</blockquote></blockquote>",
 	     "OK\n> Pada Senin menulis:\n> > lama\n"},
 	    {"<ul><li>satu</li><li>dua</li></ul>", "- satu\n- dua\n"},
-	    {"<table><tr><td>NIP</td><td>1985</td></tr></table>", "NIP 1985\n"},
+	    /* A table row is one line, its cells separated by a tab. */
+	    {"<table><tr><td>NIP</td><td>1985</td></tr></table>", "NIP\t1985\n"},
 	    {"<script>alert(1)</script>aman", "aman\n"},
 	    {"&lt;b&gt; &amp; &eacute;", "<b> & é\n"},
 	    {"<p>   banyak     spasi   </p>", "banyak spasi\n"},
 	    {"<pre>a  b\nc</pre>", "a  b\nc\n"},
+	    {"<pre>a\r\nb\rc</pre>", "a\nb\nc\n"},
 	    {"", ""},
 	    {"<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2\n"},
 	};
@@ -342,6 +346,184 @@ test_html_to_text(void **state)
 			fail_msg("case %zu: '%s' gave '%s', want '%s'", i, cases[i].html, got,
 			         cases[i].text);
 		g_free(got);
+	}
+}
+
+/* What Outlook desktop (Word), Outlook on the web, Gmail and phones write
+ * around a form: one "Label: value" line each, as the text/plain part would
+ * have it. */
+static void
+test_html_clients(void **state)
+{
+	static const struct {
+		const char *html;
+		const char *text;
+	} cases[] = {
+	    /* Word: <o:p> between the label and its value is no paragraph. */
+	    {"<p class=MsoNormal><b>Nama<o:p></o:p></b>: Hartono<o:p></o:p></p>"
+	     "<p class=MsoNormal><b><span lang=IN>NIP<o:p></o:p></span></b><span lang=IN>"
+	     "<span style='mso-tab-count:2'>&nbsp;&nbsp;&nbsp; </span>: 1985<o:p></o:p></span></p>",
+	     "Nama: Hartono\nNIP : 1985\n"},
+	    /* Its empty paragraphs are nothing. */
+	    {"<p class=MsoNormal>a<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+	     "<p class=MsoNormal><span lang=IN><o:p>&nbsp;</o:p></span></p><p "
+	     "class=MsoNormal>b</p>",
+	     "a\nb\n"},
+	    /* A label split over runs of other languages or spell-check marks. */
+	    {"<p><span lang=IN>NI</span><span lang=EN-US>P</span>&nbsp;:&nbsp;1985</p>"
+	     "<p><span class=SpellE><span lang=IN>Jab</span></span><span lang=IN>atan</span>: "
+	     "Kasi</p><p>Email&nbsp;<b>d</b>inas : a@kuduskab.go.id</p>",
+	     "NIP : 1985\nJabatan: Kasi\nEmail dinas : a@kuduskab.go.id\n"},
+	    /* Smart tags and content controls are inline too. */
+	    {"<p>Kota <st1:City w:st=\"on\"><st1:place w:st=\"on\">Kudus</st1:place></st1:City>"
+	     "<w:Sdt>, Jawa</w:Sdt> Tengah</p>",
+	     "Kota Kudus, Jawa Tengah\n"},
+	    /* Conditional comments, Word's settings and VML styles vanish. */
+	    {"<head><!--[if gte mso 9]><xml><o:shapedefaults v:ext=\"edit\" spidmax=\"1026\" />"
+	     "</xml><![endif]--><style><!-- p.MsoNormal {margin:0cm;} --></style></head>"
+	     "<body><!--[if !mso]><style>v\\:* {behavior:url(#default#VML);}</style><![endif]-->"
+	     "<xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml>"
+	     "<p>a<!--[if !supportLineBreakNewLine]--><br><!--[endif]--></p>"
+	     "<!--[if !mso]><!--><p>b</p><!--<![endif]--></body>",
+	     "a\nb\n"},
+	    /* Downlevel-revealed markers go, what is between them stays. */
+	    {"<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]>"
+	     "<span lang=IN><span style='mso-list:Ignore'>1.<span style='font:7.0pt'>"
+	     "&nbsp;&nbsp;&nbsp; </span></span></span><![endif]><span lang=IN>Nama : Sri"
+	     "<o:p></o:p></span></p><p><![IF !VML]><img src=x><![ENDIF]>c</p>",
+	     "1. Nama : Sri\nc\n"},
+	    /* Not markers: unclosed, too long, or text. */
+	    {"<p>a <![if b</p>", "a <![if b\n"},
+	    {"<p>&lt;![if x]&gt;</p>", "<![if x]>\n"},
+	    /* Word tables: every cell's text is a paragraph. */
+	    {"<table class=MsoTableGrid><tr><td width=132 valign=top><p class=MsoNormal>"
+	     "<span lang=IN>Nama<o:p></o:p></span></p></td><td><p class=MsoNormal>:<o:p></o:p>"
+	     "</p></td><td><p class=MsoNormal>Hartono<o:p></o:p></p></td></tr><tr><td><p "
+	     "class=MsoNormal>NIP<o:p></o:p></p></td><td colspan=2><p class=MsoNormal>: 1985"
+	     "<o:p></o:p></p></td></tr></table><p class=MsoNormal>Terima kasih</p>",
+	     "Nama\t:\tHartono\nNIP\t: 1985\nTerima kasih\n"},
+	    {"<p>Data:</p><table><tbody><tr><th>Nama</th><td>A</td></tr>\n"
+	     "<tr>\n <td>NIP</td>\n <td> 1 </td>\n</tr></tbody></table>",
+	     "Data:\nNama\tA\nNIP\t1\n"},
+	    /* A cell of several lines keeps them; empty cells are no cells. */
+	    {"<table><tr><td><p>Alamat</p></td><td><p>Jl. A</p><p>Kudus</p></td></tr></table>",
+	     "Alamat\tJl. A\nKudus\n"},
+	    {"<table><tr><td>&nbsp;</td><td><p><o:p>&nbsp;</o:p></p></td><td>Nama</td><td></td>"
+	     "<td>A<br></td></tr></table>",
+	     "Nama\tA\n"},
+	    /* A layout table around the whole mail reads as the mail. */
+	    {"<table width=600><tr><td><div>Nama: A</div><div><br></div><div>NIP: 1</div>"
+	     "</td></tr></table>",
+	     "Nama: A\n\nNIP: 1\n"},
+	    /* Rows of a table in a cell are lines of their own. */
+	    {"<table><tr><td>Data<table><tr><td>Nama</td><td>A</td></tr><tr><td>NIP</td>"
+	     "<td>1</td></tr></table></td><td>x</td></tr></table>",
+	     "Data\nNama\tA\nNIP\t1\tx\n"},
+	    {"<p>OK</p><blockquote><table><tr><td>Nama</td><td>A</td></tr></table></blockquote>",
+	     "OK\n> Nama\tA\n"},
+	    /* Outlook on the web, Gmail, iPhone. */
+	    {"<div class=\"elementToProof\" style=\"font-size: 12pt;\">\n<b>Nama</b>&nbsp; "
+	     "&nbsp; &nbsp;: A</div>\n<div class=\"elementToProof\">\n<br>\n</div>\n"
+	     "<div class=\"elementToProof\">NIP&nbsp;: 1</div>",
+	     "Nama : A\n\nNIP : 1\n"},
+	    {"<div dir=\"ltr\">Yth.<div><br></div><div>Nama: A<br>NIP: 1<br>Email dinas: <a "
+	     "href=\"mailto:a@kuduskab.go.id\">a@kuduskab.go.id</a></div><div><br></div>"
+	     "<span class=\"gmail_signature_prefix\">-- </span><br><div class=\"gmail_signature\">"
+	     "A</div></div>",
+	     "Yth.\n\nNama: A\nNIP: 1\nEmail dinas: a@kuduskab.go.id\n\n--\nA\n"},
+	    {"<html><body dir=\"auto\"><div dir=\"ltr\">Nama&nbsp;: A</div><div dir=\"ltr\">"
+	     "NIP&nbsp;: 1</div><div dir=\"ltr\"><br><div dir=\"ltr\">Dikirim dari iPhone saya"
+	     "</div></div></body></html>",
+	     "Nama : A\nNIP : 1\n\nDikirim dari iPhone saya\n"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = mime_html_to_text(cases[i].html, strlen(cases[i].html));
+		if (strcmp(got, cases[i].text) != 0)
+			fail_msg("case %zu: '%s' gave '%s', want '%s'", i, cases[i].html, got,
+			         cases[i].text);
+		g_free(got);
+	}
+}
+
+/* The HTML-only mails of ../shared/testdata/mime (MimeKit's, Thunderbird's
+ * from Dovecot's tests): their text, no markup and no style sheet. */
+static void
+test_html_shared(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *body;
+	} cases[] = {
+	    {"mimekit/UnitTests/TestData/messages/body.2.txt", "This is an html body.\n"},
+	    {"mimekit/UnitTests/TestData/messages/body.4.txt", "This is an html body.\n"},
+	    {"mimekit/UnitTests/TestData/messages/multipart-related-mhtml.txt", "def\n"},
+	    {"stalwart-mail-parser/resources/eml/thirdparty/016.eml",
+	     "Search for h\u00F6h\u00F6\n"},
+	    {"stalwart-mail-parser/resources/eml/thirdparty/018.eml",
+	     "Search for h\u00F6h\u00F6\n"},
+	};
+	g_autofree char *dir = test_shared("mime");
+
+	if (!dir)
+		skip();
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *path = g_build_filename(dir, cases[i].file, NULL);
+		g_autoptr(dispo_mail) m = mime_mail_parse_file(path, &default_limits, NULL, NULL);
+
+		if (!m)
+			fail_msg("cannot parse %s", path);
+		assert_true(m->body_from_html);
+		if (g_strcmp0(m->body, cases[i].body) != 0)
+			fail_msg("%s: body '%s', want '%s'", cases[i].file, m->body, cases[i].body);
+	}
+}
+
+/* Hostile HTML: deep, wide or marker-stuffed bodies of about a megabyte
+ * convert in one pass (a quadratic path would not finish) to tidy text. */
+static void
+test_html_hostile(void **state)
+{
+	static const struct {
+		const char *head, *repeat, *tail;
+		unsigned times;
+		const char *want; /* a line the text must have, or NULL */
+	} cases[] = {
+	    {"", "<div>", "deep", 100000, NULL},
+	    {"", "<table><tr><td>", "deep", 60000, NULL},
+	    {"", "<o:p>", "deep", 100000, NULL},
+	    {"<table><tr>", "<td>x</td>", "</tr></table><p>end</p>", 100000, "end"},
+	    {"<table><tr><td>a", "<br>", "b</td><td>c</td></tr></table>", 200000, "b\tc"},
+	    {"<p>", "<![if", "x</p>", 200000, NULL},
+	    {"<p>", "<![if !supportLists]>", "x<![endif]></p>", 50000, "x"},
+	    {"<p>", "<![endif]>", "y</p>", 100000, "y"},
+	    {"<p>", "<!--[if gte mso 9]>", "z</p>", 50000, NULL},
+	    {"", "<p class=MsoNormal><o:p>&nbsp;</o:p></p>", "<p>w</p>", 30000, "w"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *s = g_string_new(cases[i].head);
+		gint64 t0 = g_get_monotonic_time();
+		char *text;
+		g_auto(GStrv) lines = NULL;
+		bool found = false;
+
+		for (unsigned k = 0; k < cases[i].times; k++)
+			g_string_append(s, cases[i].repeat);
+		g_string_append(s, cases[i].tail);
+		text = mime_html_to_text(s->str, s->len);
+		print_message("hostile HTML %zu: %zu bytes in %" G_GINT64_FORMAT " ms\n", i, s->len,
+		              (g_get_monotonic_time() - t0) / 1000);
+		assert_true(g_utf8_validate(text, -1, NULL));
+		assert_null(strstr(text, "\n\n\n"));
+		lines = g_strsplit(text, "\n", -1);
+		for (size_t l = 0; lines[l]; l++) {
+			size_t n = strlen(lines[l]);
+			assert_false(n && g_ascii_isspace(lines[l][n - 1]));
+			found = found || (cases[i].want && strcmp(lines[l], cases[i].want) == 0);
+		}
+		if (cases[i].want && !found)
+			fail_msg("hostile HTML %zu: no line '%s'", i, cases[i].want);
+		g_free(text);
+		g_string_free(s, TRUE);
 	}
 }
 
@@ -483,15 +665,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_emails),
-	    cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_unparseable),
-	    cmocka_unit_test(test_hostile_text),
-	    cmocka_unit_test(test_prescan),
-	    cmocka_unit_test(test_prescan_hostile),
-	    cmocka_unit_test(test_html_to_text),
-	    cmocka_unit_test(test_shared_corpus),
-	    cmocka_unit_test(test_big_attachment_streams),
+	    cmocka_unit_test(test_golden_emails), cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_unparseable),   cmocka_unit_test(test_hostile_text),
+	    cmocka_unit_test(test_prescan),       cmocka_unit_test(test_prescan_hostile),
+	    cmocka_unit_test(test_html_to_text),  cmocka_unit_test(test_html_clients),
+	    cmocka_unit_test(test_html_hostile),  cmocka_unit_test(test_html_shared),
+	    cmocka_unit_test(test_shared_corpus), cmocka_unit_test(test_big_attachment_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
