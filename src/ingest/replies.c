@@ -18,7 +18,8 @@ static void
 vocabulary(const char **words, const char **canon, size_t max)
 {
 	static const dispo_command cmds[] = {DISPO_CMD_APPROVE, DISPO_CMD_FORWARD, DISPO_CMD_REJECT,
-	                                     DISPO_CMD_RETURN,  DISPO_CMD_NOTE,    DISPO_CMD_DONE};
+	                                     DISPO_CMD_RETURN,  DISPO_CMD_NOTE,    DISPO_CMD_DONE,
+	                                     DISPO_CMD_CONTINUE};
 	static const char *const langs[] = {"id", "en"};
 	size_t n = 0;
 
