@@ -134,12 +134,36 @@ test_walk_sop067(void **state)
 	assert_string_equal(s.step, "disposisi_kadin");
 	workflow_result_free(r);
 
-	ev = command(T0 + 4 * MINUTE, "kepala_dinas", DISPO_CMD_APPROVE, NULL);
-	workflow_result_free(sim_apply(&s, &ev));
-	assert_string_equal(s.step, "disposisi_kabid");
+	/* The head returns it to the applicant, whose correction resumes it. */
+	ev = command(T0 + 4 * MINUTE, "kepala_dinas", DISPO_CMD_RETURN, "KTP tidak terbaca");
+	r = sim_apply(&s, &ev);
+	assert_string_equal(s.step, "perbaikan");
+	a = find_action(r, DISPO_ACT_SEND);
+	assert_true(a->to_applicant);
+	assert_null(a->to_role);
+	assert_false(a->attach_documents);
+	assert_string_equal(a->template, "perbaikan");
+	assert_string_equal(a->note, "KTP tidak terbaca");
+	workflow_result_free(r);
+	ev = (dispo_wf_event){.kind = DISPO_WF_CORRECTED,
+	                      .at = T0 + 60 * MINUTE,
+	                      .actor = "pemohon@kuduskab.go.id",
+	                      .step = "perbaikan"};
+	r = sim_apply(&s, &ev);
+	assert_string_equal(r->event, "corrected");
+	assert_string_equal(s.step, "disposisi_kadin");
+	assert_string_equal(find_action(r, DISPO_ACT_SEND)->to_role, "kepala_dinas");
+	workflow_result_free(r);
 
-	/* The Plt. Kabid forwards. */
-	ev = command(T0 + 9 * MINUTE, "kabid_informatika", DISPO_CMD_FORWARD, NULL);
+	/* The head forwards the disposition: TERUSKAN is SETUJU's synonym here. */
+	ev = command(T0 + 64 * MINUTE, "kepala_dinas", DISPO_CMD_FORWARD, NULL);
+	r = sim_apply(&s, &ev);
+	assert_string_equal(r->event, "forward");
+	assert_string_equal(s.step, "disposisi_kabid");
+	workflow_result_free(r);
+
+	/* The Plt. Kabid approves, which forwards. */
+	ev = command(T0 + 69 * MINUTE, "kabid_informatika", DISPO_CMD_APPROVE, NULL);
 	ev.deputy = "plt";
 	r = sim_apply(&s, &ev);
 	assert_string_equal(r->deputy, "plt");
@@ -150,15 +174,27 @@ test_walk_sop067(void **state)
 	assert_true(a->attach_letter);
 	workflow_result_free(r);
 
-	ev = command(T0 + 20 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	/* The verifier's two acts: the files sent to BSrE (the SOP's 15
+	 * minutes), then BSrE's day. */
+	ev = command(T0 + 80 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	r = sim_apply(&s, &ev);
+	assert_string_equal(s.step, "kirim_bsre");
+	a = find_action(r, DISPO_ACT_SEND);
+	assert_string_equal(a->to_role, "verifikator");
+	assert_string_equal(a->template, "kirim_bsre");
+	assert_true(a->attach_letter);
+	assert_int_equal(find_action(r, DISPO_ACT_TIMER_START)->due, T0 + 95 * MINUTE);
+	workflow_result_free(r);
+
+	ev = command(T0 + 90 * MINUTE, "verifikator", DISPO_CMD_APPROVE, "sudah dikirim");
 	r = sim_apply(&s, &ev);
 	assert_string_equal(s.step, "proses_bsre");
 	a = find_action(r, DISPO_ACT_SEND);
-	assert_string_equal(a->to_role, "verifikator");
+	assert_string_equal(a->template, "proses_bsre");
 	assert_true(a->attach_letter);
 	a = find_action(r, DISPO_ACT_TIMER_START);
 	/* 1d: the same time on the next working day. */
-	assert_int_equal(a->due, T0 + 20 * MINUTE + 24 * 60 * MINUTE);
+	assert_int_equal(a->due, T0 + 90 * MINUTE + 24 * 60 * MINUTE);
 	workflow_result_free(r);
 
 	ev = command(T0 + 26 * 60 * MINUTE, "verifikator", DISPO_CMD_DONE,
@@ -193,6 +229,10 @@ test_walk_revocation(void **state)
 	workflow_result_free(sim_apply(&s, &ev));
 	assert_string_equal(s.step, "verifikasi_kasi");
 	ev = command(T0 + 10 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	workflow_result_free(sim_apply(&s, &ev));
+	assert_string_equal(s.step, "kirim_pencabutan");
+	/* LANJUT: the revocation is filed at BSrE. */
+	ev = command(T0 + 20 * MINUTE, "verifikator", DISPO_CMD_CONTINUE, NULL);
 	workflow_result_free(sim_apply(&s, &ev));
 	assert_string_equal(s.step, "permintaan_bsre");
 
@@ -305,24 +345,153 @@ static const wcase cases[] = {
      "timer_stop step=disposisi_kadin timer=sla\n"
      "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
      "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
-    {"TERUSKAN not allowed at the first step", NULL, "disposisi_kadin", 0, false,
+    {"TERUSKAN at the first step takes its one way forward", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", DISPO_CMD_FORWARD, NULL),
-     "event=refused reason=command_not_allowed_here step=disposisi_kadin refused reminders=0 "
-     "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=disposisi_kadin reason=command_not_allowed_here "
-     "detail=\"approve reject note\"\n"},
+     "event=forward step=disposisi_kabid from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
+     "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
     {"SELESAI not allowed at the Kabid's step", NULL, "disposisi_kabid", 0, false,
      CMD("kabid_informatika", DISPO_CMD_DONE, NULL),
      "event=refused reason=command_not_allowed_here step=disposisi_kabid refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=penjelasan to=actor step=disposisi_kabid reason=command_not_allowed_here "
-     "detail=\"forward approve return note\"\n"},
-    {"TOLAK not allowed at the Kabid's step", NULL, "disposisi_kabid", 0, false,
+     "detail=\"forward approve continue reject return note\"\n"},
+    {"TOLAK at the Kabid's step", NULL, "disposisi_kabid", 0, false,
      CMD("kabid_informatika", DISPO_CMD_REJECT, "tidak lengkap"),
-     "event=refused reason=command_not_allowed_here step=disposisi_kabid refused reminders=0 "
+     "event=reject step=ditolak from=disposisi_kabid moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak note=\"tidak lengkap\"\n"},
+    {"APPROVE at the Kabid's step takes its one way forward", NULL, "disposisi_kabid", 0, false,
+     CMD("kabid_informatika", DISPO_CMD_APPROVE, "sudah dicek"),
+     "event=approve step=verifikasi_kasi from=disposisi_kabid moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter note=\"sudah "
+     "dicek\"\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"LANJUT at the Kabid's step takes its one way forward", NULL, "disposisi_kabid", 0, false,
+     CMD("kabid_informatika", DISPO_CMD_CONTINUE, NULL),
+     "event=continue step=verifikasi_kasi from=disposisi_kabid moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"LANJUT at the first step", NULL, "disposisi_kadin", 0, false,
+     CMD("kepala_dinas", DISPO_CMD_CONTINUE, NULL),
+     "event=continue step=disposisi_kabid from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
+     "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
+    {"TERUSKAN at the Kasi's step", NULL, "verifikasi_kasi", 0, true,
+     CMD("kasi_ti", DISPO_CMD_FORWARD, NULL),
+     "event=forward step=kirim_bsre from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=kirim_bsre to=role:verifikator step=kirim_bsre documents letter\n"
+     "timer_start step=kirim_bsre timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"SETUJU from the verifier: the files are with BSrE", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_APPROVE, "sudah dikirim"),
+     "event=approve step=proses_bsre from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=proses_bsre to=role:verifikator step=proses_bsre documents letter note=\"sudah "
+     "dikirim\"\n"
+     "timer_start step=proses_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
+    {"TERUSKAN from the verifier", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_FORWARD, NULL),
+     "event=forward step=proses_bsre from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=proses_bsre to=role:verifikator step=proses_bsre documents letter\n"
+     "timer_start step=proses_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
+    {"KEMBALIKAN from the verifier goes back to the Kasi", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_RETURN, "surat rekomendasi salah nomor"),
+     "event=return step=verifikasi_kasi from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter note=\"surat "
+     "rekomendasi salah nomor\"\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"TOLAK from the verifier", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_REJECT, "data tidak lengkap"),
+     "event=reject step=ditolak from=kirim_bsre moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak note=\"data tidak lengkap\"\n"},
+    {"SELESAI before the files are with BSrE", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_DONE, "1A2B-3C4D"),
+     "event=refused reason=command_not_allowed_here step=kirim_bsre refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=disposisi_kabid reason=command_not_allowed_here "
-     "detail=\"forward approve return note\"\n"},
+     "explain template=penjelasan to=actor step=kirim_bsre reason=command_not_allowed_here "
+     "detail=\"forward approve continue reject return note\"\n"},
+    {"BSrE notice before the files are with BSrE", NULL, "kirim_bsre", 0, true, BSRE("01AB"),
+     "event=refused reason=bsre_unexpected step=kirim_bsre refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=kirim_bsre reason=bsre_unexpected "
+     "detail=\"kirim_bsre\"\n"},
+    {"KEMBALIKAN at the first step returns the request to the applicant", NULL, "disposisi_kadin",
+     0, false, CMD("kepala_dinas", DISPO_CMD_RETURN, "Scan KTP buram"),
+     "event=return step=perbaikan from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=perbaikan to=applicant step=perbaikan note=\"Scan KTP buram\"\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"an official at the applicant's step", NULL, "perbaikan", 0, false,
+     CMD("kepala_dinas", DISPO_CMD_APPROVE, NULL),
+     "event=refused reason=not_your_step step=perbaikan refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=actor step=perbaikan reason=not_your_step "
+     "detail=\"applicant\"\n"},
+    {"the applicant's correction resumes at the first step",
+     NULL,
+     "perbaikan",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id", .step = "perbaikan"},
+     "event=corrected step=disposisi_kadin from=perbaikan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=disposisi to=role:kepala_dinas step=disposisi_kadin documents\n"
+     "timer_start step=disposisi_kadin timer=sla due=2026-11-24T09:10:00+07:00\n"},
+    {"a correction for a step the request is not at",
+     NULL,
+     "disposisi_kabid",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id", .step = "perbaikan"},
+     "event=refused reason=correction_unexpected step=disposisi_kabid refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=disposisi_kabid reason=correction_unexpected "
+     "detail=\"disposisi_kabid\"\n"},
+    {"a correction while no applicant holds the request",
+     NULL,
+     "disposisi_kabid",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id"},
+     "event=refused reason=correction_unexpected step=disposisi_kabid refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=disposisi_kabid reason=correction_unexpected "
+     "detail=\"disposisi_kabid\"\n"},
+    {"first SLA expiry at the applicant's step reminds the applicant", NULL, "perbaikan", 0, false,
+     TIMER("perbaikan"),
+     "event=timer:sla reason=reminder step=perbaikan reminders=1 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "send template=perbaikan to=applicant step=perbaikan reason=reminder\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"second SLA expiry at the applicant's step closes the request", NULL, "perbaikan", 1, false,
+     TIMER("perbaikan"),
+     "event=timer:sla reason=expired step=ditolak from=perbaikan moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak reason=expired\n"},
     {"TOLAK without a reason", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", DISPO_CMD_REJECT, NULL),
      "event=refused reason=reason_required step=disposisi_kadin refused reminders=0 "
@@ -395,13 +564,13 @@ static const wcase cases[] = {
      "event=refused reason=unclear step=disposisi_kadin refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=bantuan to=actor step=disposisi_kadin reason=unclear detail=\"approve "
-     "reject note\"\n"},
+     "forward continue reject return note\"\n"},
     {"a command number out of range is unclear", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", (dispo_command)99, NULL),
      "event=refused reason=unclear step=disposisi_kadin refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=bantuan to=actor step=disposisi_kadin reason=unclear detail=\"approve "
-     "reject note\"\n"},
+     "forward continue reject return note\"\n"},
     {"reply to the email of a step already left",
      NULL,
      "disposisi_kabid",
@@ -621,12 +790,38 @@ static const wcase cases[] = {
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=penjelasan to=actor,admin step=disposisi_sekdin reason=unknown_step "
      "detail=\"disposisi_sekdin\"\n"},
-    {"revocation: TERUSKAN not allowed", "pencabutan", "verifikasi_kasi", 0, false,
+    {"revocation: TERUSKAN at the Kasi's step", "pencabutan", "verifikasi_kasi", 0, false,
      CMD("kasi_ti", DISPO_CMD_FORWARD, NULL),
-     "event=refused reason=command_not_allowed_here step=verifikasi_kasi refused reminders=0 "
-     "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=verifikasi_kasi reason=command_not_allowed_here "
-     "detail=\"approve reject note\"\n"},
+     "event=forward step=kirim_pencabutan from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=kirim_pencabutan to=role:verifikator step=kirim_pencabutan documents\n"
+     "timer_start step=kirim_pencabutan timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"revocation: KEMBALIKAN at the first step returns it to the applicant", "pencabutan",
+     "verifikasi_kasi", 0, false, CMD("kasi_ti", DISPO_CMD_RETURN, "alasan belum diisi"),
+     "event=return step=perbaikan from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=perbaikan to=applicant step=perbaikan note=\"alasan belum diisi\"\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"revocation: the applicant's correction resumes at the Kasi's step",
+     "pencabutan",
+     "perbaikan",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id"},
+     "event=corrected step=verifikasi_kasi from=perbaikan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"revocation: SETUJU from the verifier: filed at BSrE", "pencabutan", "kirim_pencabutan", 0,
+     false, CMD("verifikator", DISPO_CMD_APPROVE, NULL),
+     "event=approve step=permintaan_bsre from=kirim_pencabutan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_pencabutan timer=sla\n"
+     "send template=pencabutan_bsre to=role:verifikator step=permintaan_bsre documents\n"
+     "timer_start step=permintaan_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
     {"revocation: accepted",
      "pencabutan",
      NULL,
