@@ -338,10 +338,15 @@ cli_demo(dispo_cli *cli, int argc, char **argv)
 		    {"disposisi_kadin", "kadis@kuduskab.go.id", "Setuju, lanjutkan."},
 		    {"disposisi_kabid", "sri.wahyuningsih@kuduskab.go.id", "TERUSKAN"},
 		    {"verifikasi_kasi", "agus.prasetyo@kuduskab.go.id", "SETUJU"},
+		    /* The verifier's two acts: the files sent to BSrE, then the
+		     * certificate issued at the end of BSrE's day. */
+		    {"kirim_bsre", "dewi.lestari@kuduskab.go.id",
+		     "TERUSKAN, sudah dikirim ke BSrE"},
 		    {"proses_bsre", "dewi.lestari@kuduskab.go.id", "SELESAI 1A2B-3C4D-5E6F"},
 		};
 		static const demo_reply revoke[] = {
 		    {"verifikasi_kasi", "agus.prasetyo@kuduskab.go.id", "SETUJU"},
+		    {"kirim_pencabutan", "dewi.lestari@kuduskab.go.id", "TERUSKAN"},
 		    {"permintaan_bsre", "dewi.lestari@kuduskab.go.id", "SELESAI"},
 		};
 		g_autoptr(GPtrArray) outs = store_outbox_list(store, NULL, &e);

@@ -103,6 +103,44 @@ bool intake_subject_names_request(const dispo_rules *rules, const char *subject)
 /* The sender passed every sender and authentication check (a reply's
  * documents and form do not matter). */
 bool intake_sender_clean(const dispo_verdict *v);
+/* The document and form checks of v->workflow on mail (its body still
+ * there): v->documents, v->matched, v->form, v->nip, v->nik and their
+ * reasons. */
+void intake_judge_application(dispo_verdict *v, const dispo_mail *mail, dispo_time arrived);
+/* The register's NIP and NIK for the sender against the form's
+ * (nip_mismatch, nik_mismatch); emp NULL: nothing to compare. */
+void intake_register_compare(dispo_verdict *v, const dispo_employee *emp);
+/* "requirements" [{title, types, max_mb}] and "fields" [label] members
+ * for templates that tell an applicant what to send. */
+void intake_requirements_json(JsonBuilder *b, const dispo_rules_workflow *wf);
+
+/* ---- correction.c: the applicant corrects a returned request ----------- */
+
+/* A message from the applicant of a request held at an applicant's step
+ * (KEMBALIKAN sent it there): matched by a correction token in its
+ * recipient or in the email it answers, else by the request's tag. It
+ * must pass the sender checks. Its documents and form are judged together
+ * with what the request has: complete, an "application_corrected" event
+ * records the request's documents and form as they now are and the
+ * request goes on (DISPO_WF_CORRECTED); else the applicant gets one answer saying what is
+ * still wrong, and the request stays. *handled is false when the message
+ * is no such correction. */
+bool correction_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
+                       dispo_ingest_stats *delta, GError **error);
+/* After a correction, the request's documents (dispo_answer_file, their
+ * paths and names owned by paths) as the officials' emails attach them;
+ * false when the request was never corrected (its application's
+ * attachments are its documents then). */
+bool correction_documents(const dispo_ingest *ing, const dispo_request_row *row, GArray *files,
+                          GPtrArray *paths);
+/* What an email of an applicant's step adds to its template's data: what
+ * to correct ("note", from the KEMBALIKAN that sent the request there when
+ * note is NULL), who returned it ("returned_by"), where it goes on
+ * ("resume_step"), and what the workflow asks for ("requirements",
+ * "fields"). */
+void correction_email_data(JsonBuilder *b, const dispo_ingest *ing, const dispo_rules_workflow *wf,
+                           const dispo_rules_step *step, const dispo_request_row *row,
+                           const char *note, const char *returned_from);
 
 /* ---- replies.c: officials' replies and BSrE notices -------------------- */
 
@@ -181,7 +219,9 @@ bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_
 /* The office calendar of [calendar] (working days, hours, holidays file),
  * made on first use; NULL with an error naming the setting. */
 dispo_calendar *intake_calendar(dispo_ingest *ing, GError **error);
-/* The "received" event's detail (the form, the documents), parsed into
+/* The detail of the request's latest "received" or "application_corrected"
+ * event (the
+ * form, the documents, as the applicant last gave them), parsed into
  * parser; NULL when the request has none. */
 JsonObject *intake_received_detail(const dispo_request_row *r, JsonParser *parser);
 /* The applicant's data kept with the request (the form, the address) as a

@@ -225,9 +225,15 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 		                  "no workflow of the rules takes this application");
 		return v;
 	}
+	intake_judge_application(v, mail, arrived);
+	return v;
+}
+
+void
+intake_judge_application(dispo_verdict *v, const dispo_mail *mail, dispo_time arrived)
+{
 	judge_documents(v, mail);
 	judge_form(v, mail, arrived);
-	return v;
 }
 
 /* ---- at commit ------------------------------------------------------------ */
@@ -272,6 +278,14 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	intake_requirements_json(b, wf);
+	json_builder_end_object(b);
+	return json_builder_get_root(b);
+}
+
+void
+intake_requirements_json(JsonBuilder *b, const dispo_rules_workflow *wf)
+{
 	json_builder_set_member_name(b, "requirements");
 	json_builder_begin_array(b);
 	for (guint i = 0; wf && i < wf->requirements->len; i++) {
@@ -291,8 +305,6 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 	for (char **f = wf ? wf->fields : NULL; f && *f; f++)
 		json_builder_add_string_value(b, *f);
 	json_builder_end_array(b);
-	json_builder_end_object(b);
-	return json_builder_get_root(b);
 }
 
 static char *
@@ -683,6 +695,17 @@ superior_asks(dispo_ingest *ing, dispo_verdict *v, const dispo_employee *sender,
 	return true;
 }
 
+void
+intake_register_compare(dispo_verdict *v, const dispo_employee *emp)
+{
+	if (emp && v->nip && !v->target && strcmp(emp->nip, v->nip) != 0)
+		policy_reason_add(v->reasons, "nip_mismatch", v->nip,
+		                  "the register lists NIP %s for %s", emp->nip, v->address);
+	if (emp && emp->nik && v->nik && !v->target && strcmp(emp->nik, v->nik) != 0)
+		policy_reason_add(v->reasons, "nik_mismatch", v->nik,
+		                  "the register lists another NIK for %s", v->address);
+}
+
 bool
 intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
               dispo_ingest_stats *delta, GError **error)
@@ -693,6 +716,7 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 	g_autofree char *number = NULL;
 	int64_t request_id = 0, outbox_id = 0;
 	bool needs_confirmation = false;
+	bool corrected;
 
 	/* BSrE's notices and status questions are neither applications nor
 	 * decisions, whatever their subject says. */
@@ -700,6 +724,11 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 		return intake_bsre_commit(ing, p, message_id, error);
 	if (v->status_query)
 		return intake_status_commit(ing, p, message_id, error);
+	/* The applicant answering a request returned for a correction. */
+	if (!correction_commit(ing, p, message_id, &corrected, delta, error))
+		return false;
+	if (corrected)
+		return true;
 	if (strcmp(p->kind, "reply") == 0) {
 		bool handled;
 		if (!confirmation_reply(ing, p, message_id, &handled, delta, error))
@@ -741,12 +770,7 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 				    "of the unit of the holder the form names",
 				    v->address);
 		}
-		if (emp && v->nip && !v->target && strcmp(emp->nip, v->nip) != 0)
-			policy_reason_add(v->reasons, "nip_mismatch", v->nip,
-			                  "the register lists NIP %s for %s", emp->nip, v->address);
-		if (emp && emp->nik && v->nik && !v->target && strcmp(emp->nik, v->nik) != 0)
-			policy_reason_add(v->reasons, "nik_mismatch", v->nik,
-			                  "the register lists another NIK for %s", v->address);
+		intake_register_compare(v, emp);
 	}
 
 	if (needs_confirmation && !v->answer_to)

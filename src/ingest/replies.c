@@ -18,7 +18,8 @@ static void
 vocabulary(const char **words, const char **canon, size_t max)
 {
 	static const dispo_command cmds[] = {DISPO_CMD_APPROVE, DISPO_CMD_FORWARD, DISPO_CMD_REJECT,
-	                                     DISPO_CMD_RETURN,  DISPO_CMD_NOTE,    DISPO_CMD_DONE};
+	                                     DISPO_CMD_RETURN,  DISPO_CMD_NOTE,    DISPO_CMD_DONE,
+	                                     DISPO_CMD_CONTINUE};
 	static const char *const langs[] = {"id", "en"};
 	size_t n = 0;
 
@@ -34,7 +35,7 @@ vocabulary(const char **words, const char **canon, size_t max)
 void
 intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail)
 {
-	const char *words[16], *canon[16];
+	const char *words[32], *canon[32];
 
 	vocabulary(words, canon, G_N_ELEMENTS(words));
 	v->visible = reply_visible_text(mail->body ? mail->body : "");
@@ -44,7 +45,7 @@ intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail)
 const char *
 ingest_reply_read(const dispo_mail *mail, char **visible, char **command, char **argument)
 {
-	const char *words[16], *canon[16];
+	const char *words[32], *canon[32];
 	dispo_reply_status st;
 
 	vocabulary(words, canon, G_N_ELEMENTS(words));

@@ -22,9 +22,11 @@ node_text(JsonNode *node)
 JsonObject *
 intake_received_detail(const dispo_request_row *r, JsonParser *parser)
 {
-	for (guint i = 0; r && r->events && i < r->events->len; i++) {
+	/* The latest: a correction replaces what the application said. */
+	for (guint i = r && r->events ? r->events->len : 0; i-- > 0;) {
 		const dispo_event_row *ev = r->events->pdata[i];
-		if (strcmp(ev->kind, "received") != 0)
+		if (strcmp(ev->kind, "received") != 0 &&
+		    strcmp(ev->kind, "application_corrected") != 0)
 			continue;
 		if (json_parser_load_from_data(parser, ev->detail, -1, NULL) &&
 		    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
@@ -142,11 +144,21 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "applicant");
 	json_builder_add_value(b, intake_applicant_json(c->row));
-	intake_json_string(b, "note", a->note);
+	if (step && step->applicant && !step->is_end)
+		correction_email_data(b, c->ing, c->wf, step, c->row, a->note, c->res->previous);
+	else
+		intake_json_string(b, "note", a->note);
 	intake_json_string(b, "reason", a->reason);
 	intake_json_string(b, "detail", a->detail);
 	intake_json_string(b, "serial", c->ev->serial);
 	intake_json_string(b, "actor", c->ev->actor);
+	json_builder_set_member_name(b, "reminder");
+	json_builder_add_boolean_value(b, g_strcmp0(a->reason, "reminder") == 0);
+	json_builder_set_member_name(b, "expired");
+	json_builder_add_boolean_value(b, g_strcmp0(a->reason, "expired") == 0);
+	/* The step is entered again after the applicant's correction. */
+	json_builder_set_member_name(b, "corrected");
+	json_builder_add_boolean_value(b, c->ev->kind == DISPO_WF_CORRECTED);
 	if (c->p->due_at) {
 		g_autofree char *due = intake_date_text(c->p->due_at, c->ing->config->tz, lang);
 		intake_json_string(b, "due_at", due);
@@ -160,13 +172,22 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	/* The words this step understands, in the reader's language. */
+	/* The words this step understands, in the reader's language: each 'on'
+	 * line's, with the yes-words its forward path also takes ("also").
+	 * None where the applicant holds the request: officials wait. */
 	json_builder_set_member_name(b, "commands");
 	json_builder_begin_array(b);
-	for (guint i = 0; step && step->transitions && i < step->transitions->len; i++) {
+	for (guint i = 0; step && !step->applicant && i < step->transitions->len; i++) {
 		const dispo_rules_transition *t = step->transitions->pdata[i];
+		dispo_command words[8];
+		guint n = rules_transition_commands(step, t, words, G_N_ELEMENTS(words));
+		g_autoptr(GString) also = g_string_new(NULL);
+		for (guint w = 1; w < n && w < G_N_ELEMENTS(words); w++)
+			g_string_append_printf(also, "%s%s", w > 1 ? ", " : "",
+			                       rules_command_word(words[w], lang));
 		json_builder_begin_object(b);
 		intake_json_string(b, "word", rules_command_word(t->command, lang));
+		intake_json_string(b, "also", also->len ? also->str : NULL);
 		intake_json_string(b, "name", rules_command_name(t->command));
 		json_builder_set_member_name(b, "needs_reason");
 		json_builder_add_boolean_value(b, t->command == DISPO_CMD_REJECT ||
@@ -195,7 +216,15 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
          bool limited, GError **error)
 {
 	g_autoptr(JsonNode) data = email_data(c, a, name, to);
-	g_autofree char *token = role ? dispo_random_token(15) : NULL;
+	const dispo_rules_step *step = a->step ? rules_step_get(c->wf, a->step) : NULL;
+	/* An official answers with a word; the applicant, at their own step,
+	 * with the correction. */
+	bool to_applicant = a->kind == DISPO_ACT_SEND && a->to_applicant &&
+	                    g_ascii_strcasecmp(to, c->p->applicant) == 0;
+	const char *purpose = role                                      ? "reply"
+	                      : step && step->applicant && to_applicant ? "correction"
+	                                                                : NULL;
+	g_autofree char *token = purpose ? dispo_random_token(15) : NULL;
 	g_autofree char *reply_to = NULL;
 	g_autoptr(GArray) files = g_array_new(false, false, sizeof(dispo_answer_file));
 	g_autoptr(GPtrArray) letters = NULL;
@@ -249,7 +278,7 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 	if (token) {
 		dispo_token_row t = {
 		    .token = token,
-		    .purpose = "reply",
+		    .purpose = (char *)purpose,
 		    .request_id = c->p->id,
 		    .step = a->step,
 		    .role = (char *)role,
@@ -353,6 +382,8 @@ load_documents(run_ctx *c)
 {
 	c->documents = g_array_new(false, false, sizeof(dispo_answer_file));
 	c->paths = g_ptr_array_new_with_free_func(g_free);
+	if (correction_documents(c->ing, c->row, c->documents, c->paths))
+		return;
 	for (guint i = 0; c->row && c->row->attachments && i < c->row->attachments->len; i++) {
 		const dispo_attachment_info *a = c->row->attachments->pdata[i];
 		char sub[3] = {a->sha256[0], a->sha256[1], 0};

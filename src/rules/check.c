@@ -285,6 +285,101 @@ rules_check_graph(rules_loader *ld, const dispo_rules_workflow *wf)
 	}
 }
 
+/* ---- steps --------------------------------------------------------------- */
+
+bool
+rules_check_steps(rules_loader *ld, const dispo_rules_workflow *wf)
+{
+	bool broken = false;
+
+	for (guint i = 0; i < wf->steps->len; i++) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		g_autofree char *m = NULL;
+		if (s->is_end && !s->send)
+			m = g_strdup_printf("end '%s' tells the applicant nothing (add: notify "
+			                    "TEMPLATE)",
+			                    s->name);
+		else if (s->applicant && (s->role || s->wait || s->letter))
+			m = g_strdup_printf(
+			    "step '%s' is held by the applicant, so it takes no %s: the applicant "
+			    "only sends a correction",
+			    s->name,
+			    s->role   ? "role (a step is held by a role or by the applicant)"
+			    : s->wait ? "wait bsre"
+			              : "letter");
+		else if (s->applicant && i == 0)
+			m = g_strdup_printf(
+			    "step '%s' is held by the applicant, so it cannot be the "
+			    "first step: a request starts with the office",
+			    s->name);
+		else if (!s->is_end && !s->role && !s->applicant)
+			m = g_strdup_printf("step '%s' has no role (add: role NAME, or applicant "
+			                    "for a correction by the applicant)",
+			                    s->name);
+		else if (!s->is_end && !s->send)
+			m = g_strdup_printf("step '%s' sends nothing to its %s (add: send "
+			                    "TEMPLATE, the email the %s receives)",
+			                    s->name, s->applicant ? "applicant" : "role",
+			                    s->applicant ? "applicant" : "role");
+		else if (s->applicant && !rules_transition_get(s, DISPO_CMD_DONE)) {
+			m = g_strdup_printf(
+			    "step '%s' is held by the applicant but has no 'on "
+			    "SELESAI' line (a complete correction counts as SELESAI: "
+			    "add e.g. on SELESAI -> %s)",
+			    s->name, ((dispo_rules_step *)wf->steps->pdata[0])->name);
+			broken = true;
+		} else if (s->wait && !rules_transition_get(s, DISPO_CMD_DONE)) {
+			m = g_strdup_printf("step '%s' waits for BSrE but has no 'on SELESAI' line "
+			                    "(BSrE's notification counts as SELESAI)",
+			                    s->name);
+			broken = true;
+		}
+		if (m)
+			rules_diag(ld, wf->file, s->line, s->col, "%s", m);
+	}
+	return broken;
+}
+
+/* ---- synonyms ------------------------------------------------------------ */
+
+void
+rules_check_synonyms(rules_loader *ld, const dispo_rules_workflow *wf)
+{
+	static const dispo_command yes[] = {DISPO_CMD_APPROVE, DISPO_CMD_FORWARD,
+	                                    DISPO_CMD_CONTINUE};
+
+	for (guint i = 0; i < wf->steps->len; i++) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		const dispo_rules_transition *first = NULL, *other = NULL;
+		dispo_command open = DISPO_CMD_NONE;
+
+		for (guint k = 0; s->transitions && k < s->transitions->len; k++) {
+			const dispo_rules_transition *t = s->transitions->pdata[k];
+			if (!rules_command_affirmative(t->command))
+				continue;
+			if (!first)
+				first = t;
+			else if (!other && (strcmp(first->target, t->target) != 0 ||
+			                    first->record != t->record))
+				other = t;
+		}
+		for (guint k = 0; other && k < G_N_ELEMENTS(yes) && !open; k++)
+			if (!rules_transition_get(s, yes[k]))
+				open = yes[k];
+		if (!open)
+			continue;
+		rules_diag(ld, wf->file, other->line, other->col,
+		           "step '%s' sends %s to '%s' (line %u) but %s to '%s'%s, so a reply of "
+		           "%s (%s) could mean either: send them to the same step, or add a line "
+		           "'on %s -> STEP' that says where %s goes",
+		           s->name, rules_command_word(first->command, "id"), first->target,
+		           first->line, rules_command_word(other->command, "id"), other->target,
+		           strcmp(first->target, other->target) == 0 ? " with another record" : "",
+		           rules_command_word(open, "id"), rules_command_word(open, "en"),
+		           rules_command_word(open, "id"), rules_command_word(open, "id"));
+	}
+}
+
 /* ---- addresses ----------------------------------------------------------- */
 
 bool

@@ -50,6 +50,7 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 {
 	g_autoptr(GPtrArray) lanes = g_ptr_array_new(); /* role keys, in order of first use */
 	g_autofree char *title = g_strdup_printf("%s (%s)", wf->title, wf->name);
+	bool applicant_lane = false;
 
 	g_string_append(out, "digraph ");
 	quoted(out, wf->name);
@@ -83,9 +84,23 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 		}
 		g_string_append(out, "\t}\n");
 	}
+	/* The applicant's steps (corrections) in a lane of their own. */
 	for (guint i = 0; i < wf->steps->len; i++) {
 		const dispo_rules_step *s = wf->steps->pdata[i];
-		if (!s->role)
+		if (!s->applicant)
+			continue;
+		if (!applicant_lane)
+			g_string_append(out,
+			                "\tsubgraph \"cluster:pemohon\" {\n\t\tlabel=\"Pemohon\";\n"
+			                "\t\tstyle=filled;\n\t\tcolor=\"#fff3d6\";\n");
+		node(out, "\t\t", s);
+		applicant_lane = true;
+	}
+	if (applicant_lane)
+		g_string_append(out, "\t}\n");
+	for (guint i = 0; i < wf->steps->len; i++) {
+		const dispo_rules_step *s = wf->steps->pdata[i];
+		if (!s->role && !s->applicant)
 			node(out, "\t", s);
 	}
 	if (wf->steps->len) {
@@ -99,8 +114,20 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 			const dispo_rules_transition *t = s->transitions->pdata[k];
 			g_autoptr(GString) label =
 			    g_string_new(rules_command_word(t->command, "id"));
+			dispo_command words[8];
+			guint n = rules_transition_commands(s, t, words, G_N_ELEMENTS(words));
+			/* The yes-words this line also stands for. */
+			for (guint w = 1; w < n && w < G_N_ELEMENTS(words); w++)
+				g_string_append_printf(label, "%s%s", w == 1 ? "\n(atau " : ", ",
+				                       rules_command_word(words[w], "id"));
+			if (n > 1)
+				g_string_append_c(label, ')');
 			if (s->wait && t->command == DISPO_CMD_DONE)
 				g_string_append(label, " / BSrE");
+			if (s->applicant && t->command == DISPO_CMD_DONE)
+				g_string_append(label, " / perbaikan lengkap");
+			if (s->applicant && t->command == DISPO_CMD_REJECT)
+				g_string_append(label, " / batas waktu habis");
 			if (t->record == DISPO_RECORD_CERTIFICATE)
 				g_string_append(label, "\n(record certificate)");
 			else if (t->record == DISPO_RECORD_REVOCATION)

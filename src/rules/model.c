@@ -21,7 +21,12 @@ static const struct {
     {DISPO_CMD_RETURN, "return", "KEMBALIKAN", "RETURN"},
     {DISPO_CMD_NOTE, "note", "CATATAN", "NOTE"},
     {DISPO_CMD_DONE, "done", "SELESAI", "DONE"},
+    {DISPO_CMD_CONTINUE, "continue", "LANJUT", "CONTINUE"},
 };
+
+/* The yes-words, in the order emails and messages list them. */
+static const dispo_command affirmative[] = {DISPO_CMD_APPROVE, DISPO_CMD_FORWARD,
+                                            DISPO_CMD_CONTINUE};
 
 const char *
 rules_command_name(dispo_command cmd)
@@ -53,6 +58,15 @@ rules_command_parse(const char *word)
 		    g_ascii_strcasecmp(word, commands[i].en) == 0)
 			return commands[i].cmd;
 	return DISPO_CMD_NONE;
+}
+
+bool
+rules_command_affirmative(dispo_command cmd)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(affirmative); i++)
+		if (affirmative[i] == cmd)
+			return true;
+	return false;
 }
 
 /* ---- freeing ------------------------------------------------------------- */
@@ -567,4 +581,64 @@ rules_transition_get(const dispo_rules_step *step, dispo_command cmd)
 			return t;
 	}
 	return NULL;
+}
+
+/* Two 'on' lines are one path when they lead to the same place and record
+ * the same thing there. */
+static bool
+same_path(const dispo_rules_transition *a, const dispo_rules_transition *b)
+{
+	return strcmp(a->target, b->target) == 0 && a->record == b->record;
+}
+
+/* The step's first affirmative 'on' line when all of them are one path;
+ * NULL when it has none or they part. */
+static const dispo_rules_transition *
+forward_path(const dispo_rules_step *step)
+{
+	const dispo_rules_transition *path = NULL;
+
+	for (guint i = 0; step && step->transitions && i < step->transitions->len; i++) {
+		const dispo_rules_transition *t = step->transitions->pdata[i];
+		if (!rules_command_affirmative(t->command))
+			continue;
+		if (!path)
+			path = t;
+		else if (!same_path(path, t))
+			return NULL;
+	}
+	return path;
+}
+
+const dispo_rules_transition *
+rules_transition_resolve(const dispo_rules_step *step, dispo_command cmd)
+{
+	const dispo_rules_transition *t = rules_transition_get(step, cmd);
+
+	if (t || !rules_command_affirmative(cmd))
+		return t;
+	return forward_path(step);
+}
+
+guint
+rules_transition_commands(const dispo_rules_step *step, const dispo_rules_transition *t,
+                          dispo_command *out, guint max)
+{
+	guint n = 0;
+
+	if (!t)
+		return 0;
+	if (n < max)
+		out[n] = t->command;
+	n++;
+	if (forward_path(step) != t)
+		return n;
+	for (guint i = 0; i < G_N_ELEMENTS(affirmative); i++) {
+		if (rules_transition_get(step, affirmative[i]))
+			continue;
+		if (n < max)
+			out[n] = affirmative[i];
+		n++;
+	}
+	return n;
 }

@@ -27,13 +27,13 @@ static const char *const once_names[ONCE_N] = {"tag",         "mailbox", "sender
                                                "acknowledge", "refuse",  "subject"};
 
 /* The options a step line takes once. */
-enum { OPT_ROLE = 1, OPT_SLA = 2, OPT_SEND = 4, OPT_WAIT = 8, OPT_NOTIFY = 16 };
+enum { OPT_ROLE = 1, OPT_SLA = 2, OPT_SEND = 4, OPT_WAIT = 8, OPT_NOTIFY = 16, OPT_APPLICANT = 32 };
 
-static const char *const directives[] = {"role",    "workflow", "tag",         "mailbox", "sender",
-                                         "require", "fields",   "acknowledge", "refuse",  "subject",
-                                         "step",    "end",      "on",          "sla",     "send",
-                                         "letter",  "wait",     "notify",      "record"};
-static const char *const step_words[] = {"role", "sla", "send", "letter", "wait"};
+static const char *const directives[] = {
+    "role",        "workflow", "tag",     "mailbox", "sender", "require",  "fields",
+    "acknowledge", "refuse",   "subject", "step",    "end",    "on",       "sla",
+    "send",        "letter",   "wait",    "notify",  "record", "applicant"};
+static const char *const step_words[] = {"role", "applicant", "sla", "send", "letter", "wait"};
 static const char *const types[] = {"pdf", "jpeg", "png"};
 
 typedef struct {
@@ -154,29 +154,10 @@ workflow_finish(parser *p)
 		                    required[i].name, required[i].example);
 		diag_at(p, wf->line, p->wf_col, m);
 	}
-	for (guint i = 0; i < wf->steps->len; i++) {
-		dispo_rules_step *s = wf->steps->pdata[i];
-		g_autofree char *m = NULL;
-		has_end |= s->is_end;
-		if (s->is_end && !s->send)
-			m = g_strdup_printf("end '%s' tells the applicant nothing (add: notify "
-			                    "TEMPLATE)",
-			                    s->name);
-		else if (!s->is_end && !s->role)
-			m = g_strdup_printf("step '%s' has no role (add: role NAME)", s->name);
-		else if (!s->is_end && !s->send)
-			m = g_strdup_printf("step '%s' sends nothing to its role (add: send "
-			                    "TEMPLATE, the email the role receives)",
-			                    s->name);
-		else if (s->wait && !rules_transition_get(s, DISPO_CMD_DONE)) {
-			m = g_strdup_printf("step '%s' waits for BSrE but has no 'on SELESAI' line "
-			                    "(BSrE's notification counts as SELESAI)",
-			                    s->name);
-			p->graph_broken = true;
-		}
-		if (m)
-			diag_at(p, s->line, s->col, m);
-	}
+	for (guint i = 0; i < wf->steps->len; i++)
+		has_end |= ((dispo_rules_step *)wf->steps->pdata[i])->is_end;
+	if (rules_check_steps(ld, wf))
+		p->graph_broken = true;
 	if (wf->steps->len == 0 || !has_end || ((dispo_rules_step *)wf->steps->pdata[0])->is_end) {
 		g_autofree char *m = g_strdup_printf(
 		    wf->steps->len == 0 ? "workflow '%s' has no steps (add: step NAME \"Title\" "
@@ -213,6 +194,7 @@ workflow_finish(parser *p)
 			g_hash_table_insert(ld->mailbox_default, g_strdup(wf->mailbox),
 			                    g_strdup(wf->name));
 	}
+	rules_check_synonyms(ld, wf);
 	if (!p->graph_broken)
 		rules_check_graph(ld, wf);
 done:
@@ -565,8 +547,9 @@ step_options(parser *p, guint i)
 	static const struct {
 		const char *word;
 		unsigned bit;
-	} opts[] = {{"role", OPT_ROLE}, {"sla", OPT_SLA},       {"send", OPT_SEND},
-	            {"wait", OPT_WAIT}, {"notify", OPT_NOTIFY}, {"letter", 0}};
+	} opts[] = {{"role", OPT_ROLE},          {"sla", OPT_SLA},       {"send", OPT_SEND},
+	            {"wait", OPT_WAIT},          {"notify", OPT_NOTIFY}, {"letter", 0},
+	            {"applicant", OPT_APPLICANT}};
 
 	while (i < p->n) {
 		const rules_token *t = &p->t[i];
@@ -587,8 +570,8 @@ step_options(parser *p, guint i)
 				     t->text, hint);
 			else
 				DIAG(p, t->col,
-				     "unexpected '%s'%s: a step takes role, sla, send, letter and "
-				     "wait",
+				     "unexpected '%s'%s: a step takes role (or applicant), sla, "
+				     "send, letter and wait",
 				     t->text, hint);
 			return;
 		}
@@ -601,6 +584,10 @@ step_options(parser *p, guint i)
 		p->step_opts |= bit;
 		if (bit == 0) {
 			s->letter = true;
+			continue;
+		}
+		if (bit == OPT_APPLICANT) {
+			s->applicant = true;
 			continue;
 		}
 		if (i >= p->n) {
@@ -679,9 +666,9 @@ do_step(parser *p, bool is_end)
 static void
 do_on(parser *p)
 {
-	static const char *const cmds[] = {"SETUJU",  "TERUSKAN", "TOLAK",   "KEMBALIKAN",
-	                                   "SELESAI", "APPROVE",  "FORWARD", "REJECT",
-	                                   "RETURN",  "DONE",     "CATATAN", "NOTE"};
+	static const char *const cmds[] = {
+	    "SETUJU",  "TERUSKAN", "LANJUT", "TOLAK",  "KEMBALIKAN", "SELESAI", "APPROVE",
+	    "FORWARD", "CONTINUE", "REJECT", "RETURN", "DONE",       "CATATAN", "NOTE"};
 	dispo_rules_step *s = p->step;
 	dispo_rules_transition *tr;
 	pending_target pt;
@@ -710,8 +697,8 @@ do_on(parser *p)
 		g_autofree char *up = g_ascii_strup(p->t[1].text, -1);
 		g_autofree char *hint = rules_did_you_mean(up, cmds, G_N_ELEMENTS(cmds));
 		DIAG(p, p->t[1].col,
-		     "unknown command '%s'%s; use SETUJU, TERUSKAN, TOLAK, KEMBALIKAN or SELESAI "
-		     "(or APPROVE, FORWARD, REJECT, RETURN, DONE)",
+		     "unknown command '%s'%s; use SETUJU, TERUSKAN, LANJUT, TOLAK, KEMBALIKAN or "
+		     "SELESAI (or APPROVE, FORWARD, CONTINUE, REJECT, RETURN, DONE)",
 		     p->t[1].text, hint);
 		return;
 	}
@@ -720,6 +707,14 @@ do_on(parser *p)
 		    p, p->t[1].col,
 		    "%s only adds a note and never moves a request, so it cannot have an 'on' line",
 		    p->t[1].text);
+		return;
+	}
+	if (s->applicant && cmd != DISPO_CMD_DONE && cmd != DISPO_CMD_REJECT) {
+		DIAG(p, p->t[1].col,
+		     "step '%s' is held by the applicant, who answers with a correction, not %s: "
+		     "it takes only on SELESAI (the correction is complete) and on TOLAK (no "
+		     "correction in time)",
+		     s->name, p->t[1].text);
 		return;
 	}
 	for (guint k = 0; k < s->transitions->len; k++) {
@@ -794,7 +789,8 @@ dispatch(parser *p)
 		if (at_top(p))
 			do_on(p);
 	} else if (word_is(t, "role") || word_is(t, "sla") || word_is(t, "send") ||
-	           word_is(t, "letter") || word_is(t, "wait") || word_is(t, "notify")) {
+	           word_is(t, "letter") || word_is(t, "wait") || word_is(t, "notify") ||
+	           word_is(t, "applicant")) {
 		/* A step's options may continue on lines of their own. */
 		if (!at_top(p))
 			;

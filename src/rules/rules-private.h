@@ -87,6 +87,14 @@ void rules_check_template(rules_loader *ld, const char *file, unsigned line, uns
 /* The graph of one workflow: every step reachable from the first, and an
  * end reachable from every step. Transition targets are known to exist. */
 void rules_check_graph(rules_loader *ld, const dispo_rules_workflow *wf);
+/* What each step (or end) of a workflow must have: a role or the
+ * applicant, a template, the 'on SELESAI' line its waiting needs. True
+ * when a missing line would make the graph checks mislead. */
+bool rules_check_steps(rules_loader *ld, const dispo_rules_workflow *wf);
+/* Steps whose affirmative 'on' lines part (SETUJU to one step, TERUSKAN to
+ * another) while an affirmative word has no line of its own: that word
+ * could mean either, so it must be said where it goes. */
+void rules_check_synonyms(rules_loader *ld, const dispo_rules_workflow *wf);
 /* What needs every file: roles used but declared nowhere. */
 void rules_check_uses(rules_loader *ld);
 /* local@domain.tld with the characters a mailbox name needs, no more. */

@@ -17,18 +17,24 @@ typedef enum {
 /* Canonical commands; replies may use either language's word. */
 typedef enum {
 	DISPO_CMD_NONE = 0,
-	DISPO_CMD_APPROVE, /* SETUJU / APPROVE */
-	DISPO_CMD_FORWARD, /* TERUSKAN / FORWARD */
-	DISPO_CMD_REJECT,  /* TOLAK / REJECT <alasan> */
-	DISPO_CMD_RETURN,  /* KEMBALIKAN / RETURN <alasan> */
-	DISPO_CMD_NOTE,    /* CATATAN / NOTE <teks>: never moves a request */
-	DISPO_CMD_DONE,    /* SELESAI / DONE */
+	DISPO_CMD_APPROVE,  /* SETUJU / APPROVE */
+	DISPO_CMD_FORWARD,  /* TERUSKAN / FORWARD */
+	DISPO_CMD_REJECT,   /* TOLAK / REJECT <alasan> */
+	DISPO_CMD_RETURN,   /* KEMBALIKAN / RETURN <alasan> */
+	DISPO_CMD_NOTE,     /* CATATAN / NOTE <teks>: never moves a request */
+	DISPO_CMD_DONE,     /* SELESAI / DONE */
+	DISPO_CMD_CONTINUE, /* LANJUT / CONTINUE */
 } dispo_command;
 
 /* "approve" for DISPO_CMD_APPROVE; SETUJU/APPROVE/setuju… → the command. */
 const char *rules_command_name(dispo_command cmd);
 const char *rules_command_word(dispo_command cmd, const char *lang); /* "SETUJU" / "APPROVE" */
 dispo_command rules_command_parse(const char *word);
+/* SETUJU, TERUSKAN and LANJUT (APPROVE, FORWARD, CONTINUE): the words that
+ * say yes and move a step on, each a synonym of the others where the step
+ * has no 'on' line for it (rules_transition_resolve). SELESAI is not one:
+ * it says that a certificate exists. */
+bool rules_command_affirmative(dispo_command cmd);
 
 typedef struct dispo_rules_requirement {
 	char *name;   /* permohonan */
@@ -54,8 +60,12 @@ typedef struct dispo_rules_transition {
 typedef struct dispo_rules_step {
 	char *name;
 	char *title;
-	bool is_end;    /* an end state: no role, no transitions */
-	char *role;     /* NULL for an end */
+	bool is_end; /* an end state: no role, no transitions */
+	/* Held by the applicant (no role): the request was returned for a
+	 * correction. Left by on SELESAI when the applicant's reply makes the
+	 * application complete, by on TOLAK when the SLA runs out twice. */
+	bool applicant;
+	char *role;     /* NULL for an end and an applicant's step */
 	int64_t sla_ms; /* 0 = none */
 	char
 	    *send; /* template sent to the role on entry (or to the applicant for an end: notify) */
@@ -127,7 +137,21 @@ const dispo_rules_role *rules_role_get(const dispo_rules *rules, const char *key
 const dispo_rules_workflow *rules_workflow_for(const dispo_rules *rules, const char *mailbox,
                                                const char *subject);
 const dispo_rules_step *rules_step_get(const dispo_rules_workflow *wf, const char *name);
+/* The step's own 'on' line for cmd, or NULL. */
 const dispo_rules_transition *rules_transition_get(const dispo_rules_step *step, dispo_command cmd);
+/* Where a reply of cmd goes at step: its own 'on' line; else, for an
+ * affirmative word (SETUJU, TERUSKAN, LANJUT), the step's one forward path:
+ * its first affirmative 'on' line, when all of them lead to the same step
+ * (with the same record). NULL when the word goes nowhere (or, which the
+ * rules check forbids, could go to two places). */
+const dispo_rules_transition *rules_transition_resolve(const dispo_rules_step *step,
+                                                       dispo_command cmd);
+/* The commands that take transition t of step: t's own first, then the
+ * affirmative words that resolve to it without an 'on' line of their own,
+ * in the order SETUJU, TERUSKAN, LANJUT. Writes at most max; returns how
+ * many there are. */
+guint rules_transition_commands(const dispo_rules_step *step, const dispo_rules_transition *t,
+                                dispo_command *out, guint max);
 
 /* Graphviz DOT: a cluster (lane) per role, steps as nodes with their SLA,
  * commands on the edges. */

@@ -149,10 +149,13 @@ enter(ctx *c, const dispo_rules_step *s, const char *note)
 	r->closed = s->is_end;
 	r->reminders = 0;
 	r->step_entered = c->ev->at;
-	if (s->is_end) {
+	if (s->is_end || s->applicant) {
+		/* The applicant's: the decision, or what to correct and by when. */
 		a = send_add(c, s->send, s->name);
 		a->to_applicant = true;
 		a->note = g_strdup(note);
+		if (step_has_sla(s))
+			timer_start(c, s);
 		return;
 	}
 	if (s->letter)
@@ -213,7 +216,8 @@ take(ctx *c, const dispo_rules_transition *t, const char *note, const char *seri
 	enter(c, target, note);
 }
 
-/* "approve reject note": what the role may answer at this step. */
+/* "approve forward continue reject note": what the role may answer at this
+ * step, the yes-words its forward path takes included. */
 static char *
 allowed_commands(const dispo_rules_step *s)
 {
@@ -221,7 +225,10 @@ allowed_commands(const dispo_rules_step *s)
 
 	for (guint i = 0; s->transitions && i < s->transitions->len; i++) {
 		const dispo_rules_transition *t = s->transitions->pdata[i];
-		g_string_append_printf(out, "%s ", rules_command_name(t->command));
+		dispo_command words[8];
+		guint n = rules_transition_commands(s, t, words, G_N_ELEMENTS(words));
+		for (guint w = 0; w < n && w < G_N_ELEMENTS(words); w++)
+			g_string_append_printf(out, "%s ", rules_command_name(words[w]));
 	}
 	g_string_append(out, rules_command_name(DISPO_CMD_NOTE));
 	return g_string_free(out, FALSE);
@@ -287,7 +294,8 @@ on_command(ctx *c)
 		return;
 	}
 	if (!ev->actor_role || !s->role || strcmp(ev->actor_role, s->role) != 0) {
-		explain(c, "not_your_step", s->role, true, false);
+		/* At an applicant's step nobody in the office decides. */
+		explain(c, "not_your_step", s->applicant ? "applicant" : s->role, true, false);
 		return;
 	}
 	if (ev->command == DISPO_CMD_NONE || strcmp(rules_command_name(ev->command), "none") == 0) {
@@ -306,7 +314,7 @@ on_command(ctx *c)
 		note_add(c, "note", text);
 		return;
 	}
-	t = rules_transition_get(s, ev->command);
+	t = rules_transition_resolve(s, ev->command);
 	if (!t) {
 		g_autofree char *allowed = allowed_commands(s);
 		explain(c, "command_not_allowed_here", allowed, true, false);
@@ -328,6 +336,50 @@ on_command(ctx *c)
 	    (!target || target->is_end))
 		g_clear_pointer(&text, g_free);
 	take(c, t, text, serial);
+}
+
+/* The applicant's SLA: the first expiry sends the step's email again as a
+ * reminder, with one more period; the second closes the request by the
+ * step's on TOLAK line (an office does not wait for ever, and the
+ * applicant may apply again), or, without one, tells the administrators;
+ * later expiries only leave a note. */
+static void
+applicant_timer(ctx *c)
+{
+	const dispo_rules_step *s = c->step;
+	const dispo_rules_transition *t = rules_transition_get(s, DISPO_CMD_REJECT);
+	dispo_wf_result *r = c->r;
+	dispo_wf_action *a;
+
+	if (c->req->reminders == 0) {
+		r->reason = g_strdup("reminder");
+		r->reminders = 1;
+		a = send_add(c, s->send, s->name);
+		a->to_applicant = true;
+		a->reason = g_strdup("reminder");
+		timer_start(c, s);
+		return;
+	}
+	if (c->req->reminders == 1 && t) {
+		guint first = r->actions->len;
+		r->reason = g_strdup("expired");
+		take(c, t, NULL, NULL);
+		for (guint i = first; i < r->actions->len; i++) {
+			a = r->actions->pdata[i];
+			if (a->kind == DISPO_ACT_SEND && a->to_applicant)
+				a->reason = g_strdup("expired");
+		}
+		return;
+	}
+	if (c->req->reminders == 1) {
+		r->reason = g_strdup("escalation");
+		r->reminders = 2;
+		a = send_add(c, T_ESCALATION, s->name);
+		a->to_admin = true;
+		return;
+	}
+	r->reason = g_strdup("escalated");
+	note_add(c, "escalated", "SLA expired again after the escalation; no more emails");
 }
 
 /* The SLA policy: the first expiry reminds the role and gives it one more
@@ -365,6 +417,10 @@ on_timer(ctx *c)
 			    g_strdup_printf("SLA timer of an earlier visit to step %s ignored", of);
 		r->reason = g_strdup("timer_stale");
 		note_add(c, "timer_stale", text);
+		return;
+	}
+	if (s->applicant) {
+		applicant_timer(c);
 		return;
 	}
 	if (c->req->reminders == 0) {
@@ -408,6 +464,24 @@ on_bsre(ctx *c)
 	g_free(c->r->event);
 	c->r->event = g_strdup("bsre");
 	take(c, t, NULL, serial);
+}
+
+/* The applicant's reply made the application complete again: the
+ * applicant's step goes on by its on SELESAI line. */
+static void
+on_corrected(ctx *c)
+{
+	const dispo_rules_step *s = c->step;
+	const dispo_rules_transition *t;
+
+	if (!s || s->is_end || !s->applicant || event_stale(c) ||
+	    !(t = rules_transition_get(s, DISPO_CMD_DONE))) {
+		explain(c, "correction_unexpected", c->req->step, false, true);
+		return;
+	}
+	g_free(c->r->event);
+	c->r->event = g_strdup("corrected");
+	take(c, t, NULL, NULL);
 }
 
 static void
@@ -520,6 +594,7 @@ workflow_apply(const dispo_rules *rules, const dispo_calendar *cal, const dispo_
 	case DISPO_WF_TIMER: on_timer(&c); break;
 	case DISPO_WF_BSRE: on_bsre(&c); break;
 	case DISPO_WF_ADMIN: on_admin(&c); break;
+	case DISPO_WF_CORRECTED: on_corrected(&c); break;
 	default: explain(&c, "unknown_event", NULL, false, true); break;
 	}
 	if (!r->event)

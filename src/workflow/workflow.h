@@ -61,6 +61,10 @@ typedef enum {
 	DISPO_WF_TIMER,    /* a timer the engine started has fired */
 	DISPO_WF_BSRE,     /* a notification from BSrE (the caller checked its sender) */
 	DISPO_WF_ADMIN,    /* an administrator's action */
+	/* The applicant's reply to a correction email made the application
+	 * complete again (the caller judged its documents and form): the
+	 * applicant's step is left by its on SELESAI line. */
+	DISPO_WF_CORRECTED,
 } dispo_wf_event_kind;
 
 /* What the store knows about the request, passed in. */
@@ -132,7 +136,10 @@ typedef struct dispo_wf_action {
 	dispo_time due; /* TIMER_START */
 	int64_t sla_ms; /* TIMER_START: the period, to recompute under another calendar */
 	/* EXPLAIN: a stable code (see workflow_explain_codes below); NOTE: why
-	 * the note was made ("note" for CATATAN, "timer_stale", …). */
+	 * the note was made ("note" for CATATAN, "timer_stale", …); SEND to the
+	 * applicant: "reminder" (an applicant's step's email again, the SLA
+	 * passed once) or "expired" (the end entered because it passed twice),
+	 * else NULL. */
 	char *reason;
 	/* EXPLAIN: what helps the reader: the allowed commands (canonical names,
 	 * space-separated: "approve reject"), the step's role, the current
@@ -152,11 +159,14 @@ typedef struct dispo_wf_result {
 	bool moved;     /* entered a step (or end): store step and step_entered = ev->at */
 	bool closed;    /* the step is an end */
 	bool refused;   /* the event was answered, not obeyed: a reply token stays valid */
-	/* The audit event: accepted, approve, forward, reject, return, note, done,
-	 * timer:sla, bsre, admin:cancel, admin:move, refused. */
+	/* The audit event: accepted, approve, forward, continue, reject, return,
+	 * note, done, timer:sla, bsre, corrected, admin:cancel, admin:move,
+	 * refused. A yes-word that took the step's forward path without an 'on'
+	 * line of its own is recorded as the word it was (continue, say). */
 	char *event;
 	/* refused: the EXPLAIN code; timer:sla: reminder, escalation,
-	 * escalated (nothing more to do), timer_stale. */
+	 * escalated (nothing more to do), expired (an applicant's step closed),
+	 * timer_stale. */
 	char *reason;
 	char *deputy;            /* "plt"/"plh" when a deputy acted */
 	unsigned reminders;      /* store this: 0 after a move, +1 after an SLA expiry */
@@ -167,7 +177,8 @@ typedef struct dispo_wf_result {
 /* Explanation codes (EXPLAIN reason): not_your_step, unclear,
  * command_not_allowed_here, reason_required, text_required, request_closed,
  * step_passed, not_started, already_accepted, unknown_workflow, unknown_step,
- * bsre_unexpected, unknown_timer, unknown_admin_action. */
+ * bsre_unexpected, correction_unexpected, unknown_timer,
+ * unknown_admin_action. */
 
 /* The SLA policy: when the timer fires in its step, the first time the
  * role gets a reminder (pengingat, documents attached, answerable like the
@@ -177,6 +188,20 @@ typedef struct dispo_wf_result {
  * escalation (eskalasi) and no timer restarts; any later expiry only adds
  * a NOTE. A timer for a step the request has left adds a NOTE
  * (timer_stale).
+ *
+ * A step held by the applicant (a correction) is the applicant's to
+ * answer, so its clock works for the applicant: entering it sends its
+ * email to the applicant (with the reason of the KEMBALIKAN that sent it
+ * there, no documents) and starts its SLA; the first expiry sends that
+ * email again as a reminder ("reminder") and gives one more period; the
+ * second takes the step's on TOLAK line ("expired": the applicant is told
+ * the time ran out) or, without one, tells the administrators. Officials
+ * cannot decide there (not_your_step); DISPO_WF_CORRECTED takes its on
+ * SELESAI line.
+ *
+ * A command takes the step's 'on' line for it; an affirmative word
+ * (SETUJU, TERUSKAN, LANJUT) without one takes the step's one forward path
+ * (rules_transition_resolve).
  *
  * Decides what an event does to a request. Never NULL for non-NULL
  * arguments; never a silent no-op: anything not obeyed yields an EXPLAIN

@@ -20,9 +20,14 @@ jq -e 'length == 2 and .[0].state == "terbit" and .[0].applicant == "budi.santos
 	fail "the demo's requests are not listed"
 # The timeline: each official's reply, the emails left to open.
 contains out2 "kadis@kuduskab.go.id replies \"Setuju, lanjutkan.\" (disposisi_kadin) -> disposisi_kabid"
-contains out2 "dewi.lestari@kuduskab.go.id replies \"SELESAI 1A2B-3C4D-5E6F\" (proses_bsre) -> terbit"
-contains out2 "-> proses_bsre to dewi.lestari@kuduskab.go.id: outbox/new/000005.eml"
+# The verifier's two acts: the files sent to BSrE, then the certificate.
+contains out2 "-> kirim_bsre to dewi.lestari@kuduskab.go.id: outbox/new/000005.eml"
 grep -q 'filename="Surat Rekomendasi SE-2026-000001.pdf"' var/outbox/new/000005.eml || fail "the letter goes to the verifier"
+contains out2 "dewi.lestari@kuduskab.go.id replies \"TERUSKAN, sudah dikirim ke BSrE\" (kirim_bsre) -> proses_bsre"
+contains out2 "-> proses_bsre to dewi.lestari@kuduskab.go.id: outbox/new/000006.eml"
+contains out2 "dewi.lestari@kuduskab.go.id replies \"SELESAI 1A2B-3C4D-5E6F\" (proses_bsre) -> terbit"
+contains out2 "dewi.lestari@kuduskab.go.id replies \"TERUSKAN\" (kirim_pencabutan) -> permintaan_bsre"
+contains out2 "dewi.lestari@kuduskab.go.id replies \"SELESAI\" (permintaan_bsre) -> dicabut"
 grep -q '^> ' var/inbox/new/* || fail "the simulated replies quote the email they answer"
 expect_exit 0 "$DISPO" certificates list --format json
 jq -e 'length == 1 and .[0].state == "revoked" and .[0].serial == "1A2B-3C4D-5E6F"' out >/dev/null ||

@@ -188,7 +188,7 @@ run() {
 			and (.[0].applicant | startswith("budi.santoso@"))' "$WORK/out" >/dev/null ||
 			{ cat "$WORK/out" >&2; fail "$name: office $x: a request was opened or moved by an auto-reply"; }
 		n=$(sql $x/dispo.db "select count(*) from events e join messages m on m.id = e.message_id
-			where m.message_id like 'oof%' and e.kind in ('approve', 'forward', 'reject', 'return', 'done',
+			where m.message_id like 'oof%' and e.kind in ('approve', 'forward', 'continue', 'reject', 'return', 'done', 'corrected',
 			'note', 'address_confirmed')")
 		[ "$n" = 0 ] || fail "$name: office $x: $n decisions made by out-of-office mail"
 	done

@@ -49,6 +49,28 @@ contains err "3 problems found; nothing was loaded"
 [ ! -s out ] || fail "nothing on stdout for broken rules"
 ok "a broken file: every problem on stderr, exit 65"
 
+# A step whose yes-words part leaves LANJUT without a meaning.
+cat >ambiguous.rules <<'RULES'
+role kasi_ti "Kasi TI"
+workflow w "W"
+  tag SE
+  mailbox sertifikat@kuduskab.go.id
+  acknowledge tanda_terima
+  refuse penolakan
+  step a "A" role kasi_ti sla 10m send disposisi
+    on SETUJU   -> b
+    on TERUSKAN -> selesai
+  step b "B" role kasi_ti send disposisi
+    on SETUJU -> selesai
+  end selesai "Selesai" notify keputusan
+RULES
+expect_exit 65 "$DISPO" rules check --templates "$T" ambiguous.rules
+contains err "ambiguous.rules:9:5: step 'a' sends SETUJU to 'b' (line 8) but TERUSKAN to 'selesai', so a reply of LANJUT (CONTINUE) could mean either: send them to the same step, or add a line 'on LANJUT -> STEP' that says where LANJUT goes"
+# Saying where LANJUT goes settles it.
+sed 's/^\(    on TERUSKAN -> selesai\)$/\1\n    on LANJUT -> b/' ambiguous.rules >settled.rules
+expect_exit 0 "$DISPO" rules check --templates "$T" settled.rules
+ok "yes-words that part at a step must each say where they go"
+
 expect_exit 66 "$DISPO" rules check nonexistent.rules
 contains err "cannot read nonexistent.rules"
 expect_exit 66 env DISPO_RULES_DIR=nowhere "$DISPO" rules check
@@ -61,7 +83,10 @@ expect_exit 0 "$DISPO" rules graph --workflow pendaftaran "$R"/*.rules
 for lane in kepala_dinas kabid_informatika kasi_ti verifikator; do
 	[ "$(grep -c "subgraph cluster_$lane {" out)" = 1 ] || fail "one lane for $lane"
 done
-contains out '"disposisi_kadin" -> "disposisi_kabid" [label="SETUJU"]'
+contains out '"disposisi_kadin" -> "disposisi_kabid" [label="SETUJU\n(atau TERUSKAN, LANJUT)"]'
+contains out '"kirim_bsre" -> "proses_bsre" [label="TERUSKAN\n(atau SETUJU, LANJUT)"]'
+contains out '"perbaikan" -> "disposisi_kadin" [label="SELESAI / perbaikan lengkap"]'
+[ "$(grep -c 'subgraph "cluster:pemohon" {' out)" = 1 ] || fail "one lane for the applicant"
 contains out 'SLA 10m'
 expect_exit 64 "$DISPO" rules graph --workflow nope "$R"/*.rules
 contains err "no workflow 'nope' (the rules have: pendaftaran, pencabutan)"

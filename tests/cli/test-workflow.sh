@@ -135,7 +135,7 @@ expect_exit 0 D deliver <gmail.eml
 ok "KEMBALIKAN needs a reason and sends the request back with it; HTML-only Outlook and Gmail replies work"
 
 say $R verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
-[ "$(state $R)" = proses_bsre ] || fail "to BSrE"
+[ "$(state $R)" = kirim_bsre ] || fail "to the verifier, who sends the files to BSrE"
 expect_exit 0 D records letters --format json
 jq -e 'length == 1 and .[0].request == "SE-2026-000001" and (.[0].number | test("^800/001/28.01/2026$"))' out >/dev/null || { cat out; fail "the letter is listed"; }
 letter=$(jq -r '.[0].path' out)
@@ -143,9 +143,17 @@ pdftotext "$letter" - >letter.txt
 contains letter.txt "198503122010011004"
 contains letter.txt "Budi Santoso"
 contains letter.txt "Drs. Hendro Wibisono, M.Si."
-f=$(email $R proses_bsre dewi.lestari@kuduskab.go.id)
+f=$(email $R kirim_bsre dewi.lestari@kuduskab.go.id)
 grep -q 'filename="Surat Rekomendasi SE-2026-000001.pdf"' $OUT/$f || fail "the letter goes to the verifier"
 ok "the Kasi's approval makes the recommendation letter, listed and sent to the verifier"
+
+# A BSrE notice before the files are with BSrE finishes nothing.
+printf 'From: noreply@bsre.go.id\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Re: [%s] Sertifikat elektronik telah terbit\r\nMessage-ID: <bsre0@bsre.go.id>\r\nIn-Reply-To: <x@y>\r\n\r\nSerial Number: 7F3A-0000\r\n' $R >bsre0.eml
+expect_exit 0 D deliver <bsre0.eml
+[ "$(state $R)" = kirim_bsre ] || fail "a BSrE notice before the BSrE stage moved the request"
+# The verifier says the files are sent: the BSrE stage begins.
+say $R kirim_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "TERUSKAN"
+[ "$(state $R)" = proses_bsre ] || fail "to BSrE"
 
 # A BSrE notice from the configured sender finishes the request.
 printf 'From: noreply@bsre.go.id\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Re: [%s] Sertifikat elektronik telah terbit\r\nMessage-ID: <bsre1@bsre.go.id>\r\nIn-Reply-To: <x@y>\r\n\r\nSertifikat elektronik telah diterbitkan.\r\nSerial Number: 7F3A-19C2-0B44\r\n' $R >bsre.eml
@@ -173,6 +181,8 @@ expect_exit 0 D deliver <rev2.eml
 C=CABUT-2026-000001
 [ "$(state $C)" = verifikasi_kasi ] || fail "the revocation starts"
 say $C verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say $C kirim_pencabutan dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "TERUSKAN"
+[ "$(state $C)" = permintaan_bsre ] || fail "filed at BSrE"
 say $C permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
 [ "$(state $C)" = dicabut ] || fail "revoked"
 expect_exit 0 D certificates list --format json
@@ -225,7 +235,7 @@ jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template")
 # decision names the message that made it.
 [ "$(sql $DB "select count(*) from events where rules_version is null or length(rules_version) <> 64")" = 0 ] ||
 	fail "an event without the rules version"
-[ "$(sql $DB "select count(*) from events where kind in ('approve', 'forward', 'reject', 'return', 'done') and message_id is null")" = 0 ] ||
+[ "$(sql $DB "select count(*) from events where kind in ('approve', 'forward', 'continue', 'reject', 'return', 'done') and message_id is null")" = 0 ] ||
 	fail "a decision without its message"
 expect_exit 0 D records applications --format csv
 contains out "REQUEST,WORKFLOW,STATE,APPLICANT,RECEIVED,SUBJECT"
@@ -311,6 +321,7 @@ expect_exit 0 D deliver <sup-app.eml
 say $R disposisi_kadin kadis@kuduskab.go.id kadis@kuduskab.go.id "SETUJU"
 say $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id sri.wahyuningsih@kuduskab.go.id "TERUSKAN"
 say $R verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say $R kirim_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SETUJU"
 say $R proses_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI 99AA-01"
 [ "$(state $R)" = terbit ] || fail "issued (second store)"
 mkrev nur.hidayah@kuduskab.go.id "Budi Santoso" 198503122010011004 >colleague.eml
@@ -321,6 +332,7 @@ mkrev andini.pratiwi@kuduskab.go.id "Budi Santoso" 198503122010011004 >head.eml
 expect_exit 0 D deliver <head.eml
 [ "$(state CABUT-2026-000001)" = verifikasi_kasi ] || fail "the head's request is taken"
 say CABUT-2026-000001 verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
+say CABUT-2026-000001 kirim_pencabutan dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "TERUSKAN"
 say CABUT-2026-000001 permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
 expect_exit 0 D certificates list --format json
 jq -e '.[0].email == "budi.santoso@kuduskab.go.id" and .[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' out >/dev/null ||

@@ -160,7 +160,8 @@ test_broken(void **state)
 	    {HEAD "  step a \"A\" role r send disposisi\n    on SETUJ -> fin\n"
 	          "  end fin \"Fin\" notify keputusan\n",
 	     "t.rules:9:8: unknown command 'SETUJ' (did you mean 'SETUJU'?); use SETUJU, TERUSKAN, "
-	     "TOLAK, KEMBALIKAN or SELESAI (or APPROVE, FORWARD, REJECT, RETURN, DONE)\n"},
+	     "LANJUT, TOLAK, KEMBALIKAN or SELESAI (or APPROVE, FORWARD, CONTINUE, REJECT, RETURN, "
+	     "DONE)\n"},
 	    {HEAD "  on SETUJU -> fin\n" STEPS,
 	     "t.rules:8:3: 'on' must follow a step line: it says where that step goes\n"},
 	    {HEAD STEPS "    on SETUJU -> a\n",
@@ -191,7 +192,8 @@ test_broken(void **state)
 	    /* 35 */
 	    {HEAD "  step a \"A\" send disposisi\n    on SETUJU -> fin\n"
 	          "  end fin \"Fin\" notify keputusan\n",
-	     "t.rules:8:8: step 'a' has no role (add: role NAME)\n"},
+	     "t.rules:8:8: step 'a' has no role (add: role NAME, or applicant for a correction by "
+	     "the applicant)\n"},
 	    {HEAD
 	     "  step a \"A\" role r\n    on SETUJU -> fin\n  end fin \"Fin\" notify keputusan\n",
 	     "t.rules:8:8: step 'a' sends nothing to its role (add: send TEMPLATE, the email the "
@@ -215,7 +217,9 @@ test_broken(void **state)
 	     "t.rules:11:6: this line is not valid UTF-8: save the file as UTF-8\n"},
 	    {HEAD "  step a \"A\" role r sla 10m send disposisi letter extra\n"
 	          "    on SETUJU -> fin\n  end fin \"Fin\" notify keputusan\n",
-	     "t.rules:8:51: unexpected 'extra': a step takes role, sla, send, letter and wait\n"},
+	     "t.rules:8:51: unexpected 'extra': a step takes role (or applicant), sla, send, "
+	     "letter "
+	     "and wait\n"},
 	    {HEAD "  step a \"A\" role r send disposisi\n    on SETUJU -> fin\n"
 	          "  end fin \"Fin\" notify keputusan sla 1d\n",
 	     "t.rules:10:34: unexpected 'sla': an end takes only notify TEMPLATE\n"},
@@ -232,6 +236,61 @@ test_broken(void **state)
 	    {HEAD "  fields Nama NIP nama\n" STEPS, "t.rules:8:19: field 'nama' is listed twice\n"},
 	    {HEAD "  \"quoted\" start\n" STEPS,
 	     "t.rules:8:3: a line must start with a word such as step or role, not quoted text\n"},
+	    /* 49: yes-words that part, with one of them left without a line */
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on SETUJU -> b\n    on TERUSKAN -> fin\n"
+	     "  step b \"B\" role r send disposisi\n    on SETUJU -> fin\n"
+	     "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:10:5: step 'a' sends SETUJU to 'b' (line 9) but TERUSKAN to 'fin', so a "
+	     "reply "
+	     "of LANJUT (CONTINUE) could mean either: send them to the same step, or add a line "
+	     "'on "
+	     "LANJUT -> STEP' that says where LANJUT goes\n"},
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on LANJUT -> b\n    on APPROVE -> fin\n"
+	     "  step b \"B\" role r send disposisi\n    on SETUJU -> fin\n"
+	     "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:10:5: step 'a' sends LANJUT to 'b' (line 9) but SETUJU to 'fin', so a reply "
+	     "of TERUSKAN (FORWARD) could mean either: send them to the same step, or add a line "
+	     "'on "
+	     "TERUSKAN -> STEP' that says where TERUSKAN goes\n"},
+	    {HEAD "  step a \"A\" role r send disposisi\n    on SETUJU -> fin\n"
+	          "    on TERUSKAN -> fin record certificate\n  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:10:5: step 'a' sends SETUJU to 'fin' (line 9) but TERUSKAN to 'fin' with "
+	     "another record, so a reply of LANJUT (CONTINUE) could mean either: send them to the "
+	     "same step, or add a line 'on LANJUT -> STEP' that says where LANJUT goes\n"},
+	    /* applicant's steps */
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on KEMBALIKAN -> p\n    on SETUJU -> fin\n"
+	     "  step p \"P\" applicant role r send perbaikan\n    on SELESAI -> a\n"
+	     "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:11:8: step 'p' is held by the applicant, so it takes no role (a step is held "
+	     "by a role or by the applicant): the applicant only sends a correction\n"},
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on KEMBALIKAN -> p\n    on SETUJU -> fin\n"
+	     "  step p \"P\" applicant sla 3d send perbaikan\n    on SELESAI -> a\n"
+	     "    on SETUJU -> a\n  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:13:8: step 'p' is held by the applicant, who answers with a correction, not "
+	     "SETUJU: it takes only on SELESAI (the correction is complete) and on TOLAK (no "
+	     "correction in time)\n"},
+	    /* 54 */
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on KEMBALIKAN -> p\n    on SETUJU -> fin\n"
+	     "  step p \"P\" applicant sla 3d send perbaikan\n    on TOLAK -> fin\n"
+	     "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:11:8: step 'p' is held by the applicant but has no 'on SELESAI' line (a "
+	     "complete correction counts as SELESAI: add e.g. on SELESAI -> a)\n"},
+	    {HEAD "  step p \"P\" applicant send perbaikan\n    on SELESAI -> a\n"
+	          "  step a \"A\" role r send disposisi\n    on SETUJU -> fin\n"
+	          "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:8:8: step 'p' is held by the applicant, so it cannot be the first step: a "
+	     "request starts with the office\n"},
+	    {HEAD
+	     "  step a \"A\" role r send disposisi\n    on KEMBALIKAN -> p\n    on SETUJU -> fin\n"
+	     "  step p \"P\" applicant send perbaikan wait bsre\n    on SELESAI -> a\n"
+	     "  end fin \"Fin\" notify keputusan\n",
+	     "t.rules:11:8: step 'p' is held by the applicant, so it takes no wait bsre: the "
+	     "applicant only sends a correction\n"},
 	};
 
 	unsigned failed = 0;
@@ -296,6 +355,15 @@ test_lenient(void **state)
 	    "# roles\nrole r \"R #1\" # the only one\nrole s \"S\"\nworkflow w \"W\" # comment\n"
 	    "  tag W#X\n  mailbox sertifikat@kuduskab.go.id\n  acknowledge tanda_terima\n"
 	    "  refuse penolakan\n" STEPS "# end\n",
+	    /* An applicant's step, its options on a line of their own; yes-words that
+	     * part, each with its own line, are no ambiguity. */
+	    HEAD
+	    "  step a \"A\" role r send disposisi\n    on SETUJU -> b\n    on TERUSKAN -> fin\n"
+	    "    on LANJUT -> b\n    on KEMBALIKAN -> p\n"
+	    "  step p \"P\"\n    applicant sla 3d send perbaikan\n    on SELESAI -> a\n"
+	    "    on TOLAK -> fin\n"
+	    "  step b \"B\" role r send disposisi\n    on SETUJU -> fin\n"
+	    "  end fin \"Fin\" notify keputusan\n",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
@@ -322,6 +390,15 @@ test_lenient(void **state)
 		g_autoptr(dispo_rules) rules =
 		    rules_load_text("t.rules", texts[2], templates, NULL, NULL);
 		assert_string_equal(rules_role_get(rules, "r")->title, "R #1");
+	}
+	{
+		g_autoptr(dispo_rules) rules =
+		    rules_load_text("t.rules", texts[3], templates, NULL, NULL);
+		const dispo_rules_step *p = rules_step_get(rules_workflow_get(rules, "w"), "p");
+		assert_true(p->applicant);
+		assert_null(p->role);
+		assert_int_equal(p->sla_ms, 3 * 86400000);
+		assert_string_equal(p->send, "perbaikan");
 	}
 }
 
@@ -393,8 +470,10 @@ test_shipped(void **state)
 		const char *role;
 	} sop067[] = {
 	    {"disposisi_kadin", 10 * 60000, "kepala_dinas"},
+	    {"perbaikan", 3 * 86400000, NULL}, /* the applicant's */
 	    {"disposisi_kabid", 10 * 60000, "kabid_informatika"},
 	    {"verifikasi_kasi", 15 * 60000, "kasi_ti"},
+	    {"kirim_bsre", 15 * 60000, "verifikator"},
 	    {"proses_bsre", 86400000, "verifikator"},
 	};
 	g_autoptr(dispo_rules) rules = shipped();
@@ -411,7 +490,8 @@ test_shipped(void **state)
 	assert_null(rules_role_get(rules, "pemohon"));
 	assert_null(rules_workflow_get(rules, "nope"));
 
-	/* SOP 067: four steps with its time standards, in its order. */
+	/* SOP 067: its steps with its time standards, in its order; the
+	 * verifier's two acts are two steps. */
 	assert_non_null(wf);
 	assert_string_equal(wf->tag, "SE");
 	assert_string_equal(wf->mailbox, "sertifikat@kuduskab.go.id");
@@ -429,7 +509,10 @@ test_shipped(void **state)
 		s = wf->steps->pdata[i];
 		assert_string_equal(s->name, sop067[i].step);
 		assert_int_equal(s->sla_ms, sop067[i].sla_ms);
-		assert_string_equal(s->role, sop067[i].role);
+		if (sop067[i].role)
+			assert_string_equal(s->role, sop067[i].role);
+		else
+			assert_true(s->applicant && !s->role);
 		assert_false(s->is_end);
 		assert_non_null(s->send);
 	}
@@ -440,11 +523,37 @@ test_shipped(void **state)
 	assert_string_equal(rules_transition_get(s, DISPO_CMD_REJECT)->target, "ditolak");
 	assert_null(rules_transition_get(s, DISPO_CMD_FORWARD));
 	assert_null(rules_transition_get(s, DISPO_CMD_NOTE));
+	/* The first step returns to the applicant, who resumes it. */
+	assert_string_equal(rules_transition_get(s, DISPO_CMD_RETURN)->target, "perbaikan");
+	t = rules_transition_get(rules_step_get(wf, "perbaikan"), DISPO_CMD_DONE);
+	assert_string_equal(t->target, "disposisi_kadin");
+	assert_string_equal(
+	    rules_transition_get(rules_step_get(wf, "perbaikan"), DISPO_CMD_REJECT)->target,
+	    "ditolak");
 	assert_string_equal(
 	    rules_transition_get(rules_step_get(wf, "disposisi_kabid"), DISPO_CMD_FORWARD)->target,
 	    "verifikasi_kasi");
 	assert_true(rules_step_get(wf, "verifikasi_kasi")->letter);
+	/* TOLAK and KEMBALIKAN at every office step but the BSrE stage;
+	 * every yes-word takes each one's way forward. */
+	for (guint i = 0; i < wf->steps->len; i++) {
+		s = wf->steps->pdata[i];
+		if (s->is_end || s->applicant)
+			continue;
+		assert_non_null(rules_transition_get(s, DISPO_CMD_REJECT));
+		if (s->wait)
+			continue;
+		assert_non_null(rules_transition_get(s, DISPO_CMD_RETURN));
+		t = rules_transition_resolve(s, DISPO_CMD_APPROVE);
+		assert_non_null(t);
+		assert_ptr_equal(rules_transition_resolve(s, DISPO_CMD_FORWARD), t);
+		assert_ptr_equal(rules_transition_resolve(s, DISPO_CMD_CONTINUE), t);
+	}
+	assert_string_equal(
+	    rules_transition_resolve(rules_step_get(wf, "kirim_bsre"), DISPO_CMD_APPROVE)->target,
+	    "proses_bsre");
 	s = rules_step_get(wf, "proses_bsre");
+	assert_null(rules_transition_resolve(s, DISPO_CMD_APPROVE));
 	assert_string_equal(s->wait, "bsre");
 	t = rules_transition_get(s, DISPO_CMD_DONE);
 	assert_string_equal(t->target, "terbit");
@@ -460,6 +569,15 @@ test_shipped(void **state)
 	assert_string_equal(rv->mailbox, wf->mailbox);
 	assert_true(rv->sender_certificate_holder);
 	assert_string_equal(((dispo_rules_step *)rv->steps->pdata[0])->role, "kasi_ti");
+	s = rv->steps->pdata[0];
+	assert_string_equal(rules_transition_resolve(s, DISPO_CMD_FORWARD)->target,
+	                    "kirim_pencabutan");
+	assert_true(
+	    rules_step_get(rv, rules_transition_get(s, DISPO_CMD_RETURN)->target)->applicant);
+	s = rules_step_get(rv, "kirim_pencabutan");
+	assert_string_equal(s->role, "verifikator");
+	assert_string_equal(rules_transition_resolve(s, DISPO_CMD_APPROVE)->target,
+	                    "permintaan_bsre");
 	s = rules_step_get(rv, "permintaan_bsre");
 	assert_string_equal(s->wait, "bsre");
 	t = rules_transition_get(s, DISPO_CMD_DONE);
@@ -513,6 +631,9 @@ test_commands(void **state)
 	    {"kembalikan", DISPO_CMD_RETURN, "return", "KEMBALIKAN", "RETURN"},
 	    {"note", DISPO_CMD_NOTE, "note", "CATATAN", "NOTE"},
 	    {"SELESAI", DISPO_CMD_DONE, "done", "SELESAI", "DONE"},
+	    {"Lanjut", DISPO_CMD_CONTINUE, "continue", "LANJUT", "CONTINUE"},
+	    {"continue", DISPO_CMD_CONTINUE, "continue", "LANJUT", "CONTINUE"},
+	    {"lanjutkan", DISPO_CMD_NONE, "none", "", ""},
 	    {"ok", DISPO_CMD_NONE, "none", "", ""},
 	    {"SETUJUU", DISPO_CMD_NONE, "none", "", ""},
 	    {"", DISPO_CMD_NONE, "none", "", ""},
@@ -527,6 +648,99 @@ test_commands(void **state)
 		assert_string_equal(rules_command_word(c, "en"), cases[i].en);
 	}
 	assert_int_equal(rules_command_parse(NULL), DISPO_CMD_NONE);
+	/* The yes-words; SELESAI says something else. */
+	assert_true(rules_command_affirmative(DISPO_CMD_APPROVE));
+	assert_true(rules_command_affirmative(DISPO_CMD_FORWARD));
+	assert_true(rules_command_affirmative(DISPO_CMD_CONTINUE));
+	assert_false(rules_command_affirmative(DISPO_CMD_DONE));
+	assert_false(rules_command_affirmative(DISPO_CMD_REJECT));
+	assert_false(rules_command_affirmative(DISPO_CMD_RETURN));
+	assert_false(rules_command_affirmative(DISPO_CMD_NOTE));
+	assert_false(rules_command_affirmative(DISPO_CMD_NONE));
+}
+
+/* How a reply's word finds its 'on' line: its own, else, for a yes-word,
+ * the step's one way forward. Each case: a step's 'on' lines, a word, the
+ * target it takes ("-": none), and the words listed for the line it takes. */
+static void
+test_synonyms(void **state)
+{
+	static const struct {
+		const char *lines; /* of step a; b, c and fin exist */
+		dispo_command cmd;
+		const char *want, *words;
+	} cases[] = {
+	    /* its own line first */
+	    {"on SETUJU -> b", DISPO_CMD_APPROVE, "b", "SETUJU TERUSKAN LANJUT"},
+	    /* a yes-word without a line takes the one way forward */
+	    {"on SETUJU -> b", DISPO_CMD_FORWARD, "b", "SETUJU TERUSKAN LANJUT"},
+	    {"on SETUJU -> b", DISPO_CMD_CONTINUE, "b", "SETUJU TERUSKAN LANJUT"},
+	    {"on TERUSKAN -> b", DISPO_CMD_APPROVE, "b", "TERUSKAN SETUJU LANJUT"},
+	    {"on LANJUT -> c", DISPO_CMD_APPROVE, "c", "LANJUT SETUJU TERUSKAN"},
+	    /* two lines to the same step are one way */
+	    {"on SETUJU -> b\non TERUSKAN -> b", DISPO_CMD_CONTINUE, "b", "SETUJU LANJUT"},
+	    {"on SETUJU -> b\non TERUSKAN -> b", DISPO_CMD_FORWARD, "b", "TERUSKAN"},
+	    /* parting ways, each said: no synonym at all */
+	    {"on SETUJU -> b\non TERUSKAN -> c\non LANJUT -> b", DISPO_CMD_FORWARD, "c",
+	     "TERUSKAN"},
+	    {"on SETUJU -> b\non TERUSKAN -> c\non LANJUT -> b", DISPO_CMD_CONTINUE, "b", "LANJUT"},
+	    {"on SETUJU -> b\non TERUSKAN -> c\non LANJUT -> b", DISPO_CMD_APPROVE, "b", "SETUJU"},
+	    /* the other words are no synonyms, of each other or of a yes */
+	    {"on SETUJU -> b\non TOLAK -> fin", DISPO_CMD_REJECT, "fin", "TOLAK"},
+	    {"on SETUJU -> b", DISPO_CMD_REJECT, "-", ""},
+	    {"on SETUJU -> b", DISPO_CMD_RETURN, "-", ""},
+	    {"on SETUJU -> b", DISPO_CMD_DONE, "-", ""},
+	    {"on SELESAI -> b", DISPO_CMD_APPROVE, "-", ""},
+	    {"on TOLAK -> fin\non KEMBALIKAN -> b", DISPO_CMD_APPROVE, "-", ""},
+	    {"on SETUJU -> b", DISPO_CMD_NOTE, "-", ""},
+	    {"on SETUJU -> b", DISPO_CMD_NONE, "-", ""},
+	};
+	unsigned bad = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(GStrv) lines = g_strsplit(cases[i].lines, "\n", -1);
+		g_autoptr(GString) text =
+		    g_string_new(HEAD "  step a \"A\" role r send disposisi\n");
+		g_autoptr(GPtrArray) diags = rules_diagnostics_new();
+		g_autoptr(dispo_rules) rules = NULL;
+		g_autoptr(GString) words = g_string_new(NULL);
+		const dispo_rules_step *a;
+		const dispo_rules_transition *t;
+		dispo_command cmds[8];
+		guint n;
+
+		for (guint k = 0; lines[k]; k++)
+			g_string_append_printf(text, "    %s\n", lines[k]);
+		/* b and c reach each other, so that each is reached from a. */
+		g_string_append(text, "  step b \"B\" role r send disposisi\n    on SETUJU -> fin\n"
+		                      "    on KEMBALIKAN -> c\n"
+		                      "  step c \"C\" role s send disposisi\n    on SETUJU -> b\n"
+		                      "  end fin \"Fin\" notify keputusan\n");
+		rules = rules_load_text("t.rules", text->str, templates, diags, NULL);
+		if (!rules) {
+			g_autofree char *d = rules_diagnostic_format(diags->pdata[0]);
+			print_message("case %u (%s): %s\n", i + 1, cases[i].lines, d);
+			bad++;
+			continue;
+		}
+		a = rules_step_get(rules_workflow_get(rules, "w"), "a");
+		t = rules_transition_resolve(a, cases[i].cmd);
+		n = rules_transition_commands(a, t, cmds, G_N_ELEMENTS(cmds));
+		for (guint k = 0; k < n; k++)
+			g_string_append_printf(words, "%s%s", k ? " " : "",
+			                       rules_command_word(cmds[k], "id"));
+		if (g_strcmp0(t ? t->target : "-", cases[i].want) != 0 ||
+		    strcmp(words->str, cases[i].words) != 0) {
+			print_message("case %u (%s, %s): got %s [%s], want %s [%s]\n", i + 1,
+			              cases[i].lines, rules_command_name(cases[i].cmd),
+			              t ? t->target : "-", words->str, cases[i].want,
+			              cases[i].words);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	assert_null(rules_transition_resolve(NULL, DISPO_CMD_APPROVE));
+	assert_int_equal(rules_transition_commands(NULL, NULL, NULL, 0), 0);
 }
 
 static void
@@ -602,13 +816,20 @@ test_graph(void **state)
 		assert_int_equal(count(dot, cluster), 1);
 	}
 	assert_int_equal(count(dot, "\\nSLA 10m\""), 2);
-	assert_int_equal(count(dot, "\\nSLA 15m\\n"), 1);
+	assert_int_equal(count(dot, "\\nSLA 15m\\n"), 1); /* + surat rekomendasi */
+	assert_int_equal(count(dot, "\\nSLA 15m\""), 1);  /* the files sent to BSrE */
 	assert_int_equal(count(dot, "\\nSLA 1d\\n"), 1);
+	/* The applicant's step in a lane of its own. */
+	assert_int_equal(count(dot, "subgraph \"cluster:pemohon\" {"), 1);
+	assert_int_equal(count(dot, "\\nSLA 3d\""), 1);
+	/* A yes-word's line names the synonyms it stands for. */
+	assert_int_equal(count(dot, "\\n(atau TERUSKAN, LANJUT)\""), 2);
+	assert_int_equal(count(dot, "\\n(atau SETUJU, LANJUT)\""), 2);
 	for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
 		g_autofree char *label = g_strdup_printf("[label=\"%s", words[i]);
 		assert_true(count(dot, label) >= 1);
 	}
-	assert_int_equal(count(dot, " -> "), 11); /* 10 'on' lines and the start */
+	assert_int_equal(count(dot, " -> "), 17); /* 16 'on' lines and the start */
 	/* Every workflow, each its own graph, so a role's lane is once per graph. */
 	assert_int_equal(count(all, "digraph "), 2);
 	assert_int_equal(count(all, "subgraph cluster_kasi_ti {"), 2);
@@ -689,8 +910,9 @@ main(void)
 	    cmocka_unit_test(test_broken),   cmocka_unit_test(test_several),
 	    cmocka_unit_test(test_lenient),  cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_shipped),  cmocka_unit_test(test_workflow_for),
-	    cmocka_unit_test(test_commands), cmocka_unit_test(test_version),
-	    cmocka_unit_test(test_graph),    cmocka_unit_test(test_dir),
+	    cmocka_unit_test(test_commands), cmocka_unit_test(test_synonyms),
+	    cmocka_unit_test(test_version),  cmocka_unit_test(test_graph),
+	    cmocka_unit_test(test_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

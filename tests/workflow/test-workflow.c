@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-workflow.c: the pure engine on the shipped rules (SOP 067 and
- * revocation walked end to end, every refusal path as a table, purity) and
- * working-time deadlines in the office calendar. */
+ * revocation walked end to end, every path and refusal as a table, the
+ * yes-words' synonyms and the applicant's corrections included, purity).
+ * The office calendar's deadlines are test-calendar.c's. */
 #include "config.h"
 
 #include "workflow/workflow.h"
@@ -134,12 +135,36 @@ test_walk_sop067(void **state)
 	assert_string_equal(s.step, "disposisi_kadin");
 	workflow_result_free(r);
 
-	ev = command(T0 + 4 * MINUTE, "kepala_dinas", DISPO_CMD_APPROVE, NULL);
-	workflow_result_free(sim_apply(&s, &ev));
-	assert_string_equal(s.step, "disposisi_kabid");
+	/* The head returns it to the applicant, whose correction resumes it. */
+	ev = command(T0 + 4 * MINUTE, "kepala_dinas", DISPO_CMD_RETURN, "KTP tidak terbaca");
+	r = sim_apply(&s, &ev);
+	assert_string_equal(s.step, "perbaikan");
+	a = find_action(r, DISPO_ACT_SEND);
+	assert_true(a->to_applicant);
+	assert_null(a->to_role);
+	assert_false(a->attach_documents);
+	assert_string_equal(a->template, "perbaikan");
+	assert_string_equal(a->note, "KTP tidak terbaca");
+	workflow_result_free(r);
+	ev = (dispo_wf_event){.kind = DISPO_WF_CORRECTED,
+	                      .at = T0 + 60 * MINUTE,
+	                      .actor = "pemohon@kuduskab.go.id",
+	                      .step = "perbaikan"};
+	r = sim_apply(&s, &ev);
+	assert_string_equal(r->event, "corrected");
+	assert_string_equal(s.step, "disposisi_kadin");
+	assert_string_equal(find_action(r, DISPO_ACT_SEND)->to_role, "kepala_dinas");
+	workflow_result_free(r);
 
-	/* The Plt. Kabid forwards. */
-	ev = command(T0 + 9 * MINUTE, "kabid_informatika", DISPO_CMD_FORWARD, NULL);
+	/* The head forwards the disposition: TERUSKAN is SETUJU's synonym here. */
+	ev = command(T0 + 64 * MINUTE, "kepala_dinas", DISPO_CMD_FORWARD, NULL);
+	r = sim_apply(&s, &ev);
+	assert_string_equal(r->event, "forward");
+	assert_string_equal(s.step, "disposisi_kabid");
+	workflow_result_free(r);
+
+	/* The Plt. Kabid approves, which forwards. */
+	ev = command(T0 + 69 * MINUTE, "kabid_informatika", DISPO_CMD_APPROVE, NULL);
 	ev.deputy = "plt";
 	r = sim_apply(&s, &ev);
 	assert_string_equal(r->deputy, "plt");
@@ -150,15 +175,27 @@ test_walk_sop067(void **state)
 	assert_true(a->attach_letter);
 	workflow_result_free(r);
 
-	ev = command(T0 + 20 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	/* The verifier's two acts: the files sent to BSrE (the SOP's 15
+	 * minutes), then BSrE's day. */
+	ev = command(T0 + 80 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	r = sim_apply(&s, &ev);
+	assert_string_equal(s.step, "kirim_bsre");
+	a = find_action(r, DISPO_ACT_SEND);
+	assert_string_equal(a->to_role, "verifikator");
+	assert_string_equal(a->template, "kirim_bsre");
+	assert_true(a->attach_letter);
+	assert_int_equal(find_action(r, DISPO_ACT_TIMER_START)->due, T0 + 95 * MINUTE);
+	workflow_result_free(r);
+
+	ev = command(T0 + 90 * MINUTE, "verifikator", DISPO_CMD_APPROVE, "sudah dikirim");
 	r = sim_apply(&s, &ev);
 	assert_string_equal(s.step, "proses_bsre");
 	a = find_action(r, DISPO_ACT_SEND);
-	assert_string_equal(a->to_role, "verifikator");
+	assert_string_equal(a->template, "proses_bsre");
 	assert_true(a->attach_letter);
 	a = find_action(r, DISPO_ACT_TIMER_START);
 	/* 1d: the same time on the next working day. */
-	assert_int_equal(a->due, T0 + 20 * MINUTE + 24 * 60 * MINUTE);
+	assert_int_equal(a->due, T0 + 90 * MINUTE + 24 * 60 * MINUTE);
 	workflow_result_free(r);
 
 	ev = command(T0 + 26 * 60 * MINUTE, "verifikator", DISPO_CMD_DONE,
@@ -193,6 +230,10 @@ test_walk_revocation(void **state)
 	workflow_result_free(sim_apply(&s, &ev));
 	assert_string_equal(s.step, "verifikasi_kasi");
 	ev = command(T0 + 10 * MINUTE, "kasi_ti", DISPO_CMD_APPROVE, NULL);
+	workflow_result_free(sim_apply(&s, &ev));
+	assert_string_equal(s.step, "kirim_pencabutan");
+	/* LANJUT: the revocation is filed at BSrE. */
+	ev = command(T0 + 20 * MINUTE, "verifikator", DISPO_CMD_CONTINUE, NULL);
 	workflow_result_free(sim_apply(&s, &ev));
 	assert_string_equal(s.step, "permintaan_bsre");
 
@@ -305,24 +346,153 @@ static const wcase cases[] = {
      "timer_stop step=disposisi_kadin timer=sla\n"
      "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
      "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
-    {"TERUSKAN not allowed at the first step", NULL, "disposisi_kadin", 0, false,
+    {"TERUSKAN at the first step takes its one way forward", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", DISPO_CMD_FORWARD, NULL),
-     "event=refused reason=command_not_allowed_here step=disposisi_kadin refused reminders=0 "
-     "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=disposisi_kadin reason=command_not_allowed_here "
-     "detail=\"approve reject note\"\n"},
+     "event=forward step=disposisi_kabid from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
+     "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
     {"SELESAI not allowed at the Kabid's step", NULL, "disposisi_kabid", 0, false,
      CMD("kabid_informatika", DISPO_CMD_DONE, NULL),
      "event=refused reason=command_not_allowed_here step=disposisi_kabid refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=penjelasan to=actor step=disposisi_kabid reason=command_not_allowed_here "
-     "detail=\"forward approve return note\"\n"},
-    {"TOLAK not allowed at the Kabid's step", NULL, "disposisi_kabid", 0, false,
+     "detail=\"forward approve continue reject return note\"\n"},
+    {"TOLAK at the Kabid's step", NULL, "disposisi_kabid", 0, false,
      CMD("kabid_informatika", DISPO_CMD_REJECT, "tidak lengkap"),
-     "event=refused reason=command_not_allowed_here step=disposisi_kabid refused reminders=0 "
+     "event=reject step=ditolak from=disposisi_kabid moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak note=\"tidak lengkap\"\n"},
+    {"APPROVE at the Kabid's step takes its one way forward", NULL, "disposisi_kabid", 0, false,
+     CMD("kabid_informatika", DISPO_CMD_APPROVE, "sudah dicek"),
+     "event=approve step=verifikasi_kasi from=disposisi_kabid moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter note=\"sudah "
+     "dicek\"\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"LANJUT at the Kabid's step takes its one way forward", NULL, "disposisi_kabid", 0, false,
+     CMD("kabid_informatika", DISPO_CMD_CONTINUE, NULL),
+     "event=continue step=verifikasi_kasi from=disposisi_kabid moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kabid timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"LANJUT at the first step", NULL, "disposisi_kadin", 0, false,
+     CMD("kepala_dinas", DISPO_CMD_CONTINUE, NULL),
+     "event=continue step=disposisi_kabid from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=disposisi to=role:kabid_informatika step=disposisi_kabid documents\n"
+     "timer_start step=disposisi_kabid timer=sla due=2026-11-24T09:10:00+07:00\n"},
+    {"TERUSKAN at the Kasi's step", NULL, "verifikasi_kasi", 0, true,
+     CMD("kasi_ti", DISPO_CMD_FORWARD, NULL),
+     "event=forward step=kirim_bsre from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=kirim_bsre to=role:verifikator step=kirim_bsre documents letter\n"
+     "timer_start step=kirim_bsre timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"SETUJU from the verifier: the files are with BSrE", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_APPROVE, "sudah dikirim"),
+     "event=approve step=proses_bsre from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=proses_bsre to=role:verifikator step=proses_bsre documents letter note=\"sudah "
+     "dikirim\"\n"
+     "timer_start step=proses_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
+    {"TERUSKAN from the verifier", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_FORWARD, NULL),
+     "event=forward step=proses_bsre from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=proses_bsre to=role:verifikator step=proses_bsre documents letter\n"
+     "timer_start step=proses_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
+    {"KEMBALIKAN from the verifier goes back to the Kasi", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_RETURN, "surat rekomendasi salah nomor"),
+     "event=return step=verifikasi_kasi from=kirim_bsre moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "make_letter step=verifikasi_kasi\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents letter note=\"surat "
+     "rekomendasi salah nomor\"\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"TOLAK from the verifier", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_REJECT, "data tidak lengkap"),
+     "event=reject step=ditolak from=kirim_bsre moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_bsre timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak note=\"data tidak lengkap\"\n"},
+    {"SELESAI before the files are with BSrE", NULL, "kirim_bsre", 0, true,
+     CMD("verifikator", DISPO_CMD_DONE, "1A2B-3C4D"),
+     "event=refused reason=command_not_allowed_here step=kirim_bsre refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=disposisi_kabid reason=command_not_allowed_here "
-     "detail=\"forward approve return note\"\n"},
+     "explain template=penjelasan to=actor step=kirim_bsre reason=command_not_allowed_here "
+     "detail=\"forward approve continue reject return note\"\n"},
+    {"BSrE notice before the files are with BSrE", NULL, "kirim_bsre", 0, true, BSRE("01AB"),
+     "event=refused reason=bsre_unexpected step=kirim_bsre refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=kirim_bsre reason=bsre_unexpected "
+     "detail=\"kirim_bsre\"\n"},
+    {"KEMBALIKAN at the first step returns the request to the applicant", NULL, "disposisi_kadin",
+     0, false, CMD("kepala_dinas", DISPO_CMD_RETURN, "Scan KTP buram"),
+     "event=return step=perbaikan from=disposisi_kadin moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=disposisi_kadin timer=sla\n"
+     "send template=perbaikan to=applicant step=perbaikan note=\"Scan KTP buram\"\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"an official at the applicant's step", NULL, "perbaikan", 0, false,
+     CMD("kepala_dinas", DISPO_CMD_APPROVE, NULL),
+     "event=refused reason=not_your_step step=perbaikan refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=actor step=perbaikan reason=not_your_step "
+     "detail=\"applicant\"\n"},
+    {"the applicant's correction resumes at the first step",
+     NULL,
+     "perbaikan",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id", .step = "perbaikan"},
+     "event=corrected step=disposisi_kadin from=perbaikan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=disposisi to=role:kepala_dinas step=disposisi_kadin documents\n"
+     "timer_start step=disposisi_kadin timer=sla due=2026-11-24T09:10:00+07:00\n"},
+    {"a correction for a step the request is not at",
+     NULL,
+     "disposisi_kabid",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id", .step = "perbaikan"},
+     "event=refused reason=correction_unexpected step=disposisi_kabid refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=disposisi_kabid reason=correction_unexpected "
+     "detail=\"disposisi_kabid\"\n"},
+    {"a correction while no applicant holds the request",
+     NULL,
+     "disposisi_kabid",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id"},
+     "event=refused reason=correction_unexpected step=disposisi_kabid refused reminders=0 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "explain template=penjelasan to=admin step=disposisi_kabid reason=correction_unexpected "
+     "detail=\"disposisi_kabid\"\n"},
+    {"first SLA expiry at the applicant's step reminds the applicant", NULL, "perbaikan", 0, false,
+     TIMER("perbaikan"),
+     "event=timer:sla reason=reminder step=perbaikan reminders=1 "
+     "entered=2026-11-24T08:55:00+07:00\n"
+     "send template=perbaikan to=applicant step=perbaikan reason=reminder\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"second SLA expiry at the applicant's step closes the request", NULL, "perbaikan", 1, false,
+     TIMER("perbaikan"),
+     "event=timer:sla reason=expired step=ditolak from=perbaikan moved closed reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=keputusan to=applicant step=ditolak reason=expired\n"},
     {"TOLAK without a reason", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", DISPO_CMD_REJECT, NULL),
      "event=refused reason=reason_required step=disposisi_kadin refused reminders=0 "
@@ -395,13 +565,13 @@ static const wcase cases[] = {
      "event=refused reason=unclear step=disposisi_kadin refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=bantuan to=actor step=disposisi_kadin reason=unclear detail=\"approve "
-     "reject note\"\n"},
+     "forward continue reject return note\"\n"},
     {"a command number out of range is unclear", NULL, "disposisi_kadin", 0, false,
      CMD("kepala_dinas", (dispo_command)99, NULL),
      "event=refused reason=unclear step=disposisi_kadin refused reminders=0 "
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=bantuan to=actor step=disposisi_kadin reason=unclear detail=\"approve "
-     "reject note\"\n"},
+     "forward continue reject return note\"\n"},
     {"reply to the email of a step already left",
      NULL,
      "disposisi_kabid",
@@ -621,12 +791,38 @@ static const wcase cases[] = {
      "entered=2026-11-24T08:55:00+07:00\n"
      "explain template=penjelasan to=actor,admin step=disposisi_sekdin reason=unknown_step "
      "detail=\"disposisi_sekdin\"\n"},
-    {"revocation: TERUSKAN not allowed", "pencabutan", "verifikasi_kasi", 0, false,
+    {"revocation: TERUSKAN at the Kasi's step", "pencabutan", "verifikasi_kasi", 0, false,
      CMD("kasi_ti", DISPO_CMD_FORWARD, NULL),
-     "event=refused reason=command_not_allowed_here step=verifikasi_kasi refused reminders=0 "
-     "entered=2026-11-24T08:55:00+07:00\n"
-     "explain template=penjelasan to=actor step=verifikasi_kasi reason=command_not_allowed_here "
-     "detail=\"approve reject note\"\n"},
+     "event=forward step=kirim_pencabutan from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=kirim_pencabutan to=role:verifikator step=kirim_pencabutan documents\n"
+     "timer_start step=kirim_pencabutan timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"revocation: KEMBALIKAN at the first step returns it to the applicant", "pencabutan",
+     "verifikasi_kasi", 0, false, CMD("kasi_ti", DISPO_CMD_RETURN, "alasan belum diisi"),
+     "event=return step=perbaikan from=verifikasi_kasi moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=verifikasi_kasi timer=sla\n"
+     "send template=perbaikan to=applicant step=perbaikan note=\"alasan belum diisi\"\n"
+     "timer_start step=perbaikan timer=sla due=2026-11-27T09:00:00+07:00\n"},
+    {"revocation: the applicant's correction resumes at the Kasi's step",
+     "pencabutan",
+     "perbaikan",
+     0,
+     false,
+     {.kind = DISPO_WF_CORRECTED, .at = T0, .actor = "pemohon@kuduskab.go.id"},
+     "event=corrected step=verifikasi_kasi from=perbaikan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=perbaikan timer=sla\n"
+     "send template=disposisi to=role:kasi_ti step=verifikasi_kasi documents\n"
+     "timer_start step=verifikasi_kasi timer=sla due=2026-11-24T09:15:00+07:00\n"},
+    {"revocation: SETUJU from the verifier: filed at BSrE", "pencabutan", "kirim_pencabutan", 0,
+     false, CMD("verifikator", DISPO_CMD_APPROVE, NULL),
+     "event=approve step=permintaan_bsre from=kirim_pencabutan moved reminders=0 "
+     "entered=2026-11-24T09:00:00+07:00\n"
+     "timer_stop step=kirim_pencabutan timer=sla\n"
+     "send template=pencabutan_bsre to=role:verifikator step=permintaan_bsre documents\n"
+     "timer_start step=permintaan_bsre timer=sla due=2026-11-25T09:00:00+07:00\n"},
     {"revocation: accepted",
      "pencabutan",
      NULL,
@@ -705,197 +901,6 @@ test_pure(void **state)
 	}
 }
 
-/* ---- working time ---------------------------------------------------------- */
-
-static dispo_time
-iso(const char *s)
-{
-	dispo_time t = 0;
-	g_autoptr(GError) e = NULL;
-
-	if (!dispo_time_parse_iso8601(s, &t, &e))
-		fail_msg("%s: %s", s, e->message);
-	return t;
-}
-
-static void
-test_due(void **state)
-{
-	static const struct {
-		const char *from, *sla, *want;
-		char cal; /* o: the office, h: with holidays, -: none */
-	} due_cases[] = {
-	    {"2026-11-24T09:00:00+07:00", "10m", "2026-11-24T09:10:00+07:00", 'o'},
-	    /* crossing 16:00: five minutes today, five tomorrow morning */
-	    {"2026-11-24T15:55:00+07:00", "10m", "2026-11-25T07:35:00+07:00", 'o'},
-	    {"2026-11-24T15:50:00+07:00", "10m", "2026-11-24T16:00:00+07:00", 'o'},
-	    {"2026-11-24T16:00:00+07:00", "10m", "2026-11-25T07:40:00+07:00", 'o'},
-	    {"2026-11-24T15:52:00+07:00", "15m", "2026-11-25T07:37:00+07:00", 'o'},
-	    {"2026-11-24T15:00:00+07:00", "2h", "2026-11-25T08:30:00+07:00", 'o'},
-	    {"2026-11-24T15:59:45+07:00", "30s", "2026-11-25T07:30:15+07:00", 'o'},
-	    {"2026-11-24T09:00:00+07:00", "500ms", "2026-11-24T09:00:01+07:00", 'o'},
-	    /* Friday afternoon to Monday morning */
-	    {"2026-11-27T15:55:00+07:00", "10m", "2026-11-30T07:35:00+07:00", 'o'},
-	    /* before opening time, on Sunday, on Saturday */
-	    {"2026-11-24T06:00:00+07:00", "10m", "2026-11-24T07:40:00+07:00", 'o'},
-	    {"2026-11-29T10:00:00+07:00", "10m", "2026-11-30T07:40:00+07:00", 'o'},
-	    {"2026-11-28T23:59:59+07:00", "15m", "2026-11-30T07:45:00+07:00", 'o'},
-	    /* the time comes in UTC; the office counts in WIB */
-	    {"2026-11-24T08:55:00Z", "10m", "2026-11-25T07:35:00+07:00", 'o'},
-	    {"2026-11-24T02:00:00Z", "10m", "2026-11-24T09:10:00+07:00", 'o'},
-	    /* whole days: the same clock time on the next working day */
-	    {"2026-11-24T10:00:00+07:00", "1d", "2026-11-25T10:00:00+07:00", 'o'},
-	    {"2026-11-24T10:00:00+07:00", "24h", "2026-11-25T10:00:00+07:00", 'o'},
-	    {"2026-11-27T10:00:00+07:00", "1d", "2026-11-30T10:00:00+07:00", 'o'},
-	    {"2026-11-24T10:00:00+07:00", "2d", "2026-11-26T10:00:00+07:00", 'o'},
-	    {"2026-11-28T10:00:00+07:00", "1d", "2026-12-01T07:30:00+07:00", 'o'},
-	    {"2026-11-24T16:30:00+07:00", "1d", "2026-11-26T07:30:00+07:00", 'o'},
-	    {"2026-11-23T10:00:00+07:00", "1w", "2026-11-30T10:00:00+07:00", 'o'},
-	    /* holidays: 24 and 25 December 2026 (Thursday, Friday) */
-	    {"2026-12-23T15:55:00+07:00", "10m", "2026-12-28T07:35:00+07:00", 'h'},
-	    {"2026-12-23T10:00:00+07:00", "1d", "2026-12-28T10:00:00+07:00", 'h'},
-	    {"2026-12-24T09:00:00+07:00", "10m", "2026-12-28T07:40:00+07:00", 'h'},
-	    {"2026-12-23T15:55:00+07:00", "10m", "2026-12-24T07:35:00+07:00", 'o'},
-	    /* no SLA; no calendar: wall-clock time */
-	    {"2026-11-24T15:55:00+07:00", "0s", "2026-11-24T15:55:00+07:00", 'o'},
-	    {"2026-11-24T15:55:00+07:00", "10m", "2026-11-24T16:05:00+07:00", '-'},
-	    {"2026-11-28T10:00:00+07:00", "1d", "2026-11-29T10:00:00+07:00", '-'},
-	};
-	g_autoptr(dispo_calendar) hol = workflow_calendar_new(jakarta);
-	g_autoptr(GError) e = NULL;
-
-	assert_true(workflow_calendar_set_holidays(hol,
-	                                           "# libur nasional 2026\n"
-	                                           "2026-12-24 Cuti bersama Natal\n"
-	                                           "\n"
-	                                           "  2026-12-25\tHari Raya Natal\r\n",
-	                                           "libur.txt", &e));
-	for (guint i = 0; i < G_N_ELEMENTS(due_cases); i++) {
-		int64_t ms = 0;
-		const dispo_calendar *c = due_cases[i].cal == '-'   ? NULL
-		                          : due_cases[i].cal == 'h' ? hol
-		                                                    : cal;
-		g_autofree char *got = NULL;
-
-		if (!dispo_duration_parse(due_cases[i].sla, &ms, NULL))
-			fail_msg("case %u: %s", i + 1, due_cases[i].sla);
-		got =
-		    dispo_time_format_iso8601(workflow_due(c, iso(due_cases[i].from), ms), jakarta);
-		if (strcmp(got, due_cases[i].want) != 0)
-			fail_msg("case %u: %s + %s: got %s, want %s", i + 1, due_cases[i].from,
-			         due_cases[i].sla, got, due_cases[i].want);
-	}
-}
-
-/* Calendars that leave no working time count wall-clock time rather than
- * search forever; hostile SLAs neither hang nor overflow. */
-static void
-test_due_degenerate(void **state)
-{
-	g_autoptr(dispo_calendar) none = workflow_calendar_new(jakarta);
-	g_autoptr(dispo_calendar) sunday = workflow_calendar_new(NULL);
-	dispo_time t = iso("2026-11-24T09:00:00+07:00");
-
-	none->working_days = 0;
-	assert_int_equal(workflow_due(none, t, 600000), t + 600);
-	none->working_days = DISPO_CALENDAR_WEEKDAYS;
-	none->start_min = 16 * 60;
-	none->end_min = 8 * 60;
-	assert_int_equal(workflow_due(none, t, 600000), t + 600);
-	assert_int_equal(workflow_due(cal, t, -5), t);
-	assert_int_equal(workflow_due(cal, INT64_MAX - 10, 3600000), INT64_MAX);
-	assert_int_equal(workflow_due(cal, t, INT64_MAX), INT64_MAX / 1000 + 1 + t);
-	assert_int_equal(workflow_due(cal, -100, 600000), -100 + 600);
-	/* Sundays only, in UTC: Tuesday 02:00 UTC waits until Sunday 07:30. */
-	sunday->working_days = 1u << 6;
-	assert_int_equal(workflow_due(sunday, t, 60000), iso("2026-11-29T07:31:00Z"));
-	/* Every day a holiday for years: wall-clock again. */
-	{
-		GPtrArray *days = g_ptr_array_new();
-		GDate d;
-		g_date_clear(&d, 1);
-		g_date_set_dmy(&d, 1, 1, 2026);
-		for (int i = 0; i < 366 * 6; i++, g_date_add_days(&d, 1))
-			g_ptr_array_add(days, g_strdup_printf("%04u-%02u-%02u",
-			                                      (unsigned)g_date_get_year(&d),
-			                                      (unsigned)g_date_get_month(&d),
-			                                      (unsigned)g_date_get_day(&d)));
-		g_ptr_array_add(days, NULL);
-		sunday->working_days = DISPO_CALENDAR_WEEKDAYS;
-		sunday->holidays = (char **)g_ptr_array_free(days, FALSE);
-		assert_int_equal(workflow_due(sunday, t, 600000), t + 600);
-		assert_int_equal(workflow_due(sunday, t, 86400000), t + 86400);
-	}
-}
-
-static void
-test_calendar_settings(void **state)
-{
-	static const struct {
-		const char *hours;
-		int start, end; /* -1: refused */
-	} hours[] = {
-	    {"07:30-16:00", 450, 960},
-	    {" 7:30 - 16:00 ", 450, 960},
-	    {"00:00-24:00", 0, 1440},
-	    {"08:00-07:00", -1, -1},
-	    {"16:00", -1, -1},
-	    {"7.30-16.00", -1, -1},
-	    {"07:60-16:00", -1, -1},
-	    {"07:30-24:01", -1, -1},
-	    {"", -1, -1},
-	    {"07:30-16:00-17:00", -1, -1},
-	};
-	static const struct {
-		const char *text, *error; /* NULL: accepted */
-	} holidays[] = {
-	    {"2026-08-17 Hari Kemerdekaan\n", NULL},
-	    {"", NULL},
-	    {"# none\n\n", NULL},
-	    {"2026-02-30\n", "libur.txt:1: '2026-02-30' is not a date: write it as yyyy-mm-dd "
-	                     "(2026-12-25)"},
-	    {"2026-08-17\n17-08-2026\n", "libur.txt:2: '17-08-2026' is not a date: write it as "
-	                                 "yyyy-mm-dd (2026-12-25)"},
-	    {"2026-8-17\n", "libur.txt:1: '2026-8-17' is not a date: write it as yyyy-mm-dd "
-	                    "(2026-12-25)"},
-	};
-	g_autoptr(dispo_calendar) c = workflow_calendar_new(jakarta);
-
-	for (guint i = 0; i < G_N_ELEMENTS(hours); i++) {
-		g_autoptr(GError) e = NULL;
-		bool ok = workflow_calendar_set_hours(c, hours[i].hours, &e);
-		if (hours[i].start < 0) {
-			assert_false(ok);
-			assert_true(
-			    g_error_matches(e, DISPO_WORKFLOW_ERROR, DISPO_WORKFLOW_ERROR_INVALID));
-			continue;
-		}
-		if (!ok)
-			fail_msg("%s: %s", hours[i].hours, e->message);
-		assert_int_equal(c->start_min, hours[i].start);
-		assert_int_equal(c->end_min, hours[i].end);
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(holidays); i++) {
-		g_autoptr(GError) e = NULL;
-		bool ok = workflow_calendar_set_holidays(c, holidays[i].text, "libur.txt", &e);
-		if (!holidays[i].error) {
-			assert_true(ok);
-			continue;
-		}
-		assert_false(ok);
-		assert_string_equal(e->message, holidays[i].error);
-	}
-	/* A refused file leaves the holidays as they were. */
-	assert_true(workflow_calendar_set_holidays(c, "2026-08-17\n", NULL, NULL));
-	assert_false(workflow_calendar_set_holidays(c, "bad\n", NULL, NULL));
-	assert_false(workflow_calendar_is_working_day(c, 2026, 8, 17));
-	assert_true(workflow_calendar_is_working_day(c, 2026, 8, 18));
-	assert_false(workflow_calendar_is_working_day(c, 2026, 8, 16)); /* Sunday */
-	assert_false(workflow_calendar_is_working_day(c, 2026, 2, 30));
-	assert_false(workflow_calendar_is_working_day(c, 0, 1, 1));
-	assert_false(workflow_calendar_is_working_day(NULL, 2026, 8, 18));
-}
-
 int
 main(void)
 {
@@ -904,9 +909,6 @@ main(void)
 	    cmocka_unit_test(test_walk_revocation),
 	    cmocka_unit_test(test_cases),
 	    cmocka_unit_test(test_pure),
-	    cmocka_unit_test(test_due),
-	    cmocka_unit_test(test_due_degenerate),
-	    cmocka_unit_test(test_calendar_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
