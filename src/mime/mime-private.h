@@ -48,6 +48,10 @@ char *mime_unflow(const char *text, bool delsp);
  * every control character, newline included, shown as U+FFFD: it can be
  * displayed and logged but never forges a line. */
 char *mime_clean_name(const char *name);
+/* Reads msg's header fields into mail's envelope (envelope.c). Returns why
+ * a field is over header_size bytes (the first such), else NULL. */
+char *mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
+                         uint64_t header_size);
 dispo_mail *mime_mail_new(void);
 void mime_mailbox_free(dispo_mailbox *m);
 void mime_attachment_free(dispo_attachment *a);
