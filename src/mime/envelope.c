@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* envelope.c: a message's header fields read into the envelope of a
- * dispo_mail: addresses, subject, ids, dates. */
+ * dispo_mail (addresses, subject, ids, dates), and the same few fields of a
+ * message forwarded inside it. */
 #include "config.h"
 
 #include "mime/mime-private.h"
@@ -160,4 +161,46 @@ mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *opti
 		}
 	}
 	return too_long;
+}
+/* The first field called name, unfolded, at most max bytes (the walk's
+ * limits were checked on every MIME header already; this is only a cap). */
+static char *
+first_header(GMimeObject *obj, const char *name, uint64_t max)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int count = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		if (!raw || g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
+			continue;
+		if (strlen(raw) > max)
+			return NULL;
+		return g_mime_utils_header_unfold(raw);
+	}
+	return NULL;
+}
+
+dispo_forward *
+mime_forward_read(GMimeMessage *inner, GMimeParserOptions *options, const char *part_id,
+                  uint64_t header_size)
+{
+	dispo_forward *f = g_new0(dispo_forward, 1);
+	GMimeObject *obj = GMIME_OBJECT(inner);
+	g_autofree char *from = first_header(obj, "From", header_size);
+	g_autofree char *date = first_header(obj, "Date", header_size);
+
+	f->part_id = g_strdup(*part_id ? part_id : "1");
+	f->from = g_ptr_array_new_with_free_func((GDestroyNotify)mime_mailbox_free);
+	if (from) {
+		g_autofree char *clean = clean_line(from);
+		parse_addresses(options, f->from, clean);
+	}
+	if (g_mime_message_get_subject(inner))
+		f->subject = clean_line(g_mime_message_get_subject(inner));
+	if (g_mime_message_get_message_id(inner))
+		f->message_id = clean_line(g_mime_message_get_message_id(inner));
+	f->date = header_date(date);
+	return f;
 }

@@ -52,6 +52,12 @@ char *mime_clean_name(const char *name);
  * a field is over header_size bytes (the first such), else NULL. */
 char *mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
                          uint64_t header_size);
+/* The From, Subject, Message-ID and Date of a forwarded message (its
+ * dispo_forward without the body), fields over header_size bytes read as
+ * absent. */
+dispo_forward *mime_forward_read(GMimeMessage *inner, GMimeParserOptions *options,
+                                 const char *part_id, uint64_t header_size);
+void mime_forward_free(dispo_forward *f);
 dispo_mail *mime_mail_new(void);
 void mime_mailbox_free(dispo_mailbox *m);
 void mime_attachment_free(dispo_attachment *a);

@@ -36,8 +36,9 @@ typedef struct {
 	bool sync;
 	dispo_mail *mail;
 	GMimeParserOptions *options;
-	GError *error; /* a write failure: stops the walk, the parse fails */
-	bool stop;     /* a limit was reached */
+	GError *error;         /* a write failure: stops the walk, the parse fails */
+	bool stop;             /* a limit was reached */
+	uint64_t forward_text; /* bytes of the forwarded messages' own texts */
 } walk_ctx;
 
 static void
@@ -127,6 +128,28 @@ append_body(GString *body, const char *text)
 	if (body->len > 0 && body->str[body->len - 1] != '\n')
 		g_string_append_c(body, '\n');
 	g_string_append(body, text);
+}
+
+/* Appends text, cut at a character boundary to what limits.text_size
+ * leaves. */
+static void
+append_within(walk_ctx *ctx, GString *body, const char *text)
+{
+	size_t room, len = strlen(text);
+	const char *cut;
+
+	if (body->len >= ctx->limits->text_size || !len)
+		return;
+	room = ctx->limits->text_size - body->len;
+	if (len <= room) {
+		append_body(body, text);
+		return;
+	}
+	cut = g_utf8_find_prev_char(text, text + room + 1);
+	if (cut && cut > text) {
+		g_autofree char *part = g_strndup(text, (size_t)(cut - text));
+		append_body(body, part);
+	}
 }
 
 static void
@@ -333,8 +356,29 @@ walk_message(walk_ctx *ctx, GMimeMessage *inner, unsigned depth, unsigned msg_de
 		g_string_append(body, clean);
 		g_string_append_c(body, '\n');
 	}
-	if (top)
-		walk(ctx, top, depth + 1, msg_depth + 1, part_id, body, collect);
+	if (!top)
+		return;
+	/* A message forwarded in this one also keeps its own text, apart from
+	 * the forwarder's note: a forwarded application is read from it. */
+	if (msg_depth == 0 && ctx->forward_text < ctx->limits->text_size) {
+		dispo_forward *f =
+		    mime_forward_read(inner, ctx->options, part_id, ctx->limits->header_size);
+		g_autoptr(GString) own = g_string_new(NULL);
+		bool html = ctx->mail->body_from_html;
+
+		g_ptr_array_add(ctx->mail->forwards, f);
+		ctx->mail->body_from_html = false;
+		walk(ctx, top, depth + 1, msg_depth + 1, part_id, own, true);
+		f->body_from_html = ctx->mail->body_from_html;
+		ctx->mail->body_from_html = html || (collect && f->body_from_html);
+		ctx->forward_text += own->len;
+		if (collect)
+			append_within(ctx, body, own->str);
+		if (own->len > 0)
+			f->body = g_string_free(g_steal_pointer(&own), FALSE);
+		return;
+	}
+	walk(ctx, top, depth + 1, msg_depth + 1, part_id, body, collect);
 }
 
 static void
@@ -548,7 +592,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 	g_autoptr(GMimeMessage) msg = NULL;
 	g_autoptr(GString) body = g_string_new(NULL);
 	g_autofree char *verdict = NULL;
-	walk_ctx ctx = {limits, attachment_dir, sync, mail, NULL, NULL, false};
+	walk_ctx ctx = {limits, attachment_dir, sync, mail, NULL, NULL, false, 0};
 	size_t start = message_start(head);
 	char *why;
 
