@@ -162,19 +162,21 @@ candidate_free(candidate *c)
 	g_free(c);
 }
 
-/* Not an applicant's document: attachments of a forwarded message belong to
- * someone else's email; Outlook and Thunderbird put logos and signature
- * pictures in every mail as small images marked inline (image001.png), and
- * a nameless text or message part is a body or a report, not a scan. A
+/* Not an applicant's document: attachments at another depth belong to
+ * someone else's email (a forwarded message's, or the forwarder's when the
+ * forwarded message is the application); Outlook and Thunderbird put logos
+ * and signature pictures in every mail as small images marked inline
+ * (image001.png), and a nameless text or message part is a body or a
+ * report, not a scan. A
  * small inline image still counts when its name names a document; a
  * nameless image without a disposition counts too (web forms send scans
  * that way). */
 static bool
-attachment_ignored(const dispo_attachment *a, bool named)
+attachment_ignored(const dispo_attachment *a, unsigned depth, bool named)
 {
 	const char *ct = a->content_type ? a->content_type : "";
 
-	if (a->depth > 0)
+	if (a->depth != depth)
 		return true;
 	if (!a->filename && (g_str_has_prefix(ct, "text/") || g_str_has_prefix(ct, "message/")))
 		return true;
@@ -303,6 +305,13 @@ GPtrArray *
 policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs, size_t n_reqs,
                        GPtrArray *reasons)
 {
+	return policy_documents_check_depth(mail, 0, reqs, n_reqs, reasons);
+}
+
+GPtrArray *
+policy_documents_check_depth(const dispo_mail *mail, unsigned depth, const dispo_requirement *reqs,
+                             size_t n_reqs, GPtrArray *reasons)
+{
 	GPtrArray *docs = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) cands = g_ptr_array_new_with_free_func((GDestroyNotify)candidate_free);
 	g_autofree unsigned *files = g_new0(unsigned, n_reqs + 1);
@@ -316,7 +325,7 @@ policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs, si
 		c->name = policy_filename_sanitize(a->filename);
 		c->fits = g_array_new(false, false, sizeof(size_t));
 		fit_requirements(c, reqs, n_reqs);
-		if (attachment_ignored(a, c->fits->len > 0)) {
+		if (attachment_ignored(a, depth, c->fits->len > 0)) {
 			candidate_free(c);
 			continue;
 		}
@@ -408,7 +417,9 @@ policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs, si
 	for (size_t r = 0; r < n_reqs; r++)
 		if (!files[r] && !maybe[r]) {
 			g_autofree char *code = g_strconcat("missing_", reqs[r].name, NULL);
-			g_autofree char *fwd = forwarded_match(mail, &reqs[r]);
+			/* A forwarder's own application may lack a file only because
+			 * it is inside the message it forwards. */
+			g_autofree char *fwd = depth == 0 ? forwarded_match(mail, &reqs[r]) : NULL;
 			policy_reason_add(reasons, code, reqs[r].title,
 			                  fwd ? "no attached file is named as %s (%s, inside a "
 			                        "forwarded message, does not count: attach it "

@@ -152,6 +152,12 @@ typedef struct dispo_document {
  * Returns the documents (dispo_document *, free with g_ptr_array_unref). */
 GPtrArray *policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs,
                                   size_t n_reqs, GPtrArray *reasons);
+/* The same for the files at depth: 0 the message's own (as above), 1 those
+ * of the messages forwarded as attachments in it (a forwarded
+ * application's). Files at any other depth are someone else's. */
+GPtrArray *policy_documents_check_depth(const dispo_mail *mail, unsigned depth,
+                                        const dispo_requirement *reqs, size_t n_reqs,
+                                        GPtrArray *reasons);
 
 /* ---- form fields (form.c) ------------------------------------------------ */
 
