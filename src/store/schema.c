@@ -230,5 +230,10 @@ static const char v6[] = "CREATE TABLE bounced_addresses ("
                          "  status TEXT"
                          ");";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6};
+/* v7: an email's Cc recipients (an acknowledgement of a forwarded
+ * application copies the forwarder), whom the SMTP sender must name too:
+ * ','-separated, lower case, NULL when none. */
+static const char v7[] = "ALTER TABLE outbox ADD COLUMN cc_addr TEXT;";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);
