@@ -156,6 +156,8 @@ typedef struct dispo_answer {
 	const char *template; /* templates/<lang>/<template>.mustache */
 	const char *kind;     /* acknowledgement, refusal, confirmation… */
 	const char *to;
+	const char *cc;       /* one more recipient (a forwarder), or NULL; a
+	                       * template's own Cc: addresses are added to it */
 	const char *reply_to; /* NULL: the workflow's mailbox */
 	int64_t request_id;
 	const char *request; /* its number, for the subject tag and headers */
