@@ -411,3 +411,18 @@ expect_exit 0 E deliver <r-two.eml
 body "$(printf 'data-en/outbox/new/%06d.eml' "$(sql data-en/dispo.db "select max(id) from outbox where kind = 'refusal'")")" | tr '\n' ' ' |
 	grep -q "holds applications from more than one person (budi.santoso@kuduskab.go.id, rina.marlina@kuduskab.go.id)" || fail "en refusal reason"
 ok "the English templates say the same"
+
+# ---- a template's own Cc joins the forwarder's -----------------------------------------
+# (and is named to the server too: the outbox row lists both).
+cp -R "$DISPO_SRCDIR/templates" tpl
+sed -i '1a Cc: Arsip TU <arsip@kuduskab.go.id>' tpl/id/tanda_terima.mustache
+sed 's/^data_dir = data$/data_dir = data-cc\ntemplates_dir = tpl/' dispo.conf >cc.conf
+C() { "$DISPO" --config cc.conf --now 2026-11-23T09:00:00+07:00 "$@"; }
+expect_exit 0 C employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+expect_exit 0 C deliver <outlook-attached.eml
+contains out "opened"
+ack=$(printf 'data-cc/outbox/new/%06d.eml' "$(sql data-cc/dispo.db "select id from outbox where kind = 'acknowledgement'")")
+[ "$(header Cc $ack)" = "nur.hidayah@kuduskab.go.id, Arsip TU <arsip@kuduskab.go.id>" ] || fail "one Cc field: $(header Cc $ack)"
+[ "$(sql data-cc/dispo.db "select cc_addr from outbox where kind = 'acknowledgement'")" = "nur.hidayah@kuduskab.go.id,arsip@kuduskab.go.id" ] ||
+	fail "both Cc addresses in the outbox row"
+ok "a template's Cc: joins the forwarder's, and both are recipients"
