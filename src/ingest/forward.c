@@ -6,27 +6,31 @@
  * Whom to trust. Everything inside a forwarded message, its From, Date,
  * Received: and Authentication-Results: included, is text the forwarder
  * sent: anyone with one mailbox can write a "forwarded" message from
- * anyone. So a forward is believed only as far as three things that the
- * forwarder cannot write carry it:
- *  1. the forwarder passes the very sender checks a direct applicant must
- *     (one .go.id agency address, authenticated by our own MX) and is not
- *     listed in the register as gone;
+ * anyone. So a forward is believed only as far as what the forwarder
+ * cannot forge vouches for it:
+ *  1. our own MX authenticated the forwarder, who passes the very sender
+ *     checks a direct applicant must (one .go.id agency address) and whom
+ *     the register does not list as gone (a retired employee's mailbox that
+ *     still works is the forwarder to fear most);
  *  2. the applicant the forwarded message names (its From; for an inline
  *     forward, whose From is only text, also the form's Email dinas) is an
- *     agency address that the register lists as active;
- *  3. the acknowledgement goes To that applicant's register address, the
- *     forwarder only in Cc, and says who forwarded it.
+ *     agency address that our register lists as active;
+ *  3. the acknowledgement goes To that address, the forwarder only in Cc,
+ *     and says who forwarded it and what to do if the applicant never did.
  * An attacker holding one valid mailbox can thus fabricate an application
- * "from" a colleague, but the colleague hears of it at once, at the
- * address the register holds for them, with the attacker's address named;
- * the officials then see the documents before anything is issued, and BSrE
- * sends the certificate's account to the applicant's address, not to the
- * forwarder. What the attacker cannot do is open a request for an address
- * the register does not list as active (no confirmation round trip is
- * offered to forwards: the applicant would confirm a request they never
- * made), hide the request from the applicant, or send the acknowledgement
- * elsewhere. Forwards with several applicants are refused rather than
- * split, so that one answer never speaks for two people. */
+ * "from" a colleague, with forged scans. What they get: a request in the
+ * colleague's name that the colleague hears of at once, at the address
+ * the register holds for them, with the attacker's address named; officials
+ * who review the documents before a letter is issued; and a certificate
+ * whose account BSrE sends to the colleague's address, never to the
+ * forwarder. What they cannot do: open a request for an address the
+ * register does not list as active (forwards get no confirmation round
+ * trip: the applicant would be asked to confirm a request they never
+ * made), keep the request from the applicant, or send its answers
+ * elsewhere (the forwarded message's Reply-To and To are never read).
+ * What remains is a nuisance in a colleague's name, signed with the
+ * attacker's own authenticated address. Forwards with several applicants
+ * are refused rather than split, so that no answer speaks for two people. */
 #include "config.h"
 
 #include "ingest/ingest-private.h"
