@@ -10,12 +10,14 @@
 
 #include <string.h>
 
+/* The text of node, which it takes (the generator keeps a copy). */
 static char *
 node_text(JsonNode *node)
 {
 	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) owned = node;
 
-	json_generator_set_root(gen, node);
+	json_generator_set_root(gen, owned);
 	return json_generator_to_data(gen, NULL);
 }
 
