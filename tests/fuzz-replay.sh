@@ -19,6 +19,7 @@ fi
 "$b/fuzz-csv" "$DISPO_SRCDIR/fuzz/corpus/csv"
 "$b/fuzz-authres" "$DISPO_SRCDIR/fuzz/corpus/authres"
 "$b/fuzz-form" "$DISPO_SRCDIR/fuzz/corpus/form"
+"$b/fuzz-forward" "$DISPO_SRCDIR/fuzz/corpus/forward" "$DISPO_SRCDIR/fuzz/corpus/form" "$DISPO_SRCDIR/tests/mime/data"
 "$b/fuzz-mustache" "$DISPO_SRCDIR/fuzz/corpus/mustache"
 "$b/fuzz-rules" "$DISPO_SRCDIR/fuzz/corpus/rules" "$DISPO_SRCDIR/rules"
 "$b/fuzz-reply" "$DISPO_SRCDIR/fuzz/corpus/reply" "$DISPO_SRCDIR/tests/mime/data"

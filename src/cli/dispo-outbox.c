@@ -37,6 +37,7 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 		cli_json_string(b, "template", o->template_name);
 		cli_json_string(b, "kind", o->kind);
 		cli_json_string(b, "to", o->to_addr);
+		cli_json_string(b, "cc", o->cc_addr);
 		cli_json_string(b, "message_id", o->message_id);
 		cli_json_string(b, "reply_to", o->reply_to);
 		cli_json_string(b, "state", o->state);
@@ -48,7 +49,8 @@ list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
 		cells[0] = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)o->id);
 		cells[1] = g_strdup(o->request ? o->request : "-");
 		cells[2] = g_strdup(o->kind);
-		cells[3] = g_strdup(o->to_addr);
+		cells[3] = o->cc_addr ? g_strdup_printf("%s (cc %s)", o->to_addr, o->cc_addr)
+		                      : g_strdup(o->to_addr);
 		cells[4] = g_strdup(o->state);
 		cells[5] = g_strdup_printf("%u", o->attempts);
 		cells[6] = dispo_time_format_short(o->created_at, cli->config->tz);

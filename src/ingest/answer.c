@@ -152,6 +152,32 @@ display_name(const char *title)
 	return g_strdelimit(g_strdup(clean), "\"\\<>\n\t", ' ');
 }
 
+/* The addresses of a Cc value ("a@x, Name <b@x>") added to list once each,
+ * To excluded. What cannot be sent fails the email at the outbox's gate,
+ * loudly, rather than being dropped here. */
+static void
+cc_add(GPtrArray *list, const char *value, const char *to)
+{
+	g_auto(GStrv) items = g_strsplit(value, ",", -1);
+
+	for (size_t i = 0; items[i]; i++) {
+		char *a = items[i];
+		char *lt = strrchr(a, '<');
+		char *gt = lt ? strchr(lt, '>') : NULL;
+		bool seen;
+		if (lt && gt) {
+			*gt = '\0';
+			a = lt + 1;
+		}
+		a = g_strstrip(a);
+		seen = !*a || g_ascii_strcasecmp(a, to) == 0;
+		for (guint k = 0; !seen && k < list->len; k++)
+			seen = g_ascii_strcasecmp(a, list->pdata[k]) == 0;
+		if (!seen)
+			g_ptr_array_add(list, g_ascii_strdown(a, -1));
+	}
+}
+
 bool
 intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
               int64_t *outbox_id, char **message_id, GError **error)
@@ -166,6 +192,9 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	g_autoptr(dispo_compose) comp = NULL;
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(dispo_spool) spool = NULL;
+	g_autoptr(GPtrArray) cc = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GString) cc_header = g_string_new(a->cc);
+	g_autofree char *cc_addr = NULL;
 	gsize len;
 	const char *data;
 
@@ -206,9 +235,28 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 		mime_compose_set_header(comp, "References", refs->str);
 		g_string_free(refs, true);
 	}
-	for (guint i = 0; i + 1 < email->headers->len; i += 2)
-		mime_compose_set_header(comp, email->headers->pdata[i],
-		                        email->headers->pdata[i + 1]);
+	if (a->cc)
+		cc_add(cc, a->cc, a->to);
+	for (guint i = 0; i + 1 < email->headers->len; i += 2) {
+		const char *field = email->headers->pdata[i];
+		const char *value = email->headers->pdata[i + 1];
+		/* A template's Cc joins ours in one field, and its addresses
+		 * are named to the server too: a Cc: only in the header would
+		 * say the email went where it never did. */
+		if (g_ascii_strcasecmp(field, "Cc") == 0) {
+			cc_add(cc, value, a->to);
+			g_string_append_printf(cc_header, "%s%s", cc_header->len ? ", " : "",
+			                       value);
+			continue;
+		}
+		mime_compose_set_header(comp, field, value);
+	}
+	if (cc_header->len)
+		mime_compose_set_header(comp, "Cc", cc_header->str);
+	if (cc->len) {
+		g_ptr_array_add(cc, NULL);
+		cc_addr = g_strjoinv(",", (char **)cc->pdata);
+	}
 	for (guint i = 0; a->files && i < a->files->len; i++) {
 		const dispo_answer_file *f = &g_array_index(a->files, dispo_answer_file, i);
 		g_autofree char *fdata = NULL;
@@ -238,6 +286,7 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 		    .kind = a->kind,
 		    .message_id = mid,
 		    .to_addr = a->to,
+		    .cc_addr = cc_addr,
 		    .reply_to = a->reply_to ? a->reply_to : wf->mailbox,
 		    .blob_sha256 = store_spool_sha256(spool),
 		    .answers_message = a->answers_message,

@@ -4,7 +4,7 @@
  * src/reply) never do either. */
 #include "config.h"
 
-#include "ingest/ingest.h"
+#include "ingest/ingest-private.h"
 #include "reply/reply.h"
 
 #include <string.h>
@@ -41,14 +41,23 @@ prefix_in(const char *prefix, const char *const *list)
 	return false;
 }
 
+/* Reply and forward prefixes of the clients officials and applicants use:
+ * English, Indonesian (Balas, Bls, Teruskan, Trs), Outlook in other
+ * languages. */
+static const char *const reply[] = {"re", "aw", "sv", "vs", "antw", "bls", "balas", NULL};
+static const char *const forward[] = {"fwd", "fw", "tr", "wg", "trs", "teruskan", NULL};
+
+bool
+ingest_subject_forwarded(const char *subject)
+{
+	g_autofree char *prefix = subject_prefix(subject);
+
+	return prefix_in(prefix, forward);
+}
+
 const char *
 ingest_classify(const dispo_mail *mail, dispo_bounce **bounce)
 {
-	/* Reply and forward prefixes of the clients officials and applicants
-	 * use: English, Indonesian (Balas, Bls, Teruskan, Trs), Outlook in other
-	 * languages. */
-	static const char *const reply[] = {"re", "aw", "sv", "vs", "antw", "bls", "balas", NULL};
-	static const char *const forward[] = {"fwd", "fw", "tr", "wg", "trs", "teruskan", NULL};
 	g_autofree char *prefix = NULL;
 
 	if (mail->status == DISPO_MAIL_UNPARSEABLE || mail->from->len == 0)

@@ -24,6 +24,16 @@ typedef struct dispo_bsre_notice {
 /* What the sender policy and the document and form checks say about an
  * application, judged when it is parsed (the body is dropped after that);
  * the register and the rate limit are consulted at commit. */
+/* An application someone forwarded (forward.c): who, how, and what. */
+typedef struct dispo_forwarding {
+	char *by;         /* the forwarder: its From address, checked or not */
+	const char *how;  /* "attached" (message/rfc822) or "inline" */
+	char *subject;    /* the forwarded message's, NULL when none */
+	char *message_id; /* the forwarded message's (attached only), NULL */
+	char *date;       /* its date: ISO 8601 (attached), as written (inline), NULL */
+	char *cc;         /* at commit: the copy of every answer, NULL for none */
+} dispo_forwarding;
+
 typedef struct dispo_verdict {
 	const dispo_rules_workflow *workflow;
 	GPtrArray *reasons; /* dispo_reason * */
@@ -36,6 +46,10 @@ typedef struct dispo_verdict {
 	unsigned matched; /* attachments that meet some requirement by name */
 	char *target;     /* revocation by a superior: the certificate holder's address */
 	char *token;      /* a plus-address token the message was sent to, or NULL */
+	/* A forwarded application: address is then its applicant (NULL until
+	 * established) and answer_to becomes theirs at commit. NULL: the
+	 * sender's own. */
+	dispo_forwarding *forwarded;
 	/* replies (replies.c): the new text and the command found in it */
 	char *visible;
 	int reply_status; /* dispo_reply_status */
@@ -94,6 +108,11 @@ void intake_verdict_free(dispo_verdict *v);
 bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray *opened,
                    dispo_ingest_stats *delta, GError **error);
 
+/* The documents (at depth: 0 the message's own, 1 a forwarded message's)
+ * and the form in body, judged into v. */
+void intake_documents_judge(dispo_verdict *v, const dispo_mail *mail, unsigned depth);
+void intake_form_judge(dispo_verdict *v, const char *body, dispo_time arrived);
+
 /* A JSON member that is a string, or null when value is NULL; the
  * builder's value as text. */
 void intake_json_string(JsonBuilder *b, const char *name, const char *value);
@@ -141,6 +160,29 @@ bool correction_documents(const dispo_ingest *ing, const dispo_request_row *row,
 void correction_email_data(JsonBuilder *b, const dispo_ingest *ing, const dispo_rules_workflow *wf,
                            const dispo_rules_step *step, const dispo_request_row *row,
                            const char *note, const char *returned_from);
+
+/* ---- forward.c: applications someone else forwarded --------------------- */
+
+/* An application that forwards someone's (as an attachment, or inline
+ * under a client's "Forwarded message" block) and has no form or documents
+ * of the sender's own: sets v->forwarded and judges the applicant, the
+ * documents and the form from the forwarded message. False when it is the
+ * sender's own application (nothing is changed). */
+bool forward_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *mail, dispo_time arrived);
+/* At commit, for a forward (nothing otherwise): the register must list the
+ * applicant active and must not list the forwarder as gone. Established,
+ * every answer goes to the applicant with the forwarder in Cc; else
+ * v->address is cleared and the forwarder alone is answered. */
+bool forward_commit(dispo_ingest *ing, pending_item *p, GError **error);
+void forward_free(dispo_forwarding *f);
+/* "forwarded": {by, how, subject, message_id, date, cc}, when f is not
+ * NULL: for the received event and the answers' templates. */
+void forward_detail_add(JsonBuilder *b, const dispo_forwarding *f);
+
+/* ---- classify.c ----------------------------------------------------------- */
+
+/* The subject begins with a forward prefix (Fwd:, FW:, TR:, Trs:, Teruskan:…). */
+bool ingest_subject_forwarded(const char *subject);
 
 /* ---- replies.c: officials' replies and BSrE notices -------------------- */
 
@@ -241,6 +283,8 @@ typedef struct dispo_answer {
 	const char *template; /* templates/<lang>/<template>.mustache */
 	const char *kind;     /* acknowledgement, refusal, confirmation… */
 	const char *to;
+	const char *cc;       /* one more recipient (a forwarder), or NULL; a
+	                       * template's own Cc: addresses are added to it */
 	const char *reply_to; /* NULL: the workflow's mailbox */
 	int64_t request_id;
 	const char *request; /* its number, for the subject tag and headers */

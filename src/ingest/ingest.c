@@ -339,6 +339,8 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 		p->verdict = intake_judge(ing, p->mail, p->kind, p->arrived);
 	/* The body is not kept in the batch: the raw message is the record. */
 	g_clear_pointer(&p->mail->body, g_free);
+	for (guint i = 0; i < p->mail->forwards->len; i++)
+		g_clear_pointer(&((dispo_forward *)p->mail->forwards->pdata[i])->body, g_free);
 	g_ptr_array_add(ing->pending, p);
 	g_hash_table_add(ing->pending_shas, p->sha256);
 	if (ing->pending->len >= ing->opt.batch && !ingest_flush(ing, error))

@@ -29,6 +29,7 @@ intake_verdict_free(dispo_verdict *v)
 	g_free(v->argument);
 	intake_bsre_notice_free(v->notice);
 	g_free(v->status_query);
+	forward_free(v->forwarded);
 	g_free(v);
 }
 
@@ -123,15 +124,15 @@ field_code(const char *label)
 	return g_strconcat("field_missing_", lower, NULL);
 }
 
-static void
-judge_form(dispo_verdict *v, const dispo_mail *mail, dispo_time arrived)
+void
+intake_form_judge(dispo_verdict *v, const char *body, dispo_time arrived)
 {
 	const dispo_rules_workflow *wf = v->workflow;
 	const char *value;
 
 	if (!wf->fields || !wf->fields[0])
 		return;
-	v->form = policy_form_parse(mail->body ? mail->body : "", (const char *const *)wf->fields);
+	v->form = policy_form_parse(body ? body : "", (const char *const *)wf->fields);
 	for (char **f = wf->fields; *f; f++) {
 		value = g_hash_table_lookup(v->form, *f);
 		if (!value || !*value) {
@@ -156,8 +157,8 @@ judge_form(dispo_verdict *v, const dispo_mail *mail, dispo_time arrived)
 		                  v->address);
 }
 
-static void
-judge_documents(dispo_verdict *v, const dispo_mail *mail)
+void
+intake_documents_judge(dispo_verdict *v, const dispo_mail *mail, unsigned depth)
 {
 	const GPtrArray *reqs = v->workflow->requirements;
 	g_autofree dispo_requirement *r = g_new0(dispo_requirement, reqs->len + 1);
@@ -169,7 +170,7 @@ judge_documents(dispo_verdict *v, const dispo_mail *mail)
 		r[i] = (dispo_requirement){q->name, q->title, (const char *const *)q->types,
 		                           q->max_size, (const char *const *)q->keywords};
 	}
-	docs = policy_documents_check(mail, r, reqs->len, v->reasons);
+	docs = policy_documents_check_depth(mail, depth, r, reqs->len, v->reasons);
 	json_builder_begin_array(b);
 	for (guint i = 0; docs && i < docs->len; i++) {
 		const dispo_document *d = docs->pdata[i];
@@ -225,6 +226,8 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 		                  "no workflow of the rules takes this application");
 		return v;
 	}
+	if (strcmp(kind, "application") == 0 && forward_judge(ing, v, mail, arrived))
+		return v;
 	intake_judge_application(v, mail, arrived);
 	return v;
 }
@@ -232,8 +235,8 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 void
 intake_judge_application(dispo_verdict *v, const dispo_mail *mail, dispo_time arrived)
 {
-	judge_documents(v, mail);
-	judge_form(v, mail, arrived);
+	intake_documents_judge(v, mail, 0);
+	intake_form_judge(v, mail->body, arrived);
 }
 
 /* ---- at commit ------------------------------------------------------------ */
@@ -246,9 +249,12 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 	const char *lang = ing->config->language;
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autofree char *received = intake_date_text(p->arrived, ing->config->tz, lang);
-	const char *name = v->form ? g_hash_table_lookup(v->form, "Nama") : NULL;
+	/* A forward's form is the applicant's, its From the forwarder's: the
+	 * answer greets whichever of them it goes to. */
+	bool to_forwarder = v->forwarded && !v->address;
+	const char *name = v->form && !to_forwarder ? g_hash_table_lookup(v->form, "Nama") : NULL;
 
-	if (!name && p->mail->from->len == 1)
+	if (!name && p->mail->from->len == 1 && (!v->forwarded || to_forwarder))
 		name = ((dispo_mailbox *)p->mail->from->pdata[0])->name;
 	json_builder_begin_object(b);
 	intake_json_string(b, "request", number);
@@ -266,6 +272,7 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 	intake_json_string(b, "email", v->address ? v->address : v->answer_to);
 	intake_json_string(b, "nip", v->nip);
 	json_builder_end_object(b);
+	forward_detail_add(b, v->forwarded);
 	json_builder_set_member_name(b, "reasons");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < v->reasons->len; i++) {
@@ -342,7 +349,8 @@ answer(dispo_ingest *ing, pending_item *p, const char *template, const char *kin
 {
 	const dispo_verdict *v = p->verdict;
 	dispo_time now = answer_clock(ing);
-	bool allowed;
+	const char *cc = v->forwarded ? v->forwarded->cc : NULL;
+	bool allowed, cc_allowed = false;
 	g_autoptr(JsonNode) data = NULL;
 
 	*outbox_id = 0;
@@ -356,12 +364,16 @@ answer(dispo_ingest *ing, pending_item *p, const char *template, const char *kin
 		return false;
 	if (!allowed)
 		return true;
+	/* The copy to a forwarder: never to ourselves, never limited. */
+	if (cc && !intake_answer_allowed(ing, v->workflow, cc, now, false, &cc_allowed, error))
+		return false;
 	data = answer_data(ing, p, number, until);
 	{
 		dispo_answer a = {
 		    .template = template,
 		    .kind = kind,
 		    .to = v->answer_to,
+		    .cc = cc_allowed ? cc : NULL,
 		    .reply_to = reply_to,
 		    .request_id = request_id,
 		    .request = number,
@@ -390,6 +402,7 @@ received_detail(const pending_item *p)
 	intake_json_string(b, "nip", v->nip);
 	intake_json_string(b, "nik", v->nik);
 	intake_json_string(b, "target", v->target);
+	forward_detail_add(b, v->forwarded);
 	if (v->form) {
 		GHashTableIter it;
 		gpointer k, val;
@@ -746,10 +759,13 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 			return true;
 	}
 
+	/* A forward's applicant is judged by the register alone (forward.c). */
+	if (!forward_commit(ing, p, error))
+		return false;
 	if (wf && v->address) {
 		if (!store_employee_find_by_email(ing->store, v->address, &emp, error))
 			return false;
-		if (wf->sender_active) {
+		if (wf->sender_active && !v->forwarded) {
 			bool active;
 			if (!sender_active(ing, p, emp, &active, error))
 				return false;

@@ -10,12 +10,14 @@
 
 #include <string.h>
 
+/* The text of node, which it takes (the generator keeps a copy). */
 static char *
 node_text(JsonNode *node)
 {
 	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) owned = node;
 
-	json_generator_set_root(gen, node);
+	json_generator_set_root(gen, owned);
 	return json_generator_to_data(gen, NULL);
 }
 
@@ -376,10 +378,30 @@ do_record(run_ctx *c, const dispo_wf_action *a, GError **error)
 	}
 }
 
+/* The depth of the application's own files: 1 when it was forwarded as an
+ * attachment (the forwarder's own files are not the applicant's), else 0. */
+static unsigned
+documents_depth(const dispo_request_row *row)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonObject *d = intake_received_detail(row, parser);
+	JsonObject *fwd = d && json_object_has_member(d, "forwarded") &&
+	                          JSON_NODE_HOLDS_OBJECT(json_object_get_member(d, "forwarded"))
+	                      ? json_object_get_object_member(d, "forwarded")
+	                      : NULL;
+
+	return fwd && g_strcmp0(json_object_get_string_member_with_default(fwd, "how", NULL),
+	                        "attached") == 0
+	           ? 1
+	           : 0;
+}
+
 /* The application's documents, to attach to officials' emails. */
 static void
 load_documents(run_ctx *c)
 {
+	unsigned depth = documents_depth(c->row);
+
 	c->documents = g_array_new(false, false, sizeof(dispo_answer_file));
 	c->paths = g_ptr_array_new_with_free_func(g_free);
 	if (correction_documents(c->ing, c->row, c->documents, c->paths))
@@ -389,7 +411,7 @@ load_documents(run_ctx *c)
 		char sub[3] = {a->sha256[0], a->sha256[1], 0};
 		char *path;
 		dispo_answer_file f;
-		if (a->depth > 0 || a->size == 0)
+		if (a->depth != depth || a->size == 0)
 			continue;
 		path = g_build_filename(c->ing->attachment_dir, sub, a->sha256, NULL);
 		g_ptr_array_add(c->paths, path);

@@ -51,6 +51,20 @@ mime_attachment_free(dispo_attachment *a)
 	g_free(a);
 }
 
+void
+mime_forward_free(dispo_forward *f)
+{
+	if (!f)
+		return;
+	g_free(f->part_id);
+	if (f->from)
+		g_ptr_array_unref(f->from);
+	g_free(f->subject);
+	g_free(f->message_id);
+	g_free(f->body);
+	g_free(f);
+}
+
 static GPtrArray *
 mailbox_array(void)
 {
@@ -72,6 +86,7 @@ mime_mail_new(void)
 	m->sender = mailbox_array();
 	m->references = g_ptr_array_new_with_free_func(g_free);
 	m->attachments = g_ptr_array_new_with_free_func((GDestroyNotify)mime_attachment_free);
+	m->forwards = g_ptr_array_new_with_free_func((GDestroyNotify)mime_forward_free);
 	return m;
 }
 
@@ -99,6 +114,7 @@ mime_mail_free(dispo_mail *m)
 	g_free(m->enclosed_headers);
 	g_free(m->body);
 	g_ptr_array_unref(m->attachments);
+	g_ptr_array_unref(m->forwards);
 	g_free(m);
 }
 
@@ -200,6 +216,19 @@ mime_mail_dump(const dispo_mail *m, GTimeZone *tz)
 		                       i + 1, a->part_id, a->depth, a->content_type,
 		                       OR_DASH(a->disposition), (guint64)a->size, a->sha256,
 		                       a->filename ? a->filename : "(none)");
+	}
+	for (guint i = 0; i < m->forwards->len; i++) {
+		const dispo_forward *f = m->forwards->pdata[i];
+		g_string_append_printf(out, "forward %u: part=%s message-id=%s\n", i + 1,
+		                       f->part_id, OR_DASH(f->message_id));
+		dump_mailboxes(out, "  from", f->from);
+		g_string_append_printf(out, "  subject: %s\n", OR_DASH(f->subject));
+		dump_time(out, "  date", f->date, tz);
+		g_string_append_printf(out, "  body: %s, %zu bytes\n",
+		                       !f->body            ? "-"
+		                       : f->body_from_html ? "from html"
+		                                           : "text",
+		                       f->body ? strlen(f->body) : 0);
 	}
 	if (m->body) {
 		g_auto(GStrv) lines = g_strsplit(m->body, "\n", -1);

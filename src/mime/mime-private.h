@@ -48,6 +48,16 @@ char *mime_unflow(const char *text, bool delsp);
  * every control character, newline included, shown as U+FFFD: it can be
  * displayed and logged but never forges a line. */
 char *mime_clean_name(const char *name);
+/* Reads msg's header fields into mail's envelope (envelope.c). Returns why
+ * a field is over header_size bytes (the first such), else NULL. */
+char *mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
+                         uint64_t header_size);
+/* The From, Subject, Message-ID and Date of a forwarded message (its
+ * dispo_forward without the body), fields over header_size bytes read as
+ * absent. */
+dispo_forward *mime_forward_read(GMimeMessage *inner, GMimeParserOptions *options,
+                                 const char *part_id, uint64_t header_size);
+void mime_forward_free(dispo_forward *f);
 dispo_mail *mime_mail_new(void);
 void mime_mailbox_free(dispo_mailbox *m);
 void mime_attachment_free(dispo_attachment *a);

@@ -42,6 +42,21 @@ typedef struct dispo_attachment {
 	char *path; /* decoded bytes on disk (attachments/ab/abcd…), NULL when not saved */
 } dispo_attachment;
 
+/* A message forwarded as an attachment (message/rfc822, message/global)
+ * directly inside this one, as its own header block describes it. Nothing
+ * in it is vouched for by anyone: whoever forwarded it could have written
+ * every byte, its Received: and Authentication-Results: fields included,
+ * so they are not even kept. */
+typedef struct dispo_forward {
+	char *part_id;       /* the message part's position: 2, 1.2 */
+	GPtrArray *from;     /* dispo_mailbox *, all of them (none: absent or unreadable) */
+	char *subject;       /* decoded UTF-8, NULL when absent */
+	char *message_id;    /* without angle brackets, NULL when absent */
+	dispo_time date;     /* Date:, 0 when absent or unreadable */
+	char *body;          /* its own best text body, UTF-8, NULL when none */
+	bool body_from_html; /* that body was converted from text/html */
+} dispo_forward;
+
 typedef struct dispo_mail {
 	dispo_mail_status status;
 	char *problem;       /* why not parsed or over a limit; NULL when fine */
@@ -77,6 +92,11 @@ typedef struct dispo_mail {
 	unsigned parts;
 	unsigned depth;
 	unsigned forwarded; /* message/rfc822 parts walked */
+	/* dispo_forward *: the forwarded messages at depth 1 (whose attachments
+	 * have depth 1), in order. Their text is in body too, after a
+	 * "---------- Forwarded message ----------" block; each one's own text
+	 * is its body here, the bodies together kept to about limits.text_size. */
+	GPtrArray *forwards;
 } dispo_mail;
 
 /* Parses the message in the file at path. Attachments are decoded as streams

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* address.c: the one gate every address passes before it reaches a mail
- * server: what cannot be written plainly in an SMTP command is refused. */
+ * server: what cannot be written plainly in an SMTP command is refused;
+ * and the list of an email's recipients that pass it. */
 #include "config.h"
 
 #include "outbox/outbox.h"
@@ -82,4 +83,24 @@ outbox_address_check(const char *address, GError **error)
 	if (!dot_atom(at + 1, len - local - 1, true) || !strchr(at + 1, '.'))
 		return refuse(error, address, "the domain is not a plain host name");
 	return true;
+}
+
+char **
+outbox_row_recipients(const dispo_outbox_row *row)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) cc = g_strsplit(row->cc_addr ? row->cc_addr : "", ",", -1);
+
+	g_ptr_array_add(out, g_strdup(row->to_addr ? row->to_addr : ""));
+	/* Commas never pass outbox_address_check: a separator, not a part. */
+	for (size_t i = 0; cc[i]; i++) {
+		const char *a = g_strstrip(cc[i]);
+		bool seen = !*a;
+		for (guint k = 0; !seen && k < out->len; k++)
+			seen = g_ascii_strcasecmp(a, out->pdata[k]) == 0;
+		if (!seen)
+			g_ptr_array_add(out, g_strdup(a));
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
 }

@@ -86,6 +86,7 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 	gsize len = 0;
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GBytes) bytes = NULL;
+	g_auto(GStrv) rcpts = NULL;
 
 	if (g_strcmp0(row->state, "sending") == 0)
 		g_warning("outbox row %" G_GINT64_FORMAT " to %s: an earlier attempt was cut off; "
@@ -100,8 +101,11 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 		return record_failure(outbox, store, row, p, now, stats, error);
 	}
 	bytes = g_bytes_new_take(g_steal_pointer(&data), len);
-	if (!outbox_address_check(row->to_addr, &e) ||
-	    !outbox->backend->deliver(outbox, row, bytes, &e))
+	rcpts = outbox_row_recipients(row);
+	for (size_t i = 0; rcpts[i]; i++)
+		if (!outbox_address_check(rcpts[i], &e))
+			return record_failure(outbox, store, row, e, now, stats, error);
+	if (!outbox->backend->deliver(outbox, row, bytes, &e))
 		return record_failure(outbox, store, row, e, now, stats, error);
 	if (!store_begin(store, error))
 		return false;

@@ -48,6 +48,10 @@ struct dispo_outbox {
  * refused (DISPO_OUTBOX_ERROR_PERMANENT), so that no address, wherever it
  * came from, can carry a second SMTP command or header. */
 bool outbox_address_check(const char *address, GError **error);
+/* Whom row goes to: its To, then each of its Cc addresses once, none of
+ * them To again (NULL-terminated; free with g_strfreev). A server that
+ * refuses any of them refuses the email: the sender names them all. */
+char **outbox_row_recipients(const dispo_outbox_row *row);
 
 /* Sends through the SMTP server at url (smtp://host:port with STARTTLS, or
  * smtps://host:port). The connection is kept for the next message. */
@@ -81,12 +85,11 @@ typedef struct dispo_outbox_stats {
 } dispo_outbox_stats;
 
 /* Delivers every row due at now. Each row is claimed first (state sending,
- * in its own transaction, leased from the real clock), then marked sent in its own transaction after the
- * backend accepted it (SMTP: the server's 250 to the end of data). A row
- * still claimed after a crash becomes due again once its lease ends and is
- * sent with the same bytes, so the same Message-ID. A failed row is retried
- * later with exponential backoff and jitter (temporary) until max_age, or
- * marked failed (permanent); the run goes on. */
+ * in its own transaction, leased from the real clock), then marked sent in its own transaction
+ * after the backend accepted it (SMTP: the server's 250 to the end of data). A row still claimed
+ * after a crash becomes due again once its lease ends and is sent with the same bytes, so the same
+ * Message-ID. A failed row is retried later with exponential backoff and jitter (temporary) until
+ * max_age, or marked failed (permanent); the run goes on. */
 bool outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now,
                   dispo_outbox_stats *stats, GError **error);
 

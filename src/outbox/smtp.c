@@ -182,8 +182,8 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	smtp_priv *p = outbox->priv;
 	g_autofree char *from = NULL;
 	g_autofree char *mail_from = NULL;
-	g_autofree char *rcpt = NULL;
-	struct curl_slist *rcpts;
+	g_auto(GStrv) to = outbox_row_recipients(row);
+	struct curl_slist *rcpts = NULL;
 	long code = 0;
 	CURLcode rc;
 
@@ -200,8 +200,13 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	if (!outbox_address_check(from, error))
 		return false;
 	mail_from = g_strdup_printf("<%s>", from);
-	rcpt = g_strdup_printf("<%s>", row->to_addr);
-	rcpts = curl_slist_append(NULL, rcpt);
+	/* Every recipient or none (no CURLOPT_MAIL_RCPT_ALLOWFAILS): libcurl
+	 * would not say which one the server refused, and an email marked
+	 * sent must have reached its To. */
+	for (size_t i = 0; to[i]; i++) {
+		g_autofree char *rcpt = g_strdup_printf("<%s>", to[i]);
+		rcpts = curl_slist_append(rcpts, rcpt);
+	}
 	p->errbuf[0] = p->reply[0] = '\0';
 	p->phase = PHASE_SESSION;
 	p->quitting = false;

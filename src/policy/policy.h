@@ -152,6 +152,12 @@ typedef struct dispo_document {
  * Returns the documents (dispo_document *, free with g_ptr_array_unref). */
 GPtrArray *policy_documents_check(const dispo_mail *mail, const dispo_requirement *reqs,
                                   size_t n_reqs, GPtrArray *reasons);
+/* The same for the files at depth: 0 the message's own (as above), 1 those
+ * of the messages forwarded as attachments in it (a forwarded
+ * application's). Files at any other depth are someone else's. */
+GPtrArray *policy_documents_check_depth(const dispo_mail *mail, unsigned depth,
+                                        const dispo_requirement *reqs, size_t n_reqs,
+                                        GPtrArray *reasons);
 
 /* ---- form fields (form.c) ------------------------------------------------ */
 
@@ -165,5 +171,36 @@ GPtrArray *policy_documents_check(const dispo_mail *mail, const dispo_requiremen
  * underscores, "… wrote:" / "… menulis:", or a From:/Dari: header block.
  * Returns key -> value (both char *). */
 GHashTable *policy_form_parse(const char *body, const char *const *labels);
+
+/* ---- forwarded inline (forward.c) ------------------------------------------ */
+
+/* A message forwarded inline, as the forwarding client wrote it into the
+ * text: nothing here is more than text the forwarder sent. */
+typedef struct dispo_inline_forward {
+	char *from;    /* the From/Dari line's value, NULL when the block has none */
+	char *address; /* the one address in it ("Name <a@b>", Outlook's
+	                * "Name [mailto:a@b]", a bare a@b), as written; NULL when
+	                * there is none or there are several */
+	char *subject; /* Subject/Subjek/Perihal, NULL when absent */
+	char *date;    /* Date/Sent/Tanggal/Dikirim as written, NULL when absent */
+	char *text;    /* everything below the header block: the original's text */
+} dispo_inline_forward;
+
+void policy_inline_forward_free(dispo_inline_forward *f);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_inline_forward, policy_inline_forward_free)
+
+/* The first inline forward in a text body (\n line ends, CR LF accepted),
+ * outside "> " quotes: a marker line ("---------- Forwarded message
+ * ---------", "---------- Pesan terusan ---------", "-----Original
+ * Message-----", "-----Pesan Asli-----", "-------- Forwarded Message
+ * --------", "Begin forwarded message:", "Awal pesan yang diteruskan:")
+ * and the header block below it (From/Dari, Date/Sent/Tanggal/Dikirim,
+ * To/Kepada, Subject/Subjek/Perihal; "*From:*" from converted HTML), which
+ * may lack a From. Without a marker, a header block with a From and two
+ * more labels (Outlook's, under its "_____" rule or not) counts only when
+ * forwarded is true: Outlook writes the same block above a reply's quoted
+ * original, and only the subject's "FW:" tells them apart. NULL when there
+ * is none. */
+dispo_inline_forward *policy_inline_forward_find(const char *body, bool forwarded);
 
 #endif

@@ -16,6 +16,7 @@ store_outbox_row_free(dispo_outbox_row *row)
 	g_free(row->kind);
 	g_free(row->message_id);
 	g_free(row->to_addr);
+	g_free(row->cc_addr);
 	g_free(row->reply_to);
 	g_free(row->blob_sha256);
 	g_free(row->state);
@@ -29,8 +30,8 @@ store_outbox_insert(dispo_store *store, const dispo_outbox_new *r, int64_t *id, 
 	sqlite3_stmt *st = store_stmt(
 	    store,
 	    "INSERT INTO outbox (request_id, step, template, kind, message_id, to_addr, reply_to,"
-	    " blob_sha256, answers_message, created_at, next_attempt_at)"
-	    " VALUES (?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?)",
+	    " blob_sha256, answers_message, created_at, next_attempt_at, cc_addr)"
+	    " VALUES (?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?, ?, lower(?))",
 	    error);
 
 	if (!st)
@@ -48,6 +49,7 @@ store_outbox_insert(dispo_store *store, const dispo_outbox_new *r, int64_t *id, 
 		sqlite3_bind_int64(st, 9, r->answers_message);
 	sqlite3_bind_int64(st, 10, r->created_at);
 	sqlite3_bind_int64(st, 11, r->created_at);
+	store_bind_text(st, 12, r->cc_addr && *r->cc_addr ? r->cc_addr : NULL);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_fail(store, error, "cannot add to the outbox");
@@ -61,7 +63,7 @@ store_outbox_insert(dispo_store *store, const dispo_outbox_new *r, int64_t *id, 
 #define OUTBOX_COLUMNS                                                                             \
 	"o.id, r.number, o.step, o.template, o.kind, o.message_id, o.to_addr, o.reply_to,"         \
 	" o.blob_sha256, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at,"      \
-	" o.sent_at FROM outbox o LEFT JOIN requests r ON r.id = o.request_id"
+	" o.sent_at, o.cc_addr FROM outbox o LEFT JOIN requests r ON r.id = o.request_id"
 
 static dispo_outbox_row *
 outbox_row_read(sqlite3_stmt *st)
@@ -83,6 +85,7 @@ outbox_row_read(sqlite3_stmt *st)
 	row->last_error = store_column_dup(st, 12);
 	row->created_at = sqlite3_column_int64(st, 13);
 	row->sent_at = sqlite3_column_int64(st, 14);
+	row->cc_addr = store_column_dup(st, 15);
 	return row;
 }
 

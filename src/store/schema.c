@@ -240,5 +240,10 @@ static const char v7[] = "ALTER TABLE certificates ADD COLUMN valid_from TEXT;"
                          "DROP INDEX requests_applicant;"
                          "CREATE INDEX requests_applicant ON requests (applicant COLLATE NOCASE);";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7};
+/* v8: an email's Cc recipients (an acknowledgement of a forwarded
+ * application copies the forwarder), whom the SMTP sender must name too:
+ * ','-separated, lower case, NULL when none. */
+static const char v8[] = "ALTER TABLE outbox ADD COLUMN cc_addr TEXT;";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

@@ -190,6 +190,7 @@ typedef struct dispo_outbox_new {
 	const char *kind;       /* acknowledgement, refusal, confirmation, workflow, help… */
 	const char *message_id; /* fixed at creation, without angle brackets */
 	const char *to_addr;
+	const char *cc_addr;     /* ','-separated addresses, NULL: none */
 	const char *reply_to;    /* NULL: none */
 	const char *blob_sha256; /* the rendered message, in the raw-message directory */
 	int64_t answers_message; /* the stored message it answers, 0 */
@@ -204,6 +205,7 @@ typedef struct dispo_outbox_row {
 	char *kind;
 	char *message_id;
 	char *to_addr;
+	char *cc_addr; /* ','-separated, lower case; NULL when none */
 	char *reply_to;
 	char *blob_sha256;
 	char *state; /* pending, sending, sent, failed */

@@ -185,3 +185,27 @@ ok "send rate: $pending emails in $(echo "$start $end" | awk '{ printf "%.2f", $
 queue_wait_empty 60 || fail "Postfix did not deliver them all"
 wait_for_mail kadis@kuduskab.go.id 101 60 || fail "the dispositions did not all arrive"
 ok "all $pending were delivered by Postfix to Dovecot"
+
+# A forwarded application: the acknowledgement goes To the applicant and,
+# as a second RCPT TO, to the forwarder in Cc; both mailboxes get it.
+budi_before=$(mail_count budi.santoso@kuduskab.go.id)
+nur_before=$(mail_count nur.hidayah@kuduskab.go.id)
+{
+	printf 'From: Nur Hidayah <nur.hidayah@kuduskab.go.id>\r\nTo: sertifikat@kuduskab.go.id\r\n'
+	printf 'Subject: FW: Permohonan Sertifikat Elektronik\r\nMessage-ID: <fwd-9@kuduskab.go.id>\r\n'
+	printf 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n'
+	printf -- '--o\r\nContent-Type: text/plain\r\n\r\nMohon diproses.\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n'
+	application budi.santoso@kuduskab.go.id 9
+	printf '\r\n--o--\r\n'
+} >fwd.eml
+expect_exit 0 D deliver <fwd.eml
+contains out opened
+[ "$(sql $DB "select state || ' ' || to_addr || ' ' || cc_addr from outbox where kind = 'acknowledgement' order by id desc limit 1")" = \
+	"sent budi.santoso@kuduskab.go.id nur.hidayah@kuduskab.go.id" ] || fail "the acknowledgement was sent to both"
+wait_for_mail budi.santoso@kuduskab.go.id $((budi_before + 1)) || fail "the applicant's acknowledgement did not arrive"
+wait_for_mail nur.hidayah@kuduskab.go.id $((nur_before + 1)) || fail "the forwarder's copy did not arrive"
+fetch nur.hidayah@kuduskab.go.id nur
+m=$(grep -l "fwd-9@kuduskab.go.id" nur/*.eml | head -n 1)
+[ -n "$m" ] && [ "$(hdr To "$m") / $(hdr Cc "$m")" = "budi.santoso@kuduskab.go.id / nur.hidayah@kuduskab.go.id" ] ||
+	fail "the forwarder's copy is the acknowledgement To the applicant"
+ok "a forwarded application's acknowledgement reaches the applicant and, in Cc, the forwarder"

@@ -221,6 +221,78 @@ test_hostile_text(void **state)
 	mime_mail_free(m);
 }
 
+/* Each message forwarded as an attachment is described by its own header
+ * block and keeps its own text apart from the forwarder's note; one
+ * forwarded inside a forwarded one is not the forwarder's forward. */
+static void
+test_forwards(void **state)
+{
+	static const char msg[] =
+	    "From: TU Dinkes <tu.dinkes@kuduskab.go.id>\nSubject: Fw: dua permohonan\n"
+	    "Content-Type: multipart/mixed; boundary=o\n\n"
+	    "--o\nContent-Type: text/plain\n\nMohon diproses.\n"
+	    "--o\nContent-Type: message/rfc822\n\n"
+	    "From: Budi Santoso <budi.santoso@kuduskab.go.id>\n"
+	    "Subject: =?UTF-8?Q?Permohonan_=E2=80=93_Budi?=\nDate: Mon, 23 Nov 2026 08:00:00 "
+	    "+0700\n"
+	    "Message-ID: <budi-1@kuduskab.go.id>\n"
+	    "Authentication-Results: mx.kuduskab.go.id; dmarc=pass\n"
+	    "Content-Type: multipart/mixed; boundary=i\n\n"
+	    "--i\nContent-Type: text/plain\n\nNama: Budi\nNIP: 198503122010011004\n"
+	    "--i\nContent-Type: application/pdf; name=ktp.pdf\n\n%PDF-1.4\n"
+	    "--i\nContent-Type: message/rfc822\n\nFrom: x@example.com\nSubject: lama\n\n"
+	    "teks lama\n"
+	    "--i--\n"
+	    "--o\nContent-Type: message/rfc822\n\n"
+	    "From: not an address\nSubject: kedua\nContent-Type: text/html\n\n"
+	    "<p>Nama: <b>Rina</b></p>\n"
+	    "--o--\n";
+	dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
+	const dispo_forward *f;
+
+	assert_int_equal(m->status, DISPO_MAIL_PARSED);
+	assert_int_equal(m->forwarded, 3);
+	assert_int_equal(m->forwards->len, 2);
+	f = m->forwards->pdata[0];
+	assert_string_equal(f->part_id, "2");
+	assert_int_equal(f->from->len, 1);
+	assert_string_equal(((dispo_mailbox *)f->from->pdata[0])->address,
+	                    "budi.santoso@kuduskab.go.id");
+	assert_string_equal(((dispo_mailbox *)f->from->pdata[0])->name, "Budi Santoso");
+	assert_string_equal(f->subject, "Permohonan \xe2\x80\x93 Budi");
+	assert_string_equal(f->message_id, "budi-1@kuduskab.go.id");
+	assert_int_equal(f->date, 1795395600);
+	/* Its own text, the message forwarded inside it included, and never
+	 * the forwarder's note. */
+	assert_non_null(strstr(f->body, "Nama: Budi\nNIP: 198503122010011004\n"));
+	assert_non_null(strstr(f->body, "teks lama"));
+	assert_null(strstr(f->body, "Mohon diproses"));
+	assert_false(f->body_from_html);
+	f = m->forwards->pdata[1];
+	assert_string_equal(f->part_id, "3");
+	assert_int_equal(f->from->len, 0);
+	assert_string_equal(f->subject, "kedua");
+	assert_null(f->message_id);
+	assert_int_equal(f->date, 0);
+	assert_true(f->body_from_html);
+	assert_non_null(strstr(f->body, "Rina"));
+	/* The whole text still reads as before: the note, then each forwarded
+	 * message below its header block. */
+	assert_true(g_str_has_prefix(m->body, "Mohon diproses.\n"));
+	assert_non_null(strstr(m->body, "---------- Forwarded message ----------\nFrom: Budi"));
+	assert_non_null(strstr(m->body, "Nama: Budi"));
+	assert_non_null(strstr(m->body, "Rina"));
+	assert_true(m->body_from_html);
+	assert_int_equal(m->attachments->len, 1);
+	assert_int_equal(((dispo_attachment *)m->attachments->pdata[0])->depth, 1);
+	mime_mail_free(m);
+
+	/* A plain message forwards nothing. */
+	m = mime_mail_parse_data("From: a@b\n\nhi\n", 15, &default_limits, NULL, NULL);
+	assert_int_equal(m->forwards->len, 0);
+	mime_mail_free(m);
+}
+
 static void
 test_prescan(void **state)
 {
@@ -671,6 +743,7 @@ main(void)
 	    cmocka_unit_test(test_html_to_text),  cmocka_unit_test(test_html_clients),
 	    cmocka_unit_test(test_html_hostile),  cmocka_unit_test(test_html_shared),
 	    cmocka_unit_test(test_shared_corpus), cmocka_unit_test(test_big_attachment_streams),
+	    cmocka_unit_test(test_forwards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

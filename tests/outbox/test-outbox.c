@@ -223,9 +223,10 @@ fake_teardown(void **state)
 	return 0;
 }
 
-/* Adds an email to to_addr, created at t, with its bytes stored. */
+/* Adds an email to to_addr (and cc_addr, when not NULL), created at t,
+ * with its bytes stored. */
 static int64_t
-add_row(fake *f, const char *to_addr, dispo_time t)
+add_row_cc(fake *f, const char *to_addr, const char *cc_addr, dispo_time t)
 {
 	static unsigned n;
 	g_autofree char *mid = g_strdup_printf("m%u.%d@kuduskab.go.id", ++n, (int)getpid());
@@ -237,6 +238,7 @@ add_row(fake *f, const char *to_addr, dispo_time t)
 	                        .kind = "workflow",
 	                        .message_id = mid,
 	                        .to_addr = to_addr,
+	                        .cc_addr = cc_addr,
 	                        .created_at = t};
 
 	assert_non_null(spool);
@@ -246,6 +248,12 @@ add_row(fake *f, const char *to_addr, dispo_time t)
 	row.blob_sha256 = store_spool_sha256(spool);
 	assert_true(store_outbox_insert(f->store, &row, &id, NULL));
 	return id;
+}
+
+static int64_t
+add_row(fake *f, const char *to_addr, dispo_time t)
+{
+	return add_row_cc(f, to_addr, NULL, t);
 }
 
 static dispo_outbox_row *
@@ -343,6 +351,40 @@ test_flush_injection_never_handed_over(void **state)
 	assert_string_equal(r->state, "failed");
 	assert_non_null(strstr(r->last_error, "refusing to send"));
 	assert_int_equal(f->failed_calls, 1);
+}
+
+/* A Cc is kept with the row, handed to the sender with its To, and held to
+ * the same gate: one bad address and nothing goes. */
+static void
+test_flush_cc(void **state)
+{
+	fake *f = *state;
+	dispo_time t = 1800000000;
+	int64_t ok = add_row_cc(f, "Budi.Santoso@kuduskab.go.id",
+	                        "TU.Dinkes@kuduskab.go.id, budi.santoso@kuduskab.go.id,,", t);
+	int64_t bad =
+	    add_row_cc(f, "budi@kuduskab.go.id", "tu@kuduskab.go.id>\r\nRCPT TO:<evil@x.com>", t);
+	g_autoptr(dispo_outbox_row) r = get_row(f, ok);
+	g_autoptr(dispo_outbox_row) b = NULL;
+	g_auto(GStrv) rcpts = outbox_row_recipients(r);
+
+	assert_string_equal(r->cc_addr, "tu.dinkes@kuduskab.go.id, budi.santoso@kuduskab.go.id,,");
+	assert_int_equal(g_strv_length(rcpts), 2);
+	assert_string_equal(rcpts[0], "budi.santoso@kuduskab.go.id");
+	assert_string_equal(rcpts[1], "tu.dinkes@kuduskab.go.id");
+	flush(f, t, 1, 0, 1);
+	assert_int_equal(f->calls, 1);
+	b = get_row(f, bad);
+	assert_string_equal(b->state, "failed");
+	assert_non_null(strstr(b->last_error, "refusing to send"));
+	/* No Cc: the To alone. */
+	{
+		dispo_outbox_row plain = {.to_addr = (char *)"budi@kuduskab.go.id"};
+		g_auto(GStrv) one = outbox_row_recipients(&plain);
+		g_autoptr(dispo_outbox_row) x = get_row(f, add_row(f, "x@kuduskab.go.id", t));
+		assert_int_equal(g_strv_length(one), 1);
+		assert_null(x->cc_addr);
+	}
 }
 
 static void
@@ -569,6 +611,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_permanent, fake_setup, fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_injection_never_handed_over, fake_setup,
 	                                    fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_cc, fake_setup, fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_gives_up_after_max_age, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_crash_resends_same_message_id, fake_setup,

@@ -550,6 +550,48 @@ test_documents(void **state)
 	}
 }
 
+/* A forwarded application's documents are the forwarded message's (depth
+ * 1): the forwarder's own files do not count for it, and its files do not
+ * count for the forwarder's own. */
+static void
+test_documents_depth(void **state)
+{
+	const att files[] = {A("permohonan.pdf", F_PDF), FORWARDED("ktp.jpg", F_JPEG),
+	                     FORWARDED("rekomendasi.pdf", F_PDF), INLINE("image001.png", F_PNG)};
+	static const struct {
+		unsigned depth;
+		const char *codes;
+	} cases[] = {
+	    {0, "missing_ktp,missing_rekomendasi"},
+	    {1, "missing_permohonan"},
+	    {2, "missing_permohonan,missing_ktp,missing_rekomendasi"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		dispo_mail mail = {0};
+		g_autoptr(GPtrArray) reasons = policy_reasons_new();
+		g_autoptr(GPtrArray) docs = NULL;
+		g_autofree char *codes = NULL;
+
+		mail.attachments = g_ptr_array_new_with_free_func((GDestroyNotify)attachment_free);
+		for (size_t n = 0; n < G_N_ELEMENTS(files); n++)
+			g_ptr_array_add(mail.attachments, attachment_new(&files[n]));
+		docs = policy_documents_check_depth(&mail, cases[i].depth, sop067,
+		                                    G_N_ELEMENTS(sop067), reasons);
+		codes = policy_reasons_codes(reasons);
+		if (strcmp(codes, cases[i].codes) != 0)
+			fail_msg("depth %u: reasons '%s', want '%s'", cases[i].depth, codes,
+			         cases[i].codes);
+		/* Only the forwarder's own application hears where its files are. */
+		if (cases[i].depth == 0)
+			assert_non_null(strstr(((dispo_reason *)reasons->pdata[0])->detail,
+			                       "inside a forwarded message"));
+		else
+			assert_null(
+			    strstr(((dispo_reason *)reasons->pdata[0])->detail, "forwarded"));
+		g_ptr_array_unref(mail.attachments);
+	}
+}
+
 /* What the documents array says: matched requirement, detected type, ok. */
 static void
 test_documents_result(void **state)
@@ -708,6 +750,26 @@ test_sample_emails(void **state)
 			fail_msg("%s: Nama '%s', want '%s'", cases[i].file,
 			         (char *)g_hash_table_lookup(fields, "Nama"), cases[i].nama);
 	}
+	/* Read as the forwarded application it is, 11 lacks nothing: the
+	 * documents inside the forwarded message, the form in its own text. */
+	{
+		g_autofree char *path = test_srcdir("tests/mime/data/11-forward-as-attachment.eml");
+		g_autoptr(dispo_mail) mail = mime_mail_parse_file(path, &limits, dir, NULL);
+		g_autoptr(GPtrArray) reasons = policy_reasons_new();
+		g_autoptr(GPtrArray) docs =
+		    policy_documents_check_depth(mail, 1, sop067, G_N_ELEMENTS(sop067), reasons);
+		g_autoptr(GHashTable) fields = NULL;
+		g_autofree char *codes = policy_reasons_codes(reasons);
+
+		assert_string_equal(codes, "");
+		assert_int_equal(docs->len, 3);
+		assert_int_equal(mail->forwards->len, 1);
+		fields =
+		    policy_form_parse(((dispo_forward *)mail->forwards->pdata[0])->body, labels);
+		assert_string_equal(g_hash_table_lookup(fields, "Nama"),
+		                    "Muhammad Arif Rahman, S.Sos.");
+		assert_string_equal(g_hash_table_lookup(fields, "NIP"), "19890127 201402 1 002");
+	}
 	test_rm_rf(dir);
 }
 
@@ -718,6 +780,7 @@ main(void)
 	    cmocka_unit_test(test_file_type),         cmocka_unit_test(test_filename_sanitize),
 	    cmocka_unit_test(test_documents),         cmocka_unit_test(test_documents_result),
 	    cmocka_unit_test(test_documents_rfc2231), cmocka_unit_test(test_sample_emails),
+	    cmocka_unit_test(test_documents_depth),
 	};
 	return cmocka_run_group_tests(tests, fixtures_setup, fixtures_teardown);
 }
