@@ -252,10 +252,10 @@ request_fits(dispo_ingest *ing, const dispo_bsre_notice *n, int64_t id, bool *wa
 	wf = rules_workflow_get(ing->opt.rules, prog->workflow);
 	if (!wf || !bsre_step(wf, prog->step, n->kind))
 		return true;
-	*waiting = true;
-	*number = g_strdup(prog->number);
 	if (!(row = store_request_get(ing->store, prog->number, error)))
 		return false;
+	*waiting = true;
+	*number = g_strdup(prog->number);
 	nik = request_nik(row);
 	*fits = (n->email || n->nik) &&
 	        (!n->email || g_ascii_strcasecmp(n->email, row->applicant) == 0) &&
@@ -331,8 +331,8 @@ static const not_acted SEVERAL = {"several", "several requests waiting at BSrE f
 static const not_acted NO_SERIAL = {"no_serial", "it gives no certificate serial number"};
 
 /* The administrator hears of a notice dispo did not act on, with what it
- * read and why, so that a person decides. Not rate-limited: it goes to
- * the office, not back to the sender, and every notice matters. */
+ * read and why, so that a person decides. A genuine one is never held
+ * back: it goes to the office, not to the sender, and each matters. */
 static bool
 tell_admin(dispo_ingest *ing, const pending_item *p, const not_acted *why, GPtrArray *numbers,
            int64_t message_id, GError **error)
@@ -351,7 +351,9 @@ tell_admin(dispo_ingest *ing, const pending_item *p, const not_acted *why, GPtrA
 	          p->mail->message_id ? p->mail->message_id : "", why->log);
 	if (!admin || !wf)
 		return true;
-	if (!intake_answer_allowed(ing, wf, admin, p->arrived, false, &allowed, error))
+	/* A notice that may be forged is limited like any answer: anyone can
+	 * write one, and the administrator must not be flooded. */
+	if (!intake_answer_allowed(ing, wf, admin, p->arrived, why == &UNVERIFIED, &allowed, error))
 		return false;
 	if (!allowed)
 		return true;

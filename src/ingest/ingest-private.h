@@ -223,6 +223,11 @@ char *intake_status_query(const dispo_mail *mail);
 /* Answers a status question from the applicant, a role holder or the
  * administrator with where the request is; anyone else gets nothing. */
 bool intake_status_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GError **error);
+/* Whether address may learn where a request of applicant is: it is the
+ * applicant, holds (or deputises for) a role of the rules at `at`, or is
+ * the administrator. */
+bool intake_address_may_see(dispo_ingest *ing, const char *address, const char *applicant,
+                            dispo_time at, bool *ok, GError **error);
 /* A reply naming, by its subject's tag only, a request that does not
  * exist: an official or the administrator is told so (*handled when the
  * subject names such a number). */

@@ -109,7 +109,7 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 	g_autofree char *token = NULL;
 	g_autofree char *reply_to = NULL;
 	int64_t outbox_id = 0;
-	bool allowed;
+	bool allowed, may_see;
 
 	if (!intake_answer_allowed(ing, wf, p->verdict->answer_to, p->arrived, true, &allowed,
 	                           error))
@@ -117,17 +117,28 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 	if (!allowed)
 		return true;
 	if (now && !now->is_end && now->role) {
-		token = dispo_random_token(15);
-		reply_to = intake_reply_address(wf, token);
+		bool may_act = false;
+		if (!store_role_may_act(ing->store, now->role, p->verdict->answer_to, p->arrived,
+		                        ing->config->tz, &may_act, NULL, error))
+			return false;
+		if (may_act) {
+			token = dispo_random_token(15);
+			reply_to = intake_reply_address(wf, token);
+		}
 	}
+	if (!intake_address_may_see(ing, p->verdict->answer_to, prog->applicant, p->arrived,
+	                            &may_see, error))
+		return false;
 
 	json_builder_begin_object(b);
 	intake_json_string(b, "request", prog->number);
 	intake_json_string(b, "workflow", wf->title);
 	intake_json_string(b, "mailbox", wf->mailbox);
 	intake_json_string(b, "reason", reason);
-	intake_json_string(b, "detail", detail);
-	intake_json_string(b, "current_step", now ? now->title : prog->step);
+	if (may_see) {
+		intake_json_string(b, "detail", detail);
+		intake_json_string(b, "current_step", now ? now->title : prog->step);
+	}
 	json_builder_end_object(b);
 	data = json_builder_get_root(b);
 	{
@@ -241,6 +252,20 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 		return !who || explain(ing, p, wf, prog, "unauthenticated",
 		                       "dispo could not verify that the reply came from you",
 		                       message_id, error);
+	}
+	/* By its tag alone, a request is named by someone who never had one of
+	 * its emails: only those who may see it are answered, so that the tag
+	 * is no oracle for which numbers exist and where they are. */
+	if (!t) {
+		bool may_see;
+		if (!intake_address_may_see(ing, v->address, prog->applicant, p->arrived, &may_see,
+		                            error))
+			return false;
+		if (!may_see)
+			return record(ing, request_id, p, v->address, "reply_refused",
+			              "it names the request by its tag only, from someone who is not "
+			              "its applicant, an official or the administrator",
+			              message_id, error);
 	}
 	/* The official believes he decided: say that this email was decided
 	 * on already, and where the request is now (with a token for that

@@ -80,6 +80,7 @@ typedef struct {
 	dispo_request_row *row; /* attachments and events of the request */
 	GArray *documents;      /* dispo_answer_file of the application */
 	GPtrArray *paths;       /* owned strings behind documents (paths, names) */
+	bool discreet;          /* the recipient may not learn where the request is */
 } run_ctx;
 
 /* The officials' automatic replies (vacation notices) to this visit of
@@ -151,7 +152,7 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	else
 		intake_json_string(b, "note", a->note);
 	intake_json_string(b, "reason", a->reason);
-	intake_json_string(b, "detail", a->detail);
+	intake_json_string(b, "detail", c->discreet ? NULL : a->detail);
 	intake_json_string(b, "serial", c->ev->serial);
 	intake_json_string(b, "actor", c->ev->actor);
 	json_builder_set_member_name(b, "reminder");
@@ -201,7 +202,8 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 	away_notes(b, c, a->step);
 	{
 		const dispo_rules_step *now = rules_step_get(c->wf, c->res->step);
-		intake_json_string(b, "current_step", now ? now->title : c->res->step);
+		if (!c->discreet)
+			intake_json_string(b, "current_step", now ? now->title : c->res->step);
 	}
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
@@ -330,15 +332,26 @@ do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
 	if (a->to_applicant && !send_one(c, a, c->p->applicant, NULL, NULL, false, error))
 		return false;
 	/* Help and explanations carry a token for the step the request is at,
-	 * bound to its role: the official naturally answers them ("ok" →
-	 * help → "SETUJU"), and that answer must work. Whether the writer may
-	 * decide is checked when the token is used, as for any other. */
+	 * bound to its role, when the writer may act for it now: the official
+	 * naturally answers them ("ok" → help → "SETUJU"), and that answer
+	 * must work (it is checked again when the token is used). Someone who
+	 * is neither the applicant, an official nor the administrator is told
+	 * the reply was not carried out, but not where the request is. */
 	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@')) {
 		const dispo_rules_step *s = a->step ? rules_step_get(c->wf, a->step) : NULL;
 		const char *role = s && !s->is_end && g_strcmp0(a->step, c->res->step) == 0
 		                       ? s->role
 		                       : NULL;
-		if (!send_one(c, a, c->ev->actor, NULL, role, true, error))
+		bool may_act = false, may_see = false, ok;
+		if ((role && !store_role_may_act(c->ing->store, role, c->ev->actor, c->ev->at,
+		                                 c->ing->config->tz, &may_act, NULL, error)) ||
+		    !intake_address_may_see(c->ing, c->ev->actor, c->p->applicant, c->ev->at,
+		                            &may_see, error))
+			return false;
+		c->discreet = !may_see;
+		ok = send_one(c, a, c->ev->actor, NULL, may_act ? role : NULL, true, error);
+		c->discreet = false;
+		if (!ok)
 			return false;
 	}
 	/* Without an administrator's address the notice stays in the record. */
@@ -474,11 +487,14 @@ intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_even
 	row = store_request_get(ing->store, p->number, error);
 	if (!row)
 		return false;
-	c = (run_ctx){ing,     rules_workflow_get(ing->opt.rules, p->workflow),
-	              p,       ev,
-	              res,     message_id,
-	              answers, row,
-	              NULL,    NULL};
+	c = (run_ctx){.ing = ing,
+	              .wf = rules_workflow_get(ing->opt.rules, p->workflow),
+	              .p = p,
+	              .ev = ev,
+	              .res = res,
+	              .message_id = message_id,
+	              .answers = answers,
+	              .row = row};
 	if (!c.wf) {
 		g_set_error(error, DISPO_RULES_ERROR, DISPO_RULES_ERROR_NOT_FOUND,
 		            "request %s belongs to workflow %s, which the rules no longer have",

@@ -174,6 +174,22 @@ asker_of(dispo_ingest *ing, const char *address, dispo_time at, unsigned *kind,
 	return true;
 }
 
+bool
+intake_address_may_see(dispo_ingest *ing, const char *address, const char *applicant,
+                        dispo_time at, bool *ok, GError **error)
+{
+	g_autoptr(GPtrArray) roles = g_ptr_array_new();
+	unsigned kind;
+
+	*ok = applicant && address && g_ascii_strcasecmp(applicant, address) == 0;
+	if (*ok || !address)
+		return true;
+	if (!asker_of(ing, address, at, &kind, roles, error))
+		return false;
+	*ok = (kind & (ASKER_HOLDER | ASKER_ADMIN)) != 0;
+	return true;
+}
+
 /* One request in the answer. */
 static bool
 entry_add(dispo_ingest *ing, JsonBuilder *b, int64_t id, dispo_time now, GError **error)

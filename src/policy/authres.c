@@ -409,6 +409,18 @@ domains_aligned(const char *a, const char *b)
 	return false;
 }
 
+/* Whether the result is DMARC failing this From domain. */
+static bool
+dmarc_fails(const dispo_authres_result *r, const char *from)
+{
+	g_autofree char *hf = NULL;
+
+	if (g_strcmp0(r->method, "dmarc") != 0 || g_strcmp0(r->result, "fail") != 0)
+		return false;
+	hf = domain_normalize(policy_authres_property(r, "header.from"));
+	return !hf || !from || strcmp(hf, from) == 0;
+}
+
 /* Whether the result vouches for from_domain. */
 static bool
 result_passes(const dispo_authres_result *r, const char *from)
@@ -419,8 +431,7 @@ result_passes(const dispo_authres_result *r, const char *from)
 		/* The MTA judged the domain it read in From; if that is not the
 		 * one we read, the field is not about this sender. */
 		g_autofree char *hf = domain_normalize(policy_authres_property(r, "header.from"));
-		return !from || !policy_authres_property(r, "header.from") ||
-		       (hf && strcmp(hf, from) == 0);
+		return from && hf && strcmp(hf, from) == 0;
 	}
 	if (g_strcmp0(r->method, "dkim") == 0 && from) {
 		const char *d = policy_authres_property(r, "header.d");
@@ -484,38 +495,90 @@ same_address(const char *user, const char *address)
 }
 
 /* What the trusted host wrote, found from the top of the header: its
- * Authentication-Results fields above its topmost Received: field. */
+ * Authentication-Results fields above its boundary Received: field, and
+ * that field. */
 typedef struct {
 	GPtrArray *fields;        /* const char *: trusted Authentication-Results values */
-	dispo_received *received; /* the trusted host's Received:, NULL when unreadable */
+	dispo_received *received; /* the boundary Received:, NULL when unreadable */
 	bool found;               /* a Received: by the trusted host was found */
 	unsigned below;           /* fields with the trusted id below it, ignored */
 } trusted_block;
 
+static bool
+is_loopback(const char *ip)
+{
+	return ip && (g_str_has_prefix(ip, "127.") || strcmp(ip, "::1") == 0 ||
+	              g_ascii_strcasecmp(ip, "ipv6:::1") == 0);
+}
+
+/* A hop inside the trusted host itself: delivered by LMTP (never open to
+ * the Internet), or from a client on loopback as the MTA saw it (a
+ * content filter re-injecting, a local webmail). The message below such a
+ * hop was written by the host's own software, so its earlier hop's record
+ * is trusted too; the hop from the Internet is never one of these. */
+static bool
+hop_internal(const dispo_received *r)
+{
+	return r->with && (g_ascii_strncasecmp(r->with, "LMTP", 4) == 0 || is_loopback(r->from_address));
+}
+
+/* Whether r was written by the trusted host (or its loopback filter, which
+ * names itself localhost) on the way in. */
+static bool
+by_trusted(const dispo_received *r, const char *id, bool inside)
+{
+	return r && r->by &&
+	       (strcmp(r->by, id) == 0 ||
+	        (inside && (strcmp(r->by, "localhost") == 0 || strcmp(r->by, "localhost.localdomain") == 0)));
+}
+
+/* RFC 8601 section 5: the trusted host's fields sit above its own
+ * Received:. The boundary is its topmost one; when that hop is internal
+ * (its own LMTP, a filter re-injecting on loopback), the host's next
+ * Received: down is the boundary instead, and so on, so that the fields the
+ * milters wrote on the way in still count. Any Received: that reads badly
+ * or names the trusted host other than as an internal hop's client stops
+ * the search: nothing below it is believed. */
 static void
 trusted_block_find(const dispo_mail *mail, const char *id, trusted_block *t)
 {
+	g_autoptr(GPtrArray) pending = g_ptr_array_new();
+	bool inside = false; /* below an internal hop of the trusted host */
 	guint i;
 
 	t->fields = g_ptr_array_new();
 	for (i = 0; i < mail->headers->len; i++) {
 		const dispo_header *h = mail->headers->pdata[i];
+		g_autoptr(dispo_received) r = NULL;
 		if (g_ascii_strcasecmp(h->name, "Authentication-Results") == 0) {
-			g_ptr_array_add(t->fields, h->value);
-		} else if (g_ascii_strcasecmp(h->name, "Received") == 0) {
-			g_autoptr(dispo_received) r = policy_received_parse(h->value);
-			if (r && r->by && strcmp(r->by, id) == 0) {
-				t->received = g_steal_pointer(&r);
+			g_ptr_array_add(inside ? pending : t->fields, h->value);
+			continue;
+		}
+		if (g_ascii_strcasecmp(h->name, "Received") != 0)
+			continue;
+		r = policy_received_parse(h->value);
+		if (by_trusted(r, id, inside)) {
+			/* the fields between two of its own hops are its own */
+			for (guint k = 0; k < pending->len; k++)
+				g_ptr_array_add(t->fields, pending->pdata[k]);
+			g_ptr_array_set_size(pending, 0);
+			policy_received_free(t->received);
+			t->received = g_steal_pointer(&r);
+			t->found = true;
+			inside = hop_internal(t->received);
+			if (!inside)
 				break;
-			}
-			/* One the trusted host wrote that does not read is still
-			 * its own: stop here rather than trust a copy further
-			 * down. Its own LMTP hop names it only in "from". */
-			if ((!r || !r->by) && mentions_host(h->value, id))
-				break;
+			continue;
+		}
+		if (inside)
+			break; /* the chain of its own hops ends above a stranger's */
+		/* Named by a hop we cannot read, or as anything but the
+		 * client of a hop we can: stop rather than trust what follows. */
+		if (mentions_host(h->value, id) && !(r && r->from && strcmp(r->from, id) == 0)) {
+			t->found = true;
+			break;
 		}
 	}
-	t->found = i < mail->headers->len;
 	for (i++; t->found && i < mail->headers->len; i++) {
 		const dispo_header *h = mail->headers->pdata[i];
 		if (g_ascii_strcasecmp(h->name, "Authentication-Results") == 0 &&
@@ -535,7 +598,7 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 	const char *subject = at ? at + 1 : address;
 	trusted_block t = {0};
 	unsigned trusted = 0;
-	bool ok = false;
+	bool ok = false, dmarc_fail = false, submitted = false;
 
 	if (!config || !config->require_authentication)
 		return true;
@@ -563,16 +626,21 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 	if (t.received && t.received->auth_sender) {
 		trusted++;
 		if (same_address(t.received->auth_sender, address))
-			ok = true;
+			submitted = true;
 		else
 			g_string_append_printf(seen, "submitted by authenticated user %s",
 			                       t.received->auth_sender);
 	}
-	/* Any pass among several fields of the trusted host counts: each is a
-	 * separate verdict of that host (a second hop, a milter each). */
-	for (guint i = 0; !ok && i < t.fields->len; i++) {
+	/* A pass in any of the trusted host's fields counts (a milter each,
+	 * a second hop), but only the first result of each method in a field:
+	 * a milter copying an odd From domain into its own field
+	 * ("header.from=[x;dmarc=pass …]") cannot add a verdict. A DMARC fail
+	 * for this From domain is the host's last word: no DKIM pass of a
+	 * subdomain's server outweighs the domain owner's policy. */
+	for (guint i = 0; i < t.fields->len; i++) {
 		const char *value = t.fields->pdata[i];
 		g_autoptr(dispo_authres) ar = policy_authres_parse(value);
+		g_autoptr(GHashTable) methods = g_hash_table_new(g_str_hash, g_str_equal);
 		if (!ar) {
 			if (starts_with_id(value, id)) {
 				trusted++;
@@ -585,16 +653,26 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 		if (strcmp(ar->authserv_id, id) != 0)
 			continue;
 		trusted++;
-		for (guint j = 0; !ok && j < ar->results->len; j++) {
+		for (guint j = 0; j < ar->results->len; j++) {
 			const dispo_authres_result *r = ar->results->pdata[j];
+			if (!g_hash_table_add(methods, r->method))
+				continue;
 			if (g_strcmp0(r->method, "auth") == 0)
-				ok = g_strcmp0(r->result, "pass") == 0 &&
-				     same_address(policy_authres_property(r, "smtp.auth"), address);
+				submitted |= g_strcmp0(r->result, "pass") == 0 &&
+				             same_address(policy_authres_property(r, "smtp.auth"),
+				                          address);
+			else if (dmarc_fails(r, from))
+				dmarc_fail = true;
 			else
-				ok = result_passes(r, from);
+				ok |= result_passes(r, from);
 		}
 		results_describe(seen, ar);
 	}
+	if (dmarc_fail && ok) {
+		ok = false;
+		g_string_append(seen, "; DMARC fail overrides");
+	}
+	ok |= submitted;
 	g_ptr_array_unref(t.fields);
 	policy_received_free(t.received);
 	if (ok)

@@ -74,7 +74,8 @@ const char *policy_authres_property(const dispo_authres_result *r, const char *n
 /* One Received: field (RFC 5321 section 4.4), read as far as the checks
  * need. Host names are lower case without a trailing dot. */
 typedef struct dispo_received {
-	char *from;        /* the from clause's host (the client's HELO), or NULL */
+	char *from;         /* the from clause's host (the client's HELO), or NULL */
+	char *from_address; /* the client's IP the MTA saw, from its comment, or NULL */
 	char *by;          /* the host that wrote the field, or NULL */
 	char *with;        /* the protocol: ESMTPSA, LMTP… as written, or NULL */
 	char *auth_sender; /* Postfix's "(Authenticated sender: user)" right before
@@ -82,8 +83,10 @@ typedef struct dispo_received {
 	                    * 3848); NULL otherwise */
 } dispo_received;
 
-/* NULL when value does not read as a trace field (an unclosed comment or
- * quote, a stray bracket, too long). */
+/* NULL when value does not read as a trace field: an unclosed comment or
+ * quote, a stray bracket, too long, a from or by host that is no host name
+ * (or, for from, address literal), a from clause not followed by the MTA's
+ * comment or by. */
 dispo_received *policy_received_parse(const char *value);
 void policy_received_free(dispo_received *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_received, policy_received_free)

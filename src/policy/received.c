@@ -141,6 +141,7 @@ policy_received_free(dispo_received *r)
 	if (!r)
 		return;
 	g_free(r->from);
+	g_free(r->from_address);
 	g_free(r->by);
 	g_free(r->with);
 	g_free(r->auth_sender);
@@ -156,6 +157,48 @@ host_text(const token *t)
 	if (n > 1 && h[n - 1] == '.')
 		h[n - 1] = '\0';
 	return h;
+}
+
+/* A host as an MTA writes it: a dot-atom of letters, digits, '-' and '_'
+ * (a name; Windows machines send underscores), or, where the client is
+ * named, one whole address literal. Anything else — a HELO of "[]by[]x"
+ * splits into several tokens, Postfix writes '?' for the characters it
+ * neutralizes — makes the field unreadable rather than misread. */
+static bool
+host_valid(const token *t, bool literal_ok)
+{
+	const char *s = t->text;
+	size_t n = strlen(s);
+
+	if (t->kind == TOK_OTHER)
+		return literal_ok && n > 2 && s[0] == '[' && s[n - 1] == ']' &&
+		       (strspn(s + 1, "0123456789abcdefABCDEF.:") == n - 2 ||
+		        (g_ascii_strncasecmp(s + 1, "IPv6:", 5) == 0 &&
+		         strspn(s + 6, "0123456789abcdefABCDEF.:") == n - 7));
+	if (t->kind != TOK_WORD || !*s || *s == '.' || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+/* The client's address the receiving MTA saw, from the first comment after
+ * the from host ("(localhost [127.0.0.1])", "([10.1.1.5])", Exchange's
+ * "(10.1.1.5)"): the MTA writes it, never the client. NULL when none. */
+static char *
+client_address(const char *comment)
+{
+	const char *open = strrchr(comment, '[');
+	const char *close = open ? strchr(open, ']') : NULL;
+	size_t n;
+
+	if (open && close)
+		return g_ascii_strdown(open + 1, close - open - 1);
+	n = strlen(comment);
+	if (n && strspn(comment, "0123456789.:abcdefABCDEF") == n && strchr(comment, '.'))
+		return g_ascii_strdown(comment, -1);
+	return NULL;
 }
 
 dispo_received *
@@ -174,16 +217,27 @@ policy_received_parse(const char *value)
 	 * from clause (or a word in a comment) is never taken for one. */
 	while (i < toks->len && TOK(i)->kind == TOK_COMMENT)
 		i++;
-	if (i + 1 < toks->len && is_keyword(TOK(i), "from") && TOK(i + 1)->kind != TOK_COMMENT) {
+	if (i < toks->len && is_keyword(TOK(i), "from")) {
+		/* One host, then the MTA's comment or "by": nothing the client
+		 * named itself may stand between them. */
+		if (i + 2 >= toks->len || !host_valid(TOK(i + 1), true) ||
+		    (TOK(i + 2)->kind != TOK_COMMENT && !is_keyword(TOK(i + 2), "by")))
+			goto unreadable;
 		r->from = host_text(TOK(i + 1));
 		i += 2;
+		if (TOK(i)->kind == TOK_COMMENT)
+			r->from_address = client_address(TOK(i)->text);
 	}
 	while (i < toks->len && TOK(i)->kind == TOK_COMMENT)
 		i++;
 	by_at = i;
-	if (i + 1 < toks->len && is_keyword(TOK(i), "by") && TOK(i + 1)->kind != TOK_COMMENT) {
+	if (i < toks->len && is_keyword(TOK(i), "by")) {
+		if (i + 1 >= toks->len || !host_valid(TOK(i + 1), false))
+			goto unreadable;
 		r->by = host_text(TOK(i + 1));
 		i += 2;
+	} else if (r->from) {
+		goto unreadable; /* a from clause must be followed by by */
 	}
 	for (; r->by && i < toks->len; i++) {
 		if (is_keyword(TOK(i), "with") && i + 1 < toks->len &&
@@ -211,4 +265,7 @@ policy_received_parse(const char *value)
 	}
 #undef TOK
 	return r;
+unreadable:
+	policy_received_free(r);
+	return NULL;
 }

@@ -103,15 +103,26 @@ answer "$kdisp" $KABID "TERUSKAN"
 expl=$(last_to $KABID penjelasan)
 body "$OUT/$expl" | grep -q "already_decided" || { body "$OUT/$expl"; fail "the explanation does not say it was decided"; }
 [ "$(sql $DB "select count(*) from events where kind = 'reply_again'")" = 1 ] || fail "the second answer is not on the record"
-case $(hdr Reply-To "$OUT/$expl") in sertifikat+*@kuduskab.go.id) ;; *) fail "the explanation has no reply token" ;; esac
-# She answers the explanation: the request is now the Kasi's, so she is
-# told why (not her step), and nothing moves.
+body "$OUT/$expl" | grep -q "Verifikasi berkas" || fail "the explanation does not say where the request is"
+# The request is now the Kasi's: no token she could never use.
+case $(hdr Reply-To "$OUT/$expl") in sertifikat+*) fail "a token went to someone who cannot act at the step" ;; esac
+# She answers the explanation anyway: told again, nothing moves.
 before=$(count_to $KABID penjelasan)
 answer "$expl" $KABID "SETUJU"
 [ "$(state $R)" = "$st" ] || fail "an answer to the explanation by the wrong official moved the request"
 [ "$(count_to $KABID penjelasan)" = $((before + 1)) ] || fail "an unusable answer to the explanation was not answered"
-body "$OUT/$(last_to $KABID penjelasan)" | grep -q "not_your_step" || fail "the answer does not say why"
 ok "an answer to a passed or decided email, and to the explanation, is answered with why"
+
+# Someone who is neither the applicant, an official nor the administrator,
+# naming the request by its tag, is not answered, exactly as for a number
+# that does not exist (the numbers are sequential: no oracle); the message
+# is kept on the request's record.
+before=$(count_to $RINA)
+fresh $RINA "[SE-2026-000001] SETUJU" "SETUJU"
+[ "$(count_to $RINA)" = "$before" ] || { body "$OUT/$(last_to $RINA)"; fail "a stranger naming a request by its tag was answered"; }
+[ "$(state $R)" = "$st" ] || fail "a stranger's command moved the request"
+[ "$(sql $DB "select count(*) from events where kind = 'reply_refused' and actor = '$RINA'")" = 1 ] || fail "not on the record"
+ok "a stranger naming a request by its tag learns nothing about it"
 
 # ---- a request that does not exist -----------------------------------------------
 before=$(count_to $KADIS)

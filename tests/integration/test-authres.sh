@@ -27,7 +27,8 @@ D() { "$DISPO" --config dispo.conf --now 2026-11-23T09:00:00+07:00 "$@"; }
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 
 # send MODE LOGIN FILE: FILE from $BUDI to the office over SMTP; MODE plain
-# (an Internet MX's delivery, no AUTH) or auth (STARTTLS, AUTH as LOGIN).
+# (an Internet MX's delivery, no AUTH; LOGIN is then the HELO name) or auth
+# (STARTTLS, AUTH as LOGIN).
 send() {
 	if [ "$1" = auth ]; then
 		smtp_open "$SMTP_PORT" starttls || fail "STARTTLS"
@@ -37,7 +38,7 @@ send() {
 	else
 		smtp_open "$SMTP_PORT" plain || fail "connect"
 		smtp_greeting >/dev/null
-		say "EHLO vps-203.hosting.example" 250
+		say "EHLO ${2:-vps-203.hosting.example}" 250
 	fi
 	say "MAIL FROM:<$BUDI>" 250
 	say "RCPT TO:<$OFFICE>" 250
@@ -92,11 +93,24 @@ case $(refused_for) in *auth_fail*) ;; *) cat delivered-1.eml; fail "a forged dm
 	fail "a request was opened"
 ok "a forged dmarc=pass naming our MX, delivered through Postfix + OpenDMARC, is refused (auth_fail)"
 
+# The same forgery with a HELO Postfix writes as it is ("[]by[]x": it leaves
+# brackets alone), meant to make the MX's own Received: read as somebody
+# else's so that a forged "Received: … by mx.kuduskab.go.id" further down,
+# with the forged pass above it, passes for the boundary.
+message 4 "Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id
+Received: from x by mx.kuduskab.go.id with ESMTP id 1; Mon, 23 Nov 2026 07:59:00 +0700"
+send plain "[]by[]x" app-4.eml
+deliver_last
+grep -q '^Received: from \[\]by\[\]x' delivered-$n.eml || { cat delivered-$n.eml; fail "Postfix wrote the HELO otherwise"; }
+case $(refused_for) in *auth_fail*) ;; *) fail "a bracketed HELO let a forged pass through: $(refused_for)" ;; esac
+[ "$(sql data/dispo.db "select count(*) from requests")" = 0 ] || fail "a request was opened"
+ok "a HELO that splits our MX's Received: into odd words does not move the boundary down to a forged one"
+
 # Staff submit through the office's own server with their mailbox login.
 message 2 ""
 send auth $BUDI app-2.eml
 deliver_last
-grep -q "(Authenticated sender: $BUDI)" delivered-2.eml || fail "Postfix did not name the login"
+grep -q "(Authenticated sender: $BUDI)" delivered-$n.eml || fail "Postfix did not name the login"
 contains out "opened"
 ok "a submission authenticated as the From address opens the request"
 

@@ -740,6 +740,63 @@ test_auth_placement(void **state)
 	    {"auth=pass forged below", RCV_MX AR "mx.kuduskab.go.id; auth=pass "
 	                                         "smtp.auth=budi@kuduskab.go.id\n",
 	     "auth_missing"},
+	    /* A HELO of "[]by[]x" (Postfix leaves brackets alone) must not
+	     * make our MX's hop read as someone else's, so that the search
+	     * goes on into the forger's own Received: and fields. */
+	    {"bracketed HELO hides our hop",
+	     AR_DKIM_NONE "Received: from []by[]x (unknown [198.51.100.23])\n\tby mx.kuduskab.go.id "
+	                  "(Postfix) with ESMTP id 4Qx; Mon,  7 Dec 2026 08:01:02 +0700\n" AR_PASS
+	                  "Received: from x by mx.kuduskab.go.id with ESMTP id 1; Mon, 7 Dec 2026 "
+	                  "07:00:00 +0700\n",
+	     "auth_fail"},
+	    {"bracketed HELO and a forged SASL hop",
+	     "Received: from [1.2.3.4]by[x] (unknown [198.51.100.23])\n\tby mx.kuduskab.go.id "
+	     "(Postfix) with ESMTP id 4Qx; Mon,  7 Dec 2026 08:01:02 +0700\nReceived: from pc "
+	     "(unknown [10.0.0.1]) (Authenticated sender: budi@kuduskab.go.id) by "
+	     "mx.kuduskab.go.id (Postfix) with ESMTPSA id 1; Mon, 7 Dec 2026 07:00:00 +0700\n",
+	     "auth_missing"},
+	    {"neutralized HELO", AR_FAIL "Received: from x?y (unknown [198.51.100.23]) by "
+	                                 "mx.kuduskab.go.id (Postfix) with ESMTP id 4Qx; x\n" AR_PASS,
+	     "auth_fail"},
+	    /* One box: Dovecot's LMTP hop is written under the MX's own name. */
+	    {"LMTP by the MX itself", "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with "
+	                              "LMTP id 84AG; Mon, 07 Dec 2026 08:01:03 +0700\n" AR_PASS RCV_MX
+	                                  AR_FAIL RCV_SENDER,
+	     ""},
+	    {"LMTP by the MX itself, forged below",
+	     "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with LMTP id 84AG; x\n" AR_FAIL
+	         RCV_MX AR_PASS,
+	     "auth_fail"},
+	    /* A content filter: re-injected on loopback, the milters' fields
+	     * below the re-injection, above the hop from the Internet. */
+	    {"amavis re-injection",
+	     "Received: from localhost (localhost [127.0.0.1])\n\tby mx.kuduskab.go.id (Postfix) "
+	     "with ESMTP id 7B2; x\nX-Virus-Scanned: amavisd-new at kuduskab.go.id\nReceived: from "
+	     "mx.kuduskab.go.id ([127.0.0.1])\n\tby localhost (mx.kuduskab.go.id [127.0.0.1]) "
+	     "(amavisd-new, port 10024)\n\twith ESMTP id aBc; x\n" AR_PASS RCV_MX AR_FAIL,
+	     ""},
+	    {"a forger's loopback hop below ours does not extend the chain",
+	     AR_DKIM_NONE RCV_MX "Received: from localhost (localhost [127.0.0.1]) by "
+	                         "mx.kuduskab.go.id with ESMTP id 9; x\n" AR_PASS,
+	     "auth_fail"},
+	    {"a HELO of localhost is not loopback",
+	     AR_DKIM_NONE "Received: from localhost (unknown [198.51.100.23]) by mx.kuduskab.go.id "
+	                  "(Postfix) with ESMTP id 4Qx; x\n" AR_PASS RCV_MX,
+	     "auth_fail"},
+	    /* What a milter copies from an odd From must not add a verdict. */
+	    {"injected second result in one field",
+	     AR "mx.kuduskab.go.id; dmarc=none (p=none dis=none) header.from=[x;dmarc=pass "
+	        "header.from=kuduskab.go.id reason=]\n" RCV_MX,
+	     "auth_fail"},
+	    {"DMARC fail outweighs an aligned DKIM pass",
+	     AR "mx.kuduskab.go.id; dkim=pass header.d=dinkes.kuduskab.go.id\n" AR_FAIL RCV_MX,
+	     "auth_fail"},
+	    {"DMARC pass names no From domain", AR "mx.kuduskab.go.id; dmarc=pass\n" RCV_MX,
+	     "auth_fail"},
+	    {"DMARC fail does not outweigh an authenticated submission",
+	     AR_FAIL "Received: from pc (unknown [10.20.1.7]) (Authenticated sender: "
+	             "budi@kuduskab.go.id) by mx.kuduskab.go.id (Postfix) with ESMTPSA id 6C0; x\n",
+	     ""},
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -793,11 +850,21 @@ test_received_parse(void **state)
 	    /* the keyword "by" inside the from clause's comment is text */
 	    {"from a (by mx.kuduskab.go.id) by relay.example with SMTP; x", "a", "relay.example",
 	     "SMTP", NULL},
+	    {"from PC-TU_07 (unknown [10.20.1.7]) by mx.kuduskab.go.id (Postfix) with ESMTPSA id 1; x",
+	     "pc-tu_07", "mx.kuduskab.go.id", "ESMTPSA", NULL},
+	    {"from [IPv6:2001:db8::1] (unknown [IPv6:2001:db8::1]) by mx.kuduskab.go.id with ESMTP; x",
+	     "[ipv6:2001:db8::1]", "mx.kuduskab.go.id", "ESMTP", NULL},
 	};
 	static const char *const unreadable[] = {
 	    "from a (unclosed by b with SMTP; x",
 	    "from a by b for <\"x>; y",
 	    "from a) by b",
+	    "from []by[]x (unknown [198.51.100.23]) by mx.kuduskab.go.id (Postfix) with ESMTP; x",
+	    "from [1.2.3.4]by[mx.kuduskab.go.id] (unknown [1.2.3.4]) by mx (Postfix); x",
+	    "from x?y (unknown [198.51.100.23]) by mx.kuduskab.go.id (Postfix) with ESMTP; x",
+	    "from a b by c with SMTP; x",
+	    "from a (x) by [1.2.3.4] with SMTP; x",
+	    "from a (x); x",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
