@@ -165,6 +165,7 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 		    .purpose = "reply",
 		    .request_id = prog->id,
 		    .step = prog->step,
+		    .step_entered = prog->step_entered,
 		    .role = now->role,
 		    .address = p->verdict->answer_to,
 		    .outbox_id = outbox_id,
@@ -286,6 +287,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	ev.actor_role = allowed ? step->role : NULL;
 	ev.deputy = deputy;
 	ev.step = step_name;
+	ev.step_entered = t ? t->step_entered : 0;
 	ev.command = v->reply_status == DISPO_REPLY_COMMAND && v->command
 	                 ? rules_command_parse(v->command)
 	                 : DISPO_CMD_NONE;

@@ -101,8 +101,8 @@ store_token_insert(dispo_store *store, const dispo_token_row *r, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(store,
 	                              "INSERT INTO tokens (token, purpose, request_id, step, role,"
-	                              " address, outbox_id, created_at, expires_at)"
-	                              " VALUES (?, ?, ?, ?, ?, lower(?), ?, ?, ?)",
+	                              " address, outbox_id, created_at, expires_at, step_entered)"
+	                              " VALUES (?, ?, ?, ?, ?, lower(?), ?, ?, ?, ?)",
 	                              error);
 
 	if (!st)
@@ -119,6 +119,8 @@ store_token_insert(dispo_store *store, const dispo_token_row *r, GError **error)
 	sqlite3_bind_int64(st, 8, r->created_at);
 	if (r->expires_at)
 		sqlite3_bind_int64(st, 9, r->expires_at);
+	if (r->step_entered)
+		sqlite3_bind_int64(st, 10, r->step_entered);
 	return step_done(store, st, "cannot record a token", error);
 }
 
@@ -127,7 +129,7 @@ token_select(dispo_store *store, const char *where, const char *key, GError **er
 {
 	g_autofree char *sql = g_strconcat(
 	    "SELECT t.token, t.purpose, t.request_id, t.step, t.role, t.address, t.outbox_id,"
-	    " t.created_at, t.expires_at, t.used_at FROM tokens t ",
+	    " t.created_at, t.expires_at, t.used_at, coalesce(t.step_entered, 0) FROM tokens t ",
 	    where, NULL);
 	sqlite3_stmt *st = store_stmt(store, sql, error);
 	dispo_token_row *r;
@@ -157,6 +159,7 @@ token_select(dispo_store *store, const char *where, const char *key, GError **er
 	r->created_at = sqlite3_column_int64(st, 7);
 	r->expires_at = sqlite3_column_int64(st, 8);
 	r->used_at = sqlite3_column_int64(st, 9);
+	r->step_entered = sqlite3_column_int64(st, 10);
 	sqlite3_reset(st);
 	return r;
 }

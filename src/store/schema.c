@@ -245,5 +245,10 @@ static const char v7[] = "ALTER TABLE certificates ADD COLUMN valid_from TEXT;"
  * ','-separated, lower case, NULL when none. */
 static const char v8[] = "ALTER TABLE outbox ADD COLUMN cc_addr TEXT;";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8};
+/* v9: the visit of its step a reply token was made in: after KEMBALIKAN a
+ * request enters a step again, and the first visit's emails (with their
+ * documents) must not decide the second. */
+static const char v9[] = "ALTER TABLE tokens ADD COLUMN step_entered INTEGER;";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

@@ -281,6 +281,9 @@ typedef struct dispo_token_row {
 	dispo_time created_at;
 	dispo_time expires_at; /* 0: never */
 	dispo_time used_at;    /* 0: unused */
+	/* when the request entered step for the visit the token was made in
+	 * (0: not recorded): a token of an earlier visit decides nothing */
+	dispo_time step_entered;
 } dispo_token_row;
 
 void store_token_row_free(dispo_token_row *row);

@@ -263,8 +263,8 @@ event_stale(const ctx *c)
 
 	if (ev->step && g_strcmp0(ev->step, c->req->step) != 0)
 		return true;
-	return ev->kind == DISPO_WF_TIMER && ev->step_entered != 0 &&
-	       ev->step_entered != c->req->step_entered;
+	return (ev->kind == DISPO_WF_TIMER || ev->kind == DISPO_WF_COMMAND) &&
+	       ev->step_entered != 0 && ev->step_entered != c->req->step_entered;
 }
 
 static void

@@ -89,9 +89,10 @@ typedef struct dispo_wf_event {
 	 * token) or the timer belongs to; NULL = the current step. A reply or a
 	 * timer for a step the request has left is answered, not obeyed. */
 	const char *step;
-	/* TIMER: the step_entered of the visit the timer was started in; 0 =
-	 * unchecked. Tells a timer from an earlier visit to the same step
-	 * (after KEMBALIKAN) from the current one. */
+	/* TIMER: the step_entered of the visit the timer was started in;
+	 * COMMAND: of the visit the replied-to email (its token) was sent in;
+	 * 0 = unchecked. Tells an earlier visit to the same step (after
+	 * KEMBALIKAN) from the current one. */
 	dispo_time step_entered;
 	dispo_command command; /* COMMAND */
 	const char *argument;  /* COMMAND: the reason or note text; ADMIN: the reason */

@@ -251,3 +251,30 @@ jq -e --arg r $R4 '.[] | select(.request == $r) | .serial == "9C01D2E3F4A5" and 
 notice $NIK_BUDI $BUDI 9C01D2E3F4A5
 [ "$(sql $DB "select count(*) from certificates")" = 2 ] || fail "a repeated notice recorded another certificate"
 ok "BSrE's untagged notice is matched by NIK and email and records serial and validity; unmatched, ambiguous or serial-less ones go to the administrator"
+
+# ---- a token belongs to its visit of the step --------------------------------
+# Rina's request, back at the Kepala Dinas after the Kabid returned it: the
+# help email of his first visit (with the documents as they were then) no
+# longer decides; the new visit's email does.
+R3=SE-2026-000003
+[ "$(state $R3)" = disposisi_kadin ] || fail "Rina's request"
+NOW=2026-11-23T10:00:00+07:00
+d1=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R3' and o.step = 'disposisi_kadin' and o.template = 'disposisi' order by o.id limit 1")
+answer "$d1" $KADIS "Siap"
+h1=$(last_to $KADIS bantuan)
+answer "$d1" $KADIS "SETUJU"
+[ "$(state $R3)" = disposisi_kabid ] || fail "the Kepala Dinas' first SETUJU"
+kd=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R3' and o.step = 'disposisi_kabid' order by o.id desc limit 1")
+NOW=2026-11-23T10:30:00+07:00
+answer "$kd" $KABID "KEMBALIKAN\nMohon dicek ulang unit kerjanya"
+[ "$(state $R3)" = disposisi_kadin ] || fail "the Kabid's KEMBALIKAN (at $(state $R3))"
+NOW=2026-11-23T11:00:00+07:00
+answer "$h1" $KADIS "SETUJU"
+[ "$(state $R3)" = disposisi_kadin ] || fail "a token of the first visit decided the second"
+body "$OUT/$(last_to $KADIS penjelasan)" | grep -q "step_passed" || fail "the old email's answer is not told why"
+d2=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R3' and o.step = 'disposisi_kadin' and o.template = 'disposisi' order by o.id desc limit 1")
+[ "$d2" != "$d1" ] || fail "no new disposition for the second visit"
+answer "$d2" $KADIS "SETUJU"
+[ "$(state $R3)" = disposisi_kabid ] || fail "the second visit's email did not decide"
+NOW=2026-11-23T09:00:00+07:00
+ok "a reply token decides only in the visit of its step it was sent in"
