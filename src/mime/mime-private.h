@@ -29,6 +29,11 @@ char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
 
 void mime_ensure_init(void);
+/* Reads msg's top-level header fields into mail's envelope (envelope.c).
+ * False when a field is longer than limits->header_size: the mail is then
+ * marked over the limit (unless it is already). */
+bool mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
+                        const dispo_limits *limits);
 /* A pass-through filter hashing what goes through it (filter-sha256.c). */
 GMimeFilter *mime_filter_sha256_new(void);
 void mime_filter_sha256_hex(GMimeFilter *filter, char out[DISPO_SHA256_HEX_LEN + 1]);
