@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* envelope.c: a message's top-level header fields into the dispo_mail
- * envelope: every field, the addresses, subject, message ids and thread,
- * dates and media type. */
+ * envelope: every field (a long one dispo does not parse cut), the
+ * addresses, subject, message ids and thread, dates and media type. */
 #include "config.h"
 
 #include "mime/mime-private.h"
@@ -91,12 +91,23 @@ mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *opti
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
 		const char *raw = g_mime_header_get_raw_value(h);
-		g_autofree char *unfolded = raw ? g_mime_utils_header_unfold(raw) : g_strdup("");
+		g_autofree char *cut = NULL;
+		g_autofree char *unfolded = NULL;
+		bool whole;
 		dispo_header *dh;
 
 		if (!name)
 			continue;
-		if (strlen(unfolded) > limits->header_size && ok) {
+		whole = mime_field_read_whole(name);
+		/* Longer fields were cut before GMime read them (copy_piece in
+		 * prescan.c); a message over a limit has its header block read
+		 * as it is. */
+		if (raw && !whole && strlen(raw) > limits->header_size)
+			cut = g_strndup(raw, limits->header_size);
+		unfolded = raw ? g_mime_utils_header_unfold(cut ? cut : raw) : g_strdup("");
+		if (whole && strlen(unfolded) > limits->header_size && ok) {
+			/* The prescan counts raw bytes and so stops these first; a
+			 * caller that did not run it still gets the limit. */
 			ok = false;
 			if (mail->status == DISPO_MAIL_PARSED) {
 				mail->status = DISPO_MAIL_OVER_LIMIT;

@@ -27,11 +27,25 @@ void mime_prescan_feed(mime_prescanner *p, const char *data, size_t len);
 bool mime_prescan_decided(const mime_prescanner *p);
 char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
+/* Whether GMime must read a copy of the message instead (copy_piece in
+ * prescan.c says why): a field other than those dispo parses is longer
+ * than header_size. */
+bool mime_prescan_needs_copy(const mime_prescanner *p);
+/* "header X-Big cut to 256 KB", or NULL when no field was cut. */
+char *mime_prescan_cut_note(const mime_prescanner *p);
+/* A prescanner that also makes that copy of what it is fed; it is taken
+ * once the feed is finished. */
+mime_prescanner *mime_prescan_new_rewriting(const dispo_limits *limits, uint64_t size_hint);
+GByteArray *mime_prescan_steal_output(mime_prescanner *p);
+/* Whether dispo needs all of the header field called name (addresses,
+ * subject, message ids, MIME structure): over limits.header_size such a
+ * field puts the message over the limit, any other is cut. */
+bool mime_field_read_whole(const char *name);
 
 void mime_ensure_init(void);
 /* Reads msg's top-level header fields into mail's envelope (envelope.c).
- * False when a field is longer than limits->header_size: the mail is then
- * marked over the limit (unless it is already). */
+ * False when a field dispo parses is longer than limits->header_size: the
+ * mail is then marked over the limit (unless it is already). */
 bool mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
                         const dispo_limits *limits);
 /* A pass-through filter hashing what goes through it (filter-sha256.c). */

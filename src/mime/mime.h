@@ -105,10 +105,11 @@ char *mime_mail_dump(const dispo_mail *mail, GTimeZone *tz);
 char *mime_mailbox_format(const dispo_mailbox *mailbox);
 
 /* The limit a message of len bytes breaks, judged from the raw bytes before
- * it is parsed: its size, too many parts or nested containers, a header
- * block with too many fields, a field too long. A hostile message is thus
- * never expanded by the parser. (Depth is judged exactly in the walk; GMime
- * itself stops nesting at 1024 levels.) NULL when none. */
+ * it is parsed: its size, too many parts or nested containers, too many
+ * header fields or header bytes in all, too many addresses, a field that
+ * dispo parses too long. A hostile message is thus never expanded by the
+ * parser. (Depth is judged exactly in the walk; GMime itself stops nesting
+ * at 1024 levels.) NULL when none. */
 char *mime_prescan(const char *data, size_t len, const dispo_limits *limits);
 
 /* HTML to readable text: block elements become lines, blockquotes are quoted
