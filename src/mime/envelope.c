@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+/* Message ids of References kept: the first and the newest. */
+#define MAX_REFERENCES 100
+
 static char *
 clean_line(const char *s)
 {
@@ -65,6 +68,59 @@ strip_angles(const char *v)
 	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
 		return g_strndup(s + 1, n - 2);
 	return g_steal_pointer(&s);
+}
+
+/* The message ids of a References field: the first and the newest. A long
+ * thread's References names hundreds of messages, oldest first, and the one
+ * a reply answers is the last; the first is the thread's start, which RFC
+ * 5322 3.6.4 says to keep when trimming. The rest is dropped so that
+ * matching looks at a bounded number and an answer's References stays
+ * short. GMime's reader is not used: it stops at the first id it does not
+ * take (one without '@', a comma between two, a space in one), which a
+ * long thread passed through many clients has, and so loses the newest.
+ * An id is what stands between '<' and '>'; without any, words with '@'. */
+static void
+references_read(GPtrArray *out, const char *v)
+{
+	char *newest[MAX_REFERENCES - 1] = {NULL};
+	size_t seen = 0;
+	bool angles = v && strchr(v, '<');
+
+	for (const char *p = v; p && *p;) {
+		const char *start, *end;
+		char *id;
+		if (angles) {
+			if (!(start = strchr(p, '<')))
+				break;
+			start++;
+			end = start + strcspn(start, "<>");
+			p = *end == '>' ? end + 1 : end;
+		} else {
+			start = p + strspn(p, " \t,");
+			end = start + strcspn(start, " \t,");
+			p = end;
+			if (!memchr(start, '@', (size_t)(end - start)))
+				continue;
+		}
+		{
+			g_autofree char *raw = g_strndup(start, (size_t)(end - start));
+			id = clean_line(raw);
+		}
+		if (!*id) {
+			g_free(id);
+			continue;
+		}
+		if (seen++ == 0) {
+			g_ptr_array_add(out, id);
+			continue;
+		}
+		/* A ring of the newest: slot (seen - 2) mod its size. */
+		g_free(newest[(seen - 2) % G_N_ELEMENTS(newest)]);
+		newest[(seen - 2) % G_N_ELEMENTS(newest)] = id;
+	}
+	for (size_t k = seen > G_N_ELEMENTS(newest) + 1 ? seen - 1 - G_N_ELEMENTS(newest) : 0;
+	     seen > 1 && k < seen - 1; k++)
+		g_ptr_array_add(out, newest[k % G_N_ELEMENTS(newest)]);
 }
 
 static dispo_time
@@ -156,13 +212,7 @@ mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *opti
 		else
 			mail->in_reply_to = strip_angles(mime_mail_header(mail, "In-Reply-To"));
 	}
-	if (mime_mail_header(mail, "References")) {
-		g_autoptr(GMimeReferences) refs =
-		    g_mime_references_parse(options, mime_mail_header(mail, "References"));
-		for (int i = 0; refs && i < g_mime_references_length(refs) && i < 100; i++)
-			g_ptr_array_add(mail->references,
-			                clean_line(g_mime_references_get_message_id(refs, i)));
-	}
+	references_read(mail->references, mime_mail_header(mail, "References"));
 	mail->date = header_date(mime_mail_header(mail, "Date"));
 
 	top = g_mime_message_get_mime_part(msg);

@@ -57,7 +57,7 @@ typedef struct dispo_mail {
 	char *subject;     /* decoded UTF-8 */
 	char *message_id;  /* without angle brackets */
 	char *in_reply_to;
-	GPtrArray *references; /* char *, oldest first */
+	GPtrArray *references; /* char *, oldest first: the first and the newest 99 */
 	dispo_time date;       /* Date:, 0 when absent or unreadable */
 	dispo_time received;   /* newest (topmost readable) Received: time, 0 when none */
 	char *content_type;    /* top-level media type, lower case */
@@ -98,6 +98,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_mail, mime_mail_free)
 
 /* The first header called name (case-insensitive), or NULL. */
 const char *mime_mail_header(const dispo_mail *mail, const char *name);
+/* The i-th message id the mail answers, nearest first: In-Reply-To, then
+ * References from the newest (a long thread's is the last); NULL past the
+ * end. */
+const char *mime_mail_thread_id(const dispo_mail *mail, guint i);
 /* Every header called name, in order (NULL-terminated, free the array only). */
 const char **mime_mail_headers(const dispo_mail *mail, const char *name);
 /* A stable, human-readable dump of everything parsed (golden tests). */

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test-limits.sh: what the mail servers deliver, dispo takes, through `dispo
-# deliver`: an application and an official's reply with the long headers of
+# deliver`: an application and officials' replies with the long headers of
 # a long Outlook thread (a References of 100 KB and hundreds of ids, 100 KB
-# X- headers) open and decide; 16 MB of header is refused cheaply.
+# X- headers) open and decide, found by the newest id if need be; 16 MB of
+# header is refused cheaply.
 . "$(dirname "$0")/lib.sh"
 
 cat >dispo.conf <<CONF
@@ -109,3 +110,18 @@ expect_exit 0 D deliver <outlook.eml
 [ "$(state $R)" = disposisi_kabid ] || fail "the Outlook SETUJU with 100 KB References was not applied"
 [ "$(sql $DB "select count(*) from tokens where used_at is not null")" = 1 ] || fail "the token is not used up"
 ok "an Outlook SETUJU with a 105 KB References of 1700 ids and a 100 KB X- header is applied"
+
+# A reply found by its References alone: to the plain address (no token),
+# no In-Reply-To, the tag gone from the subject; dispo's email is the
+# newest of 1700 ids.
+f=$(email $R disposisi_kabid sri.wahyuningsih@kuduskab.go.id)
+mid=$(hdr Message-Id "$OUT/$f" | tr -d '<>')
+{
+	printf 'From: sri.wahyuningsih@kuduskab.go.id\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: RE: Mohon disposisi\r\n'
+	printf 'Message-ID: <%s@kuduskab.go.id>\r\n' "$(uid)"
+	references 1700 "$mid"
+	printf 'Content-Type: text/plain; charset=utf-8\r\n\r\nTERUSKAN\r\n'
+} >refs-only.eml
+expect_exit 0 D deliver <refs-only.eml
+[ "$(state $R)" = verifikasi_kasi ] || fail "a reply matched by the newest of 1700 References was not applied"
+ok "a reply is matched by the newest of 1700 References when nothing else names the request"

@@ -232,7 +232,8 @@ long_field(const char *name, size_t n)
 }
 
 /* Headers as long as Postfix delivers them (header_size_limit = 102400) and
- * longer: read when dispo does not parse them, or needs them and they fit. */
+ * longer: read when dispo does not parse them, or needs them and they fit;
+ * References keep the thread's first and newest ids. */
 static void
 test_long_headers(void **state)
 {
@@ -284,6 +285,44 @@ test_long_headers(void **state)
 		}
 		mime_mail_free(m);
 		g_string_free(msg, TRUE);
+	}
+
+	/* A long Outlook thread: 2400 ids, about 100 KB, dispo's own last. */
+	{
+		GString *refs = g_string_new("References:");
+		GString *msg;
+		dispo_mail *m;
+		for (int i = 0; i < 2400; i++) {
+			g_string_append_printf(
+			    refs, " <%04d.AM6PR10MB%04d@EUR03.prod.outlook.com>\r\n", i, i);
+			/* what other clients left in the thread */
+			if (i == 1000)
+				g_string_append(
+				    refs,
+				    " <OF8A3C21F0.7D5E-ON4725>,\r\n <CAF1@mail.gmail.com>,\r\n");
+		}
+		g_string_append(refs, " <dispo-1@kuduskab.go.id>");
+		assert_true(refs->len > 100 << 10);
+		msg = message_with(refs->str, 1);
+		m = mime_mail_parse_data(msg->str, msg->len, &default_limits, NULL, NULL);
+		assert_int_equal(m->status, DISPO_MAIL_PARSED);
+		assert_int_equal(m->references->len, 100);
+		assert_string_equal(m->references->pdata[0],
+		                    "0000.AM6PR10MB0000@EUR03.prod.outlook.com");
+		assert_string_equal(m->references->pdata[1],
+		                    "2302.AM6PR10MB2302@EUR03.prod.outlook.com");
+		assert_string_equal(m->references->pdata[99], "dispo-1@kuduskab.go.id");
+		/* Nearest first: In-Reply-To, then References from the newest. */
+		assert_string_equal(mime_mail_thread_id(m, 0), "dispo-1@kuduskab.go.id");
+		assert_string_equal(mime_mail_thread_id(m, 1), "dispo-1@kuduskab.go.id");
+		assert_string_equal(mime_mail_thread_id(m, 2),
+		                    "2399.AM6PR10MB2399@EUR03.prod.outlook.com");
+		assert_string_equal(mime_mail_thread_id(m, 100),
+		                    "0000.AM6PR10MB0000@EUR03.prod.outlook.com");
+		assert_null(mime_mail_thread_id(m, 101));
+		mime_mail_free(m);
+		g_string_free(msg, TRUE);
+		g_string_free(refs, TRUE);
 	}
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-mime.c: the parser against golden dumps of our own emails, HTML to
- * text, every file of the shared MIME corpus, and a 50 MB attachment decoded
- * to disk without being held in memory (the limits are test-limits.c's). */
+ * text, References, every file of the shared MIME corpus, and a 50 MB
+ * attachment decoded to disk without being held in memory (the limits are
+ * test-limits.c's). */
 #include "config.h"
 
 #include "mime/mime.h"
@@ -140,6 +141,42 @@ test_hostile_text(void **state)
 	assert_string_equal(a->filename, "invoice\xef\xbf\xbd"
 	                                 "fdp.exe");
 	mime_mail_free(m);
+}
+
+/* References as long threads have them, after many clients: every id
+ * between angle brackets counts, whatever stands between them (GMime's
+ * reader stops at the first id without '@' or after a comma). */
+static void
+test_references(void **state)
+{
+	static const struct {
+		const char *value;
+		const char *ids; /* joined with spaces */
+	} cases[] = {
+	    {"<a@b> <c@d>", "a@b c@d"},
+	    {"<a@b> <nodomain> <c@d>", "a@b nodomain c@d"},
+	    {"<a@b>, <c@d>,<e@f>", "a@b c@d e@f"},
+	    {"<a@b> (dari Notes <x@y>) garbage <c@d>", "a@b x@y c@d"},
+	    {"<a@b><c@d>", "a@b c@d"},
+	    {"a@b, c@d kata", "a@b c@d"},
+	    {"<> < > <a@b", "a@b"},
+	    {"tanpa id", ""},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *msg = g_strdup_printf(
+		    "From: a@kuduskab.go.id\nReferences: %s\nSubject: x\n\nSETUJU\n",
+		    cases[i].value);
+		dispo_mail *m = mime_mail_parse_data(msg, strlen(msg), &default_limits, NULL, NULL);
+		g_ptr_array_add(m->references, NULL);
+		{
+			g_autofree char *got = g_strjoinv(" ", (char **)m->references->pdata);
+			if (strcmp(got, cases[i].ids) != 0)
+				fail_msg("case %zu: '%s' gave '%s', want '%s'", i, cases[i].value,
+				         got, cases[i].ids);
+		}
+		g_ptr_array_remove_index(m->references, m->references->len - 1);
+		mime_mail_free(m);
+	}
 }
 
 static void
@@ -321,9 +358,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_emails), cmocka_unit_test(test_unparseable),
-	    cmocka_unit_test(test_hostile_text),  cmocka_unit_test(test_html_to_text),
-	    cmocka_unit_test(test_shared_corpus), cmocka_unit_test(test_big_attachment_streams),
+	    cmocka_unit_test(test_golden_emails),          cmocka_unit_test(test_unparseable),
+	    cmocka_unit_test(test_hostile_text),           cmocka_unit_test(test_references),
+	    cmocka_unit_test(test_html_to_text),           cmocka_unit_test(test_shared_corpus),
+	    cmocka_unit_test(test_big_attachment_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
