@@ -28,8 +28,9 @@ bool mime_prescan_decided(const mime_prescanner *p);
 char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
 /* Whether GMime must read a copy of the message instead (copy_piece in
- * prescan.c says why): a field other than those dispo parses is longer
- * than header_size. */
+ * prescan.c says why): a header block or a multipart prologue holds a NUL
+ * byte, which GMime would take for the end of the value, or a field other
+ * than those dispo parses is longer than header_size. */
 bool mime_prescan_needs_copy(const mime_prescanner *p);
 /* "header X-Big cut to 256 KB", or NULL when no field was cut. */
 char *mime_prescan_cut_note(const mime_prescanner *p);

@@ -42,6 +42,9 @@ typedef struct dispo_attachment {
 	char *path; /* decoded bytes on disk (attachments/ab/abcd…), NULL when not saved */
 } dispo_attachment;
 
+/* Every string of a dispo_mail is valid UTF-8 without NUL: a NUL in the
+ * message (raw, =00, base64, U+0000 in UTF-16, in a header or a body) is
+ * read as U+FFFD, never as the end of the text. */
 typedef struct dispo_mail {
 	dispo_mail_status status;
 	char *problem;       /* why not parsed or over a limit; NULL when fine */

@@ -542,10 +542,11 @@ parse_bare_cr(GMimeStream *stream, const dispo_limits *limits, const char *attac
 	return mail;
 }
 
-/* The message again, in memory, as GMime is to read it: fields it does not
- * parse cut to header_size (copy_piece in prescan.c says why); NULL when it
- * cannot be read. Such mail is broken or hostile, and rare; the copy is
- * smaller than the message. */
+/* The message again, in memory, as GMime is to read it: the NULs of its
+ * header blocks and prologues replaced, fields it does not parse cut to
+ * header_size (copy_piece in prescan.c says how and why); NULL when it
+ * cannot be read. Such mail is broken or hostile, and rare; the copy is at
+ * most message_size plus twice header_total. */
 static GMimeStream *
 stream_for_gmime(GMimeStream *stream, const dispo_limits *limits)
 {
@@ -610,8 +611,8 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		mime_prescan_free(scan);
 		g_mime_stream_reset(stream);
 		if (!verdict && copy) {
-			/* Judged already: the copy is shorter, but is not another
-			 * message. */
+			/* Judged already: the copy has another length, but is not
+			 * another message. */
 			g_autoptr(GMimeStream) clean = stream_for_gmime(stream, limits);
 			dispo_mail *m = NULL;
 			if (clean) {

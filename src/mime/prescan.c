@@ -5,7 +5,8 @@
  * thousands of nested levels) is refused without being expanded in memory.
  * It errs on the safe side: when a multipart's boundary cannot be read here,
  * every line that starts with "--" counts as a part. It can also make the
- * copy of the message that GMime is to read (copy_piece). */
+ * copy of the message that GMime is to read (copy_piece): long fields cut,
+ * the NUL bytes GMime would take for the end of a string replaced. */
 #include "config.h"
 
 #include "mime/mime-private.h"
@@ -32,26 +33,29 @@ struct mime_prescanner {
 	uint64_t line_len; /* its full length */
 	GString *field;    /* a Content-Type field being unfolded */
 	bool in_field;
-	bool field_cut;        /* longer than KEEP_FIELD */
-	bool in_header;        /* inside a header block */
-	bool block_is_message; /* this block's Content-Type is message/... */
-	unsigned fields;       /* fields in all header blocks so far */
-	uint64_t field_len;    /* unfolded length of the current field */
-	bool field_named;      /* its name has been read */
-	char field_name[64];   /* the start of it */
-	bool field_whole;      /* the current field is one dispo parses */
-	bool field_address;    /* the current field is an address list */
-	uint64_t field_raw;    /* its raw bytes so far, line ends included */
-	bool field_dropping;   /* rewriting: the rest of it is left out */
-	address_count address; /* the current field's mailboxes */
-	uint64_t addresses;    /* mailboxes of the address fields so far */
-	uint64_t header_bytes; /* bytes of all header blocks so far */
+	bool field_cut;          /* longer than KEEP_FIELD */
+	bool in_header;          /* inside a header block */
+	bool in_prologue;        /* before a multipart's first delimiter */
+	bool block_is_message;   /* this block's Content-Type is message/... */
+	bool block_is_multipart; /* this block's Content-Type is multipart/... */
+	unsigned fields;         /* fields in all header blocks so far */
+	uint64_t field_len;      /* unfolded length of the current field */
+	bool field_named;        /* its name has been read */
+	char field_name[64];     /* the start of it */
+	bool field_whole;        /* the current field is one dispo parses */
+	bool field_address;      /* the current field is an address list */
+	uint64_t field_raw;      /* its raw bytes so far, line ends included */
+	bool field_dropping;     /* rewriting: the rest of it is left out */
+	address_count address;   /* the current field's mailboxes */
+	uint64_t addresses;      /* mailboxes of the address fields so far */
+	uint64_t header_bytes;   /* bytes of all header blocks so far */
 	GPtrArray *boundaries;
 	bool unknown_boundary; /* a multipart whose boundary we could not read */
 	unsigned containers;
 	uint64_t parts;      /* delimiter lines of known boundaries */
 	uint64_t dash_lines; /* every line starting with "--" */
 	uint64_t size;
+	bool text_nul;       /* a NUL in a header block or a prologue */
 	unsigned fields_cut; /* fields other than whole_fields over header_size */
 	char *first_cut;     /* the name of the first */
 	GByteArray *out;     /* rewriting: the bytes as GMime is to read them */
@@ -213,6 +217,7 @@ content_type_done(mime_prescanner *p)
 	}
 	if (g_ascii_strncasecmp(v, "multipart/", 10) != 0)
 		return;
+	p->block_is_multipart = true;
 	b = field_boundary(p->field->str);
 	if (b && *b && !p->field_cut) {
 		g_ptr_array_add(p->boundaries, b);
@@ -316,7 +321,7 @@ field_name_read(mime_prescanner *p, bool line_ended)
 }
 
 /* Bytes of a header line, as they come (p->line already has them): the
- * total, the field's length, the address marks. A field's first
+ * total, the field's length, the address marks, the NULs. A field's first
  * bytes belong to it before its name is known, so the previous field ends
  * at the first byte of a line that is not a continuation. */
 static void
@@ -341,6 +346,8 @@ header_piece(mime_prescanner *p, const char *data, size_t n, bool line_start, bo
 		    "the header fields are larger than the limit of %s together", max);
 		return;
 	}
+	if (memchr(data, '\0', n))
+		p->text_nul = true;
 	for (size_t i = 0; i < n; i++) {
 		switch (data[i]) {
 		case ',':
@@ -366,30 +373,66 @@ header_piece(mime_prescanner *p, const char *data, size_t n, bool line_start, bo
 	}
 }
 
-/* Copies a piece to the bytes GMime is to read. A field other than
- * whole_fields longer than header_size keeps its first header_size bytes:
- * GMime decodes every field it reads into words, at some 60 bytes of memory
- * per byte of a field of one-letter words, so that one 10 MB field would
- * cost half a gigabyte; cut, no field costs more than header_size does, and
- * nothing dispo reads is lost (it reads the start of such fields at most).
- * The raw message is stored whole. */
+/* Copies a piece to the bytes GMime is to read.
+ *
+ * A field other than whole_fields longer than header_size keeps its first
+ * header_size bytes: GMime decodes every field it reads into words, at some
+ * 60 bytes of memory per byte of a field of one-letter words, so that one
+ * 10 MB field would cost half a gigabyte; cut, no field costs more than
+ * header_size does, and nothing dispo reads is lost (it reads the start of
+ * such fields at most). The raw message is stored whole.
+ *
+ * GMime keeps header values and prologues as C strings, so a NUL there would
+ * end them early: "Subject: Se\0tuju [SE-2026-000001]" would lose its tag,
+ * "From: a@b\0, c@d" hide its second mailbox. In a header it becomes U+FFFD,
+ * as Dovecot stores it and as dispo shows every other control character; in
+ * a prologue (body text, never parsed for addresses) the one byte SUB, which
+ * the text's cleaning turns into U+FFFD too, so that the copy grows by at
+ * most twice header_total. Part bodies are GMime's windows onto these bytes
+ * and keep their NULs: the text decoder replaces them (mime_part_text). */
+typedef enum { COPY_RAW, COPY_HEADER, COPY_PROLOGUE } copy_mode;
+
+/* The piece with its NULs replaced (see copy_piece). */
 static void
-copy_piece(mime_prescanner *p, const char *data, size_t n, bool header)
+copy_piece_text(mime_prescanner *p, const char *data, size_t n, bool header)
 {
-	if (header && p->field_dropping)
+	const char *end = data + n;
+
+	while (data < end) {
+		const char *z = memchr(data, '\0', (size_t)(end - data));
+		size_t k = z ? (size_t)(z - data) : (size_t)(end - data);
+		g_byte_array_append(p->out, (const guint8 *)data, (guint)k);
+		if (!z)
+			break;
+		if (header)
+			g_byte_array_append(p->out, (const guint8 *)"\xef\xbf\xbd", 3);
+		else
+			g_byte_array_append(p->out, (const guint8 *)"\x1a", 1);
+		data = z + 1;
+	}
+}
+
+static void
+copy_piece(mime_prescanner *p, const char *data, size_t n, copy_mode mode)
+{
+	if (mode == COPY_RAW) {
+		g_byte_array_append(p->out, (const guint8 *)data, (guint)n);
 		return;
-	if (header && !p->field_whole && p->field_raw > p->limits.header_size) {
+	}
+	if (mode == COPY_HEADER && p->field_dropping)
+		return;
+	if (mode == COPY_HEADER && !p->field_whole && p->field_raw > p->limits.header_size) {
 		/* p->field_raw counts this piece already. */
 		uint64_t before = p->field_raw - n;
 		size_t keep =
 		    before < p->limits.header_size ? (size_t)(p->limits.header_size - before) : 0;
 		p->field_dropping = true;
-		g_byte_array_append(p->out, (const guint8 *)data, (guint)keep);
+		copy_piece_text(p, data, keep, true);
 		if (p->out->len && p->out->data[p->out->len - 1] != '\n')
 			g_byte_array_append(p->out, (const guint8 *)"\n", 1);
 		return;
 	}
-	g_byte_array_append(p->out, (const guint8 *)data, (guint)n);
+	copy_piece_text(p, data, n, mode == COPY_HEADER);
 }
 
 static void
@@ -406,12 +449,15 @@ line_done(mime_prescanner *p)
 			return;
 		}
 		/* The empty line ends the block; a message/… part's body is the
-		 * forwarded message, whose header block follows. */
+		 * forwarded message, whose header block follows; a multipart's
+		 * body starts with its prologue. */
 		if (p->in_field)
 			content_type_done(p);
 		field_done(p);
 		p->in_header = p->block_is_message;
+		p->in_prologue = !p->block_is_message && p->block_is_multipart;
 		p->block_is_message = false;
+		p->block_is_multipart = false;
 		return;
 	}
 	if (n >= 2 && line[0] == '-' && line[1] == '-') {
@@ -419,6 +465,7 @@ line_done(mime_prescanner *p)
 		if (is_delimiter(p, line, n) || p->unknown_boundary) {
 			/* A part's header block follows its delimiter. */
 			p->in_header = true;
+			p->in_prologue = false;
 		}
 	}
 	if ((p->unknown_boundary ? p->dash_lines : p->parts) + 1 > p->limits.parts)
@@ -438,17 +485,21 @@ mime_prescan_feed(mime_prescanner *p, const char *data, size_t len)
 	while (data < end && !p->verdict) {
 		const char *nl = memchr(data, '\n', (size_t)(end - data));
 		size_t n = nl ? (size_t)(nl - data) : (size_t)(end - data);
-		bool header = p->in_header;
+		copy_mode mode = p->in_header     ? COPY_HEADER
+		                 : p->in_prologue ? COPY_PROLOGUE
+		                                  : COPY_RAW;
 		bool line_start = p->line_len == 0;
 		if (p->line->len < KEEP_LINE)
 			g_string_append_len(p->line, data, MIN(n, KEEP_LINE - p->line->len));
-		if (header) {
+		if (mode == COPY_HEADER) {
 			header_piece(p, data, nl ? n + 1 : n, line_start, nl != NULL);
 			if (p->verdict)
 				break;
+		} else if (mode == COPY_PROLOGUE && memchr(data, '\0', n)) {
+			p->text_nul = true;
 		}
 		if (p->out)
-			copy_piece(p, data, nl ? n + 1 : n, header);
+			copy_piece(p, data, nl ? n + 1 : n, mode);
 		p->line_len += n;
 		data += n;
 		if (!nl)
@@ -481,7 +532,7 @@ mime_prescan_finish(mime_prescanner *p)
 bool
 mime_prescan_needs_copy(const mime_prescanner *p)
 {
-	return p->fields_cut > 0;
+	return p->text_nul || p->fields_cut > 0;
 }
 
 char *

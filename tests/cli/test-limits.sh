@@ -4,7 +4,8 @@
 # deliver`: an application and officials' replies with the long headers of
 # a long Outlook thread (a References of 100 KB and hundreds of ids, 100 KB
 # X- headers) open and decide, found by the newest id if need be; 16 MB of
-# header is refused cheaply.
+# header is refused cheaply; and a NUL byte, raw, =00, base64 or UTF-16,
+# hides no second command.
 . "$(dirname "$0")/lib.sh"
 
 cat >dispo.conf <<CONF
@@ -125,3 +126,37 @@ mid=$(hdr Message-Id "$OUT/$f" | tr -d '<>')
 expect_exit 0 D deliver <refs-only.eml
 [ "$(state $R)" = verifikasi_kasi ] || fail "a reply matched by the newest of 1700 References was not applied"
 ok "a reply is matched by the newest of 1700 References when nothing else names the request"
+
+# (c) SETUJU, a NUL, then TOLAK: two commands, however the NUL is sent.
+f=$(email $R verifikasi_kasi agus.prasetyo@kuduskab.go.id)
+nul_reply() { # CTE BODY-BYTES-PRINTF-FORMAT [CHARSET]
+	printf 'From: agus.prasetyo@kuduskab.go.id\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\n' \
+		"$(hdr Reply-To "$OUT/$f")" "$(hdr Subject "$OUT/$f")" "$(hdr Message-Id "$OUT/$f")"
+	printf 'Message-ID: <nul%s@kuduskab.go.id>\r\nMIME-Version: 1.0\r\n' "$(uid)"
+	printf 'Content-Type: text/plain; charset=%s\r\nContent-Transfer-Encoding: %s\r\n\r\n' "${3:-utf-8}" "$1"
+	printf "$2"
+}
+n_help=$(help_count agus.prasetyo@kuduskab.go.id)
+nul_reply 8bit 'SETUJU\000\r\nTOLAK scan KTP buram\r\n\r\nPada Sen, 23 Nov 2026 09.00, dispo menulis:\r\n> Mohon keputusan\r\n' >nul-8bit.eml
+nul_reply quoted-printable 'SETUJU=00=0D=0ATOLAK scan KTP buram\r\n' >nul-qp.eml
+nul_reply base64 "$(printf 'SETUJU\000\r\nTOLAK scan KTP buram\r\n' | base64 -w 76)\r\n" >nul-b64.eml
+nul_reply base64 "$(printf 'SETUJU\000\r\nTOLAK scan KTP buram\r\n' | iconv -f UTF-8 -t UTF-16LE | base64 -w 76)\r\n" utf-16le >nul-utf16.eml
+[ "$(tr -cd '\000' <nul-8bit.eml | wc -c)" = 1 ] || fail "the raw reply lacks its NUL"
+i=0
+for v in 8bit qp b64 utf16; do
+	i=$((i + 1))
+	expect_exit 0 D deliver <nul-$v.eml
+	[ "$(state $R)" = verifikasi_kasi ] || fail "SETUJU<NUL>TOLAK ($v) moved the request to $(state $R)"
+	[ "$(help_count agus.prasetyo@kuduskab.go.id)" = $((n_help + i)) ] || fail "no help for SETUJU<NUL>TOLAK ($v)"
+done
+[ "$(sql $DB "select count(*) from events e join requests r on r.id = e.request_id where r.number = '$R' and e.kind in ('approve', 'reject')")" = 1 ] ||
+	fail "a NUL reply was recorded as a decision"
+[ "$(sql $DB "select count(*) from tokens where used_at is not null")" = 2 ] || fail "a NUL reply used up a token"
+h=$(sql $DB "select printf('%06d.eml', id) from outbox where to_addr = 'agus.prasetyo@kuduskab.go.id' and template = 'bantuan' order by id desc limit 1")
+contains "$OUT/$h" "belum dapat kami proses"
+# The token stayed valid: the same email answered plainly decides.
+printf 'From: agus.prasetyo@kuduskab.go.id\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\nMessage-ID: <ok%s@kuduskab.go.id>\r\nContent-Type: text/plain\r\n\r\nSETUJU\r\n' \
+	"$(hdr Reply-To "$OUT/$f")" "$(hdr Subject "$OUT/$f")" "$(hdr Message-Id "$OUT/$f")" "$(uid)" >ok.eml
+expect_exit 0 D deliver <ok.eml
+[ "$(state $R)" = proses_bsre ] || fail "SETUJU after the NUL replies"
+ok "SETUJU<NUL>TOLAK (raw 8bit, =00, base64, UTF-16) changes nothing and gets the help reply"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-mime.c: the parser against golden dumps of our own emails, HTML to
- * text, References, every file of the shared MIME corpus, and a 50 MB
- * attachment decoded to disk without being held in memory (the limits are
- * test-limits.c's). */
+ * text, References and NUL bytes, every file of the shared MIME corpus, and
+ * a 50 MB attachment decoded to disk without being held in memory (the
+ * limits are test-limits.c's). */
 #include "config.h"
 
 #include "mime/mime.h"
@@ -177,6 +177,115 @@ test_references(void **state)
 		g_ptr_array_remove_index(m->references, m->references->len - 1);
 		mime_mail_free(m);
 	}
+}
+
+/* A NUL is data wherever it hides: raw, =00, base64, U+0000 of UTF-16, in an
+ * HTML part or a prologue, in a header. It reads as U+FFFD and the text
+ * after it is kept, so "SETUJU\0 TOLAK" shows both commands. */
+static void
+test_nul_text(void **state)
+{
+#define HEAD     "From: Kepala Dinas <kadis@kuduskab.go.id>\nSubject: RE: [SE-2026-000001]\n"
+#define NUL_BODY "SETUJU\xef\xbf\xbd\nTOLAK tidak lengkap\n"
+	static const struct {
+		const char *msg;
+		size_t len;
+		const char *body;
+		const char *subject; /* NULL: the one of HEAD */
+		const char *name;    /* the From display name, NULL: Kepala Dinas */
+	} cases[] = {
+#define C(m) m, sizeof m - 1
+	    {C(HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+	            "SETUJU\0\nTOLAK tidak lengkap\n"),
+	     NUL_BODY, NULL, NULL},
+	    {C(HEAD "Content-Type: text/plain; charset=utf-8\n\nSETUJU\0 TOLAK tidak lengkap\n"),
+	     "SETUJU\xef\xbf\xbd TOLAK tidak lengkap\n", NULL, NULL},
+	    /* UTF-8 with a NUL is still UTF-8, not cp1252. */
+	    {C(HEAD "Content-Type: text/plain\n\nSetuju, caf\xc3\xa9\0\n"),
+	     "Setuju, caf\xc3\xa9\xef\xbf\xbd\n", NULL, NULL},
+	    {C(HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "
+	            "quoted-printable\n\nSETUJU=00=0ATOLAK tidak lengkap\n"),
+	     NUL_BODY, NULL, NULL},
+	    {C(HEAD "Content-Type: text/plain; charset=windows-1252\nContent-Transfer-Encoding: "
+	            "quoted-printable\n\nSETUJU=00=0ATOLAK tidak lengkap\n"),
+	     NUL_BODY, NULL, NULL},
+	    {C(HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+	            "U0VUVUpVAApUT0xBSyB0aWRhayBsZW5na2FwCg==\n"),
+	     NUL_BODY, NULL, NULL},
+	    {C(HEAD "Content-Type: text/plain; charset=utf-16le\nContent-Transfer-Encoding: "
+	            "base64\n\nUwBFAFQAVQBKAFUAAAAKAFQATwBMAEEASwAgAHQAaQBkAGEAawAgAGwAZQBuAGcAawBh"
+	            "AHAACgA=\n"),
+	     NUL_BODY, NULL, NULL},
+	    /* UTF-16 with its byte order mark and no charset (Windows tools). */
+	    {C(HEAD "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+	            "//5TAEUAVABVAEoAVQAAAAoAVABPAEwAQQBLACAAdABpAGQAYQBrACAAbABlAG4AZwBrAGEA"
+	            "cAAKAA==\n"),
+	     NUL_BODY, NULL, NULL},
+	    {C(HEAD "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: "
+	            "quoted-printable\n\n<p>SETUJU=00</p><p>TOLAK tidak lengkap</p>\n"),
+	     NUL_BODY, NULL, NULL},
+	    /* A multipart whose boundary never comes: the prologue is the text. */
+	    {C(HEAD
+	       "Content-Type: multipart/mixed; boundary=zz\n\nSETUJU\0\nTOLAK tidak lengkap\n"),
+	     NUL_BODY, NULL, NULL},
+	    /* In headers, where GMime would end the value at the NUL. */
+	    {C("From: \"Kepala\0Dinas\" <kadis@kuduskab.go.id>\nSubject: Setuju\0 "
+	       "[SE-2026-000001]\nContent-Type: text/plain\n\nSETUJU\n"),
+	     "SETUJU\n", "Setuju\xef\xbf\xbd [SE-2026-000001]",
+	     "Kepala\xef\xbf\xbd"
+	     "Dinas"},
+	    {C(HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+	            "X-Mailer: a\0b\n\nSETUJU\0\nTOLAK tidak lengkap\n"),
+	     NUL_BODY, NULL, NULL},
+#undef C
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		dispo_mail *m =
+		    mime_mail_parse_data(cases[i].msg, cases[i].len, &default_limits, NULL, NULL);
+		const dispo_mailbox *from;
+		if (m->status != DISPO_MAIL_PARSED)
+			fail_msg("case %zu: %s", i, m->problem);
+		if (g_strcmp0(m->body, cases[i].body) != 0)
+			fail_msg("case %zu: body '%s', want '%s'", i, m->body, cases[i].body);
+		assert_string_equal(m->subject,
+		                    cases[i].subject ? cases[i].subject : "RE: [SE-2026-000001]");
+		assert_int_equal(m->from->len, 1);
+		from = m->from->pdata[0];
+		assert_string_equal(from->address, "kadis@kuduskab.go.id");
+		assert_string_equal(from->name, cases[i].name ? cases[i].name : "Kepala Dinas");
+		mime_mail_free(m);
+	}
+#undef HEAD
+#undef NUL_BODY
+}
+
+/* A NUL cannot hide a second From mailbox or the end of a file name, and a
+ * binary part keeps its NULs when the header's are replaced. */
+static void
+test_nul_headers(void **state)
+{
+	static const char msg[] = "From: kadis@kuduskab.go.id\0, tamu@example.com\n"
+	                          "Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n"
+	                          "--b\nContent-Type: text/plain\n\nSETUJU\n"
+	                          "--b\nContent-Type: application/octet-stream\n"
+	                          "Content-Disposition: attachment; filename=\"surat.pdf\0.exe\"\n"
+	                          "Content-Transfer-Encoding: binary\n\n%PDF\0\0\1\2\n--b--\n";
+	g_autofree char *dir = test_tmpdir("nul");
+	dispo_mail *m = mime_mail_parse_data(msg, sizeof msg - 1, &default_limits, dir, NULL);
+	const dispo_attachment *a;
+	char hex[65];
+
+	assert_int_equal(m->status, DISPO_MAIL_PARSED);
+	assert_int_equal(m->from->len, 2);
+	assert_int_equal(m->attachments->len, 1);
+	a = m->attachments->pdata[0];
+	assert_string_equal(a->filename, "surat.pdf\xef\xbf\xbd.exe");
+	/* "%PDF\0\0\1\2" and the line end before the delimiter, as sent. */
+	assert_int_equal(a->size, 8);
+	dispo_sha256_hex("%PDF\0\0\1\2", 8, hex);
+	assert_string_equal(a->sha256, hex);
+	mime_mail_free(m);
+	test_rm_rf(dir);
 }
 
 static void
@@ -358,9 +467,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_emails),          cmocka_unit_test(test_unparseable),
-	    cmocka_unit_test(test_hostile_text),           cmocka_unit_test(test_references),
-	    cmocka_unit_test(test_html_to_text),           cmocka_unit_test(test_shared_corpus),
+	    cmocka_unit_test(test_golden_emails),
+	    cmocka_unit_test(test_unparseable),
+	    cmocka_unit_test(test_hostile_text),
+	    cmocka_unit_test(test_references),
+	    cmocka_unit_test(test_nul_text),
+	    cmocka_unit_test(test_nul_headers),
+	    cmocka_unit_test(test_html_to_text),
+	    cmocka_unit_test(test_shared_corpus),
 	    cmocka_unit_test(test_big_attachment_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
