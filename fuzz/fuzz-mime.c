@@ -17,7 +17,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                       .header_fields = 100,
 	                       .parts = 50,
 	                       .depth = 8,
-	                       .text_size = 64 << 10};
+	                       .text_size = 64 << 10,
+	                       .header_total = 64 << 10,
+	                       .addresses = 200};
 	dispo_mail *m = mime_mail_parse_data(data, size, &limits, NULL, NULL);
 	char *dump;
 

@@ -12,8 +12,9 @@ if [ -d "$shared/mime" ]; then
 else
 	echo "note: ../shared/testdata not found; replaying the project's own seeds only"
 fi
-"$b/fuzz-mime" "$DISPO_SRCDIR/tests/mime/data" $extra
-"$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/html" $extra
+"$b/fuzz-mime" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/mime" $extra
+"$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/html" \
+	"$DISPO_SRCDIR/fuzz/corpus/mime" $extra
 "$b/fuzz-mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
 "$b/fuzz-config" "$DISPO_SRCDIR/fuzz/corpus/config"
 "$b/fuzz-csv" "$DISPO_SRCDIR/fuzz/corpus/csv"

@@ -268,14 +268,14 @@ intake_auto_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id,
 	g_autofree char *detail = NULL;
 	const char *from =
 	    mail->from->len ? ((dispo_mailbox *)mail->from->pdata[0])->address : NULL;
+	const char *id;
 	int64_t request_id = 0;
 
 	/* The email it answers (In-Reply-To, References), which must have gone
 	 * to its sender: anyone can write "[SE-…]" in a subject. */
-	for (guint i = 0; !row && i <= mail->references->len; i++) {
-		const char *id = i == 0 ? mail->in_reply_to : mail->references->pdata[i - 1];
+	for (guint i = 0; !row && (id = mime_mail_thread_id(mail, i)); i++) {
 		g_autoptr(GError) e = NULL;
-		if (id && !(row = store_outbox_find(ing->store, id, &e)) && !not_found(&e, error))
+		if (!(row = store_outbox_find(ing->store, id, &e)) && !not_found(&e, error))
 			return false;
 		if (row && (!from || g_ascii_strcasecmp(row->to_addr, from) != 0))
 			g_clear_pointer(&row, store_outbox_row_free);

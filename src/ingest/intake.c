@@ -623,15 +623,14 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	g_autofree char *number = NULL;
 	g_autofree char *state = NULL;
 	const char *from = v->address ? v->address : v->answer_to;
+	const char *id;
 
 	*handled = false;
 	if (v->token)
 		t = store_token_get(ing->store, v->token, &e);
-	for (guint i = 0; !t && i <= p->mail->references->len; i++) {
-		const char *id = i == 0 ? p->mail->in_reply_to : p->mail->references->pdata[i - 1];
+	for (guint i = 0; !t && (id = mime_mail_thread_id(p->mail, i)); i++) {
 		g_clear_error(&e);
-		if (id)
-			t = store_token_by_message_id(ing->store, id, &e);
+		t = store_token_by_message_id(ing->store, id, &e);
 	}
 	if (!t) {
 		if (e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND)) {

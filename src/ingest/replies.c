@@ -78,14 +78,13 @@ intake_reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
 	const dispo_verdict *v = p->verdict;
 	g_autoptr(GError) e = NULL;
 	dispo_token_row *t = NULL;
+	const char *id;
 
 	if (v->token)
 		t = store_token_get(ing->store, v->token, &e);
-	for (guint i = 0; !t && i <= p->mail->references->len; i++) {
-		const char *id = i == 0 ? p->mail->in_reply_to : p->mail->references->pdata[i - 1];
+	for (guint i = 0; !t && (id = mime_mail_thread_id(p->mail, i)); i++) {
 		g_clear_error(&e);
-		if (id)
-			t = store_token_by_message_id(ing->store, id, &e);
+		t = store_token_by_message_id(ing->store, id, &e);
 	}
 	if (!t && e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND))
 		g_propagate_error(error, g_steal_pointer(&e));

@@ -41,6 +41,8 @@ static const char *const known_keys[] = {
     "limits.message_size",
     "limits.header_size",
     "limits.header_fields",
+    "limits.header_total",
+    "limits.addresses",
     "limits.parts",
     "limits.depth",
     "limits.text_size",
@@ -290,6 +292,36 @@ smtp_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_di
 	                    error);
 }
 
+/* [limits]. The defaults follow what the mail servers in front of dispo
+ * deliver by default, so that dispo never refuses what they accepted:
+ * Postfix keeps up to header_size_limit = 102400 bytes of one header field
+ * (the excess is discarded, the message delivered), counts no fields, and
+ * takes whole messages up to message_size_limit = 10240000 bytes; Dovecot's
+ * header parser reads header blocks up to 10 MB. So one field may be 256 KB
+ * (Postfix's 100 KB folded and with CR LF line ends, raw, with room to
+ * spare), all headers together 10 MB, and 10000 fields; the address count
+ * bounds what GMime builds for address lists (about 800 bytes a mailbox). */
+static bool
+limits_load(dispo_config *c, GKeyFile *kf, const char *origin, GError **error)
+{
+	const dispo_limits d = DISPO_LIMITS_DEFAULT;
+	dispo_limits *l = &c->limits;
+
+	return get_size(kf, origin, "limits", "message_size", d.message_size, &l->message_size,
+	                error) &&
+	       get_size(kf, origin, "limits", "header_size", d.header_size, &l->header_size,
+	                error) &&
+	       get_size(kf, origin, "limits", "header_total", d.header_total, &l->header_total,
+	                error) &&
+	       get_uint(kf, origin, "limits", "header_fields", d.header_fields, 10, 1000000,
+	                &l->header_fields, error) &&
+	       get_uint(kf, origin, "limits", "addresses", d.addresses, 10, 10000000, &l->addresses,
+	                error) &&
+	       get_uint(kf, origin, "limits", "parts", d.parts, 1, 100000, &l->parts, error) &&
+	       get_uint(kf, origin, "limits", "depth", d.depth, 1, 1000, &l->depth, error) &&
+	       get_size(kf, origin, "limits", "text_size", d.text_size, &l->text_size, error);
+}
+
 dispo_config *
 dispo_config_load_data(const char *text, const char *origin, const char *base_dir, GError **error)
 {
@@ -334,15 +366,7 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		return NULL;
 	}
 
-	if (!get_size(kf, origin, "limits", "message_size", 64ULL << 20, &c->limits.message_size,
-	              error) ||
-	    !get_size(kf, origin, "limits", "header_size", 64ULL << 10, &c->limits.header_size,
-	              error) ||
-	    !get_uint(kf, origin, "limits", "header_fields", 1000, 10, 100000,
-	              &c->limits.header_fields, error) ||
-	    !get_uint(kf, origin, "limits", "parts", 200, 1, 100000, &c->limits.parts, error) ||
-	    !get_uint(kf, origin, "limits", "depth", 16, 1, 1000, &c->limits.depth, error) ||
-	    !get_size(kf, origin, "limits", "text_size", 1ULL << 20, &c->limits.text_size, error))
+	if (!limits_load(c, kf, origin, error))
 		return NULL;
 
 	if (!get_duration(kf, origin, "store", "busy_timeout", 10000, &busy, error))

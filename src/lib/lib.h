@@ -130,14 +130,34 @@ typedef enum {
 	DISPO_CONFIG_ERROR_NOT_FOUND,
 } dispo_config_error_code;
 
+/* What one message may hold before it is judged over a limit (dispo.conf(5)
+ * [limits]). The defaults are at least as generous as what Postfix and
+ * Dovecot deliver by default: nothing they hand over is refused. */
 typedef struct dispo_limits {
-	uint64_t message_size;  /* raw bytes of one message */
-	uint64_t header_size;   /* one unfolded header field */
-	unsigned header_fields; /* fields in one header block */
+	uint64_t message_size; /* raw bytes of one message */
+	/* One header field dispo parses (addresses, Subject, Message-ID,
+	 * In-Reply-To, References, Content-*), raw; any other field may be
+	 * longer and is cut to this where dispo keeps it. */
+	uint64_t header_size;
+	unsigned header_fields; /* fields in all header blocks of one message */
 	unsigned parts;         /* MIME parts in one message */
 	unsigned depth;         /* multipart / message nesting */
 	uint64_t text_size;     /* the text body kept for the workflow */
+	/* All header blocks of one message together, raw; 0: no bound of its
+	 * own (message_size bounds them). */
+	uint64_t header_total;
+	/* Mailboxes named by the address fields of one message (the message's
+	 * and its forwarded messages'); 0: no bound of its own. */
+	unsigned addresses;
 } dispo_limits;
+
+/* The defaults, also what a configuration file leaves unset. */
+#define DISPO_LIMITS_DEFAULT                                                                       \
+	{                                                                                          \
+		.message_size = 64ULL << 20, .header_size = 256ULL << 10, .header_fields = 10000,  \
+		.parts = 200, .depth = 16, .text_size = 1ULL << 20, .header_total = 10ULL << 20,   \
+		.addresses = 20000,                                                                \
+	}
 
 typedef struct dispo_config {
 	char *path;     /* file it came from, or NULL for the embedded default */

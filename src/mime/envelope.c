@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* envelope.c: a message's header fields read into the envelope of a
- * dispo_mail (addresses, subject, ids, dates), and the same few fields of a
- * message forwarded inside it. */
+/* envelope.c: a message's top-level header fields into the dispo_mail
+ * envelope: every field (a long one dispo does not parse cut), the
+ * addresses, subject, message ids and thread, dates and media type; and the
+ * same few fields of a message forwarded inside it. */
 #include "config.h"
 
 #include "mime/mime-private.h"
 
 #include <string.h>
+
+/* Message ids of References kept: the first and the newest. */
+#define MAX_REFERENCES 100
 
 static char *
 clean_line(const char *s)
@@ -67,6 +71,59 @@ strip_angles(const char *v)
 	return g_steal_pointer(&s);
 }
 
+/* The message ids of a References field: the first and the newest. A long
+ * thread's References names hundreds of messages, oldest first, and the one
+ * a reply answers is the last; the first is the thread's start, which RFC
+ * 5322 3.6.4 says to keep when trimming. The rest is dropped so that
+ * matching looks at a bounded number and an answer's References stays
+ * short. GMime's reader is not used: it stops at the first id it does not
+ * take (one without '@', a comma between two, a space in one), which a
+ * long thread passed through many clients has, and so loses the newest.
+ * An id is what stands between '<' and '>'; without any, words with '@'. */
+static void
+references_read(GPtrArray *out, const char *v)
+{
+	char *newest[MAX_REFERENCES - 1] = {NULL};
+	size_t seen = 0;
+	bool angles = v && strchr(v, '<');
+
+	for (const char *p = v; p && *p;) {
+		const char *start, *end;
+		char *id;
+		if (angles) {
+			if (!(start = strchr(p, '<')))
+				break;
+			start++;
+			end = start + strcspn(start, "<>");
+			p = *end == '>' ? end + 1 : end;
+		} else {
+			start = p + strspn(p, " \t,");
+			end = start + strcspn(start, " \t,");
+			p = end;
+			if (!memchr(start, '@', (size_t)(end - start)))
+				continue;
+		}
+		{
+			g_autofree char *raw = g_strndup(start, (size_t)(end - start));
+			id = clean_line(raw);
+		}
+		if (!*id) {
+			g_free(id);
+			continue;
+		}
+		if (seen++ == 0) {
+			g_ptr_array_add(out, id);
+			continue;
+		}
+		/* A ring of the newest: slot (seen - 2) mod its size. */
+		g_free(newest[(seen - 2) % G_N_ELEMENTS(newest)]);
+		newest[(seen - 2) % G_N_ELEMENTS(newest)] = id;
+	}
+	for (size_t k = seen > G_N_ELEMENTS(newest) + 1 ? seen - 1 - G_N_ELEMENTS(newest) : 0;
+	     seen > 1 && k < seen - 1; k++)
+		g_ptr_array_add(out, newest[k % G_N_ELEMENTS(newest)]);
+}
+
 static dispo_time
 header_date(const char *value)
 {
@@ -78,28 +135,44 @@ header_date(const char *value)
 	return dt ? g_date_time_to_unix(dt) : 0;
 }
 
-char *
+bool
 mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
-                   uint64_t header_size)
+                   const dispo_limits *limits)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
 	int count = list ? g_mime_header_list_get_count(list) : 0;
 	GMimeObject *top;
-	char *too_long = NULL;
+	bool ok = true;
 
 	for (int i = 0; i < count; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
 		const char *raw = g_mime_header_get_raw_value(h);
-		g_autofree char *unfolded = raw ? g_mime_utils_header_unfold(raw) : g_strdup("");
+		g_autofree char *cut = NULL;
+		g_autofree char *unfolded = NULL;
+		bool whole;
 		dispo_header *dh;
 
 		if (!name)
 			continue;
-		if (strlen(unfolded) > header_size && !too_long)
-			too_long = g_strdup_printf(
-			    "header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT, name,
-			    strlen(unfolded), (guint64)header_size);
+		whole = mime_field_read_whole(name);
+		/* Longer fields were cut before GMime read them (copy_piece in
+		 * prescan.c); a message over a limit has its header block read
+		 * as it is. */
+		if (raw && !whole && strlen(raw) > limits->header_size)
+			cut = g_strndup(raw, limits->header_size);
+		unfolded = raw ? g_mime_utils_header_unfold(cut ? cut : raw) : g_strdup("");
+		if (whole && strlen(unfolded) > limits->header_size && ok) {
+			/* The prescan counts raw bytes and so stops these first; a
+			 * caller that did not run it still gets the limit. */
+			ok = false;
+			if (mail->status == DISPO_MAIL_PARSED) {
+				mail->status = DISPO_MAIL_OVER_LIMIT;
+				mail->problem = g_strdup_printf(
+				    "header %s is %zu bytes, over the limit of %" G_GUINT64_FORMAT,
+				    name, strlen(unfolded), (guint64)limits->header_size);
+			}
+		}
 		dh = g_new0(dispo_header, 1);
 		dh->name = clean_line(name);
 		dh->value = clean_line(unfolded);
@@ -140,13 +213,7 @@ mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *opti
 		else
 			mail->in_reply_to = strip_angles(mime_mail_header(mail, "In-Reply-To"));
 	}
-	if (mime_mail_header(mail, "References")) {
-		g_autoptr(GMimeReferences) refs =
-		    g_mime_references_parse(options, mime_mail_header(mail, "References"));
-		for (int i = 0; refs && i < g_mime_references_length(refs) && i < 100; i++)
-			g_ptr_array_add(mail->references,
-			                clean_line(g_mime_references_get_message_id(refs, i)));
-	}
+	references_read(mail->references, mime_mail_header(mail, "References"));
 	mail->date = header_date(mime_mail_header(mail, "Date"));
 
 	top = g_mime_message_get_mime_part(msg);
@@ -160,8 +227,9 @@ mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *opti
 				mail->report_type = g_ascii_strdown(rt, -1);
 		}
 	}
-	return too_long;
+	return ok;
 }
+
 /* The first field called name, unfolded, at most max bytes (the walk's
  * limits were checked on every MIME header already; this is only a cap). */
 static char *

@@ -129,6 +129,19 @@ mime_mail_header(const dispo_mail *mail, const char *name)
 	return NULL;
 }
 
+const char *
+mime_mail_thread_id(const dispo_mail *mail, guint i)
+{
+	guint refs = mail->references->len;
+
+	if (mail->in_reply_to) {
+		if (i == 0)
+			return mail->in_reply_to;
+		i--;
+	}
+	return i < refs ? mail->references->pdata[refs - 1 - i] : NULL;
+}
+
 const char **
 mime_mail_headers(const dispo_mail *mail, const char *name)
 {

@@ -27,8 +27,28 @@ void mime_prescan_feed(mime_prescanner *p, const char *data, size_t len);
 bool mime_prescan_decided(const mime_prescanner *p);
 char *mime_prescan_finish(mime_prescanner *p);
 void mime_prescan_free(mime_prescanner *p);
+/* Whether GMime must read a copy of the message instead (copy_piece in
+ * prescan.c says why): a header block or a multipart prologue holds a NUL
+ * byte, which GMime would take for the end of the value, or a field other
+ * than those dispo parses is longer than header_size. */
+bool mime_prescan_needs_copy(const mime_prescanner *p);
+/* "header X-Big cut to 256 KB", or NULL when no field was cut. */
+char *mime_prescan_cut_note(const mime_prescanner *p);
+/* A prescanner that also makes that copy of what it is fed; it is taken
+ * once the feed is finished. */
+mime_prescanner *mime_prescan_new_rewriting(const dispo_limits *limits, uint64_t size_hint);
+GByteArray *mime_prescan_steal_output(mime_prescanner *p);
+/* Whether dispo needs all of the header field called name (addresses,
+ * subject, message ids, MIME structure): over limits.header_size such a
+ * field puts the message over the limit, any other is cut. */
+bool mime_field_read_whole(const char *name);
 
 void mime_ensure_init(void);
+/* Reads msg's top-level header fields into mail's envelope (envelope.c).
+ * False when a field dispo parses is longer than limits->header_size: the
+ * mail is then marked over the limit (unless it is already). */
+bool mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
+                        const dispo_limits *limits);
 /* A pass-through filter hashing what goes through it (filter-sha256.c). */
 GMimeFilter *mime_filter_sha256_new(void);
 void mime_filter_sha256_hex(GMimeFilter *filter, char out[DISPO_SHA256_HEX_LEN + 1]);
@@ -48,10 +68,6 @@ char *mime_unflow(const char *text, bool delsp);
  * every control character, newline included, shown as U+FFFD: it can be
  * displayed and logged but never forges a line. */
 char *mime_clean_name(const char *name);
-/* Reads msg's header fields into mail's envelope (envelope.c). Returns why
- * a field is over header_size bytes (the first such), else NULL. */
-char *mime_envelope_read(dispo_mail *mail, GMimeMessage *msg, GMimeParserOptions *options,
-                         uint64_t header_size);
 /* The From, Subject, Message-ID and Date of a forwarded message (its
  * dispo_forward without the body), fields over header_size bytes read as
  * absent. */

@@ -57,6 +57,9 @@ typedef struct dispo_forward {
 	bool body_from_html; /* that body was converted from text/html */
 } dispo_forward;
 
+/* Every string of a dispo_mail is valid UTF-8 without NUL: a NUL in the
+ * message (raw, =00, base64, U+0000 in UTF-16, in a header or a body) is
+ * read as U+FFFD, never as the end of the text. */
 typedef struct dispo_mail {
 	dispo_mail_status status;
 	char *problem;       /* why not parsed or over a limit; NULL when fine */
@@ -72,7 +75,7 @@ typedef struct dispo_mail {
 	char *subject;     /* decoded UTF-8 */
 	char *message_id;  /* without angle brackets */
 	char *in_reply_to;
-	GPtrArray *references; /* char *, oldest first */
+	GPtrArray *references; /* char *, oldest first: the first and the newest 99 */
 	dispo_time date;       /* Date:, 0 when absent or unreadable */
 	dispo_time received;   /* newest (topmost readable) Received: time, 0 when none */
 	char *content_type;    /* top-level media type, lower case */
@@ -118,6 +121,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_mail, mime_mail_free)
 
 /* The first header called name (case-insensitive), or NULL. */
 const char *mime_mail_header(const dispo_mail *mail, const char *name);
+/* The i-th message id the mail answers, nearest first: In-Reply-To, then
+ * References from the newest (a long thread's is the last); NULL past the
+ * end. */
+const char *mime_mail_thread_id(const dispo_mail *mail, guint i);
 /* Every header called name, in order (NULL-terminated, free the array only). */
 const char **mime_mail_headers(const dispo_mail *mail, const char *name);
 /* A stable, human-readable dump of everything parsed (golden tests). */
@@ -125,10 +132,11 @@ char *mime_mail_dump(const dispo_mail *mail, GTimeZone *tz);
 char *mime_mailbox_format(const dispo_mailbox *mailbox);
 
 /* The limit a message of len bytes breaks, judged from the raw bytes before
- * it is parsed: its size, too many parts or nested containers, a header
- * block with too many fields, a field too long. A hostile message is thus
- * never expanded by the parser. (Depth is judged exactly in the walk; GMime
- * itself stops nesting at 1024 levels.) NULL when none. */
+ * it is parsed: its size, too many parts or nested containers, too many
+ * header fields or header bytes in all, too many addresses, a field that
+ * dispo parses too long. A hostile message is thus never expanded by the
+ * parser. (Depth is judged exactly in the walk; GMime itself stops nesting
+ * at 1024 levels.) NULL when none. */
 char *mime_prescan(const char *data, size_t len, const dispo_limits *limits);
 
 /* HTML to readable text: block elements become lines, blockquotes are quoted

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* parse.c: one parse of a message with GMime into a dispo_mail: envelope,
- * best text body, and attachments streamed to disk with their SHA-256. */
+/* parse.c: one parse of a message with GMime into a dispo_mail: the raw
+ * checks first, then the envelope (envelope.c), the best text body, and
+ * attachments streamed to disk with their SHA-256. */
 #include "config.h"
 
 #include "mime/mime-private.h"
@@ -293,7 +294,9 @@ check_headers(walk_ctx *ctx, GMimeObject *obj)
 	for (int i = 0; i < count; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *raw = g_mime_header_get_raw_value(h);
-		if (raw && strlen(raw) > ctx->limits->header_size) {
+		/* A part's other fields are never kept: their length is harmless. */
+		if (raw && strlen(raw) > ctx->limits->header_size &&
+		    mime_field_read_whole(g_mime_header_get_name(h))) {
 			over_limit(
 			    ctx,
 			    g_strdup_printf(
@@ -566,7 +569,8 @@ options_for(dispo_mail *mail)
 }
 
 static dispo_mail *parse_stream(GMimeStream *stream, const dispo_limits *limits,
-                                const char *attachment_dir, bool sync, GError **error);
+                                const char *attachment_dir, bool sync, bool scanned,
+                                GError **error);
 
 /* Old Mac files end lines with a bare CR, which GMime reads as one endless
  * header: they are read again with LF. */
@@ -575,16 +579,46 @@ parse_bare_cr(GMimeStream *stream, const dispo_limits *limits, const char *attac
               bool sync, GError **error)
 {
 	g_autoptr(GMimeStream) lf = mime_stream_cr_to_lf(stream, limits->message_size + 1);
-	dispo_mail *mail = parse_stream(lf, limits, attachment_dir, sync, error);
+	dispo_mail *mail = parse_stream(lf, limits, attachment_dir, sync, false, error);
 
 	if (mail)
 		g_ptr_array_insert(mail->warnings, 0, g_strdup("bare CR line ends read as LF"));
 	return mail;
 }
 
+/* The message again, in memory, as GMime is to read it: the NULs of its
+ * header blocks and prologues replaced, fields it does not parse cut to
+ * header_size (copy_piece in prescan.c says how and why); NULL when it
+ * cannot be read. Such mail is broken or hostile, and rare; the copy is at
+ * most message_size plus twice header_total. */
+static GMimeStream *
+stream_for_gmime(GMimeStream *stream, const dispo_limits *limits)
+{
+	gint64 len = g_mime_stream_length(stream);
+	mime_prescanner *scan = mime_prescan_new_rewriting(limits, len > 0 ? (uint64_t)len : 0);
+	g_autofree char *verdict = NULL;
+	char chunk[SCAN_CHUNK];
+	GByteArray *bytes;
+	ssize_t n;
+
+	g_mime_stream_reset(stream);
+	while ((n = g_mime_stream_read(stream, chunk, sizeof chunk)) > 0)
+		mime_prescan_feed(scan, chunk, (size_t)n);
+	g_mime_stream_reset(stream);
+	verdict = mime_prescan_finish(scan);
+	bytes = mime_prescan_steal_output(scan);
+	mime_prescan_free(scan);
+	if (n < 0 || verdict) {
+		/* The same bytes passed the same scan a moment ago. */
+		g_byte_array_unref(bytes);
+		return NULL;
+	}
+	return g_mime_stream_mem_new_with_byte_array(bytes);
+}
+
 static dispo_mail *
 parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attachment_dir, bool sync,
-             GError **error)
+             bool scanned, GError **error)
 {
 	g_autoptr(dispo_mail) mail = mime_mail_new();
 	g_autoptr(GByteArray) head = read_head(stream, MAX_HEADER_BLOCK);
@@ -605,17 +639,33 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		return parse_bare_cr(stream, limits, attachment_dir, sync, error);
 
 	/* The structure is judged from the raw bytes first. */
-	{
+	if (!scanned) {
 		mime_prescanner *scan = mime_prescan_new(limits);
 		char chunk[SCAN_CHUNK];
 		ssize_t n;
+		bool copy;
+		g_autofree char *cut = NULL;
 		g_mime_stream_reset(stream);
 		while (!mime_prescan_decided(scan) &&
 		       (n = g_mime_stream_read(stream, chunk, sizeof chunk)) > 0)
 			mime_prescan_feed(scan, chunk, (size_t)n);
 		verdict = mime_prescan_finish(scan);
+		copy = mime_prescan_needs_copy(scan);
+		cut = mime_prescan_cut_note(scan);
 		mime_prescan_free(scan);
 		g_mime_stream_reset(stream);
+		if (!verdict && copy) {
+			/* Judged already: the copy has another length, but is not
+			 * another message. */
+			g_autoptr(GMimeStream) clean = stream_for_gmime(stream, limits);
+			dispo_mail *m = NULL;
+			if (clean) {
+				m = parse_stream(clean, limits, attachment_dir, sync, true, error);
+				if (m && cut)
+					g_ptr_array_insert(m->warnings, 0, g_steal_pointer(&cut));
+				return m;
+			}
+		}
 	}
 
 	ctx.options = options_for(mail);
@@ -629,7 +679,7 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		mail->problem = g_steal_pointer(&verdict);
 		msg = construct(hs, ctx.options);
 		if (msg)
-			g_free(mime_envelope_read(mail, msg, ctx.options, limits->header_size));
+			mime_envelope_read(mail, msg, ctx.options, limits);
 		g_mime_parser_options_free(ctx.options);
 		return g_steal_pointer(&mail);
 	}
@@ -644,11 +694,8 @@ parse_stream(GMimeStream *stream, const dispo_limits *limits, const char *attach
 		g_mime_parser_options_free(ctx.options);
 		return g_steal_pointer(&mail);
 	}
-	{
-		char *too_long = mime_envelope_read(mail, msg, ctx.options, limits->header_size);
-		if (too_long)
-			over_limit(&ctx, too_long);
-	}
+	if (!mime_envelope_read(mail, msg, ctx.options, limits))
+		ctx.stop = true;
 	if (!ctx.stop)
 		walk(&ctx, g_mime_message_get_mime_part(msg), 1, 0, "", body, true);
 	g_mime_parser_options_free(ctx.options);
@@ -669,7 +716,7 @@ mime_mail_parse_data(const void *data, size_t len, const dispo_limits *limits,
 
 	mime_ensure_init();
 	s = g_mime_stream_mem_new_with_buffer(data, len);
-	return parse_stream(s, limits, attachment_dir, true, error);
+	return parse_stream(s, limits, attachment_dir, true, false, error);
 }
 
 dispo_mail *
@@ -695,5 +742,5 @@ mime_mail_parse_file_sync(const char *path, const dispo_limits *limits, const ch
 	/* The parser keeps parts as windows onto this file (persist_stream), so
 	 * an attachment is decoded from disk to disk, never held in memory. */
 	s = g_mime_stream_fs_new(fd);
-	return parse_stream(s, limits, attachment_dir, sync, error);
+	return parse_stream(s, limits, attachment_dir, sync, false, error);
 }

@@ -71,6 +71,23 @@ mime_unflow(const char *text, bool delsp)
 	return g_string_free(out, FALSE);
 }
 
+/* Whether the len bytes are UTF-8 but for NUL bytes (which
+ * g_utf8_validate() refuses when given a length): a NUL in UTF-8 text is
+ * not a sign of another charset. */
+static bool
+utf8_valid_but_nul(const char *s, size_t len)
+{
+	const char *end = s + len;
+	const char *bad;
+
+	while (!g_utf8_validate(s, (gssize)(end - s), &bad)) {
+		if (*bad != '\0')
+			return false;
+		s = bad + 1;
+	}
+	return true;
+}
+
 char *
 mime_part_text(GMimePart *part, uint64_t max)
 {
@@ -83,6 +100,7 @@ mime_part_text(GMimePart *part, uint64_t max)
 	const char *charset, *format, *delsp;
 	gint64 len;
 	g_autofree char *converted = NULL;
+	gsize converted_len = 0;
 	g_autofree char *clean = NULL;
 
 	if (!w || !(src = g_mime_data_wrapper_get_stream(w)))
@@ -108,19 +126,37 @@ mime_part_text(GMimePart *part, uint64_t max)
 	if (bytes->len == 0)
 		return g_strdup("");
 
+	/* Here bytes become text, and every length is carried explicitly: a NUL
+	 * (raw, =00, base64, U+0000 in UTF-16) is data, not the end. It becomes
+	 * U+FFFD in dispo_utf8_clean, as every control character does, so that
+	 * "SETUJU\0TOLAK" reads as two commands and no text dispo keeps holds a
+	 * NUL for a C string to stop at. */
 	charset = g_mime_object_get_content_type_parameter(obj, "charset");
 	if (charset && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
 	    g_ascii_strcasecmp(charset, "us-ascii") != 0) {
 		const char *iconv_name = g_mime_charset_iconv_name(charset);
-		converted = g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
-		                                    iconv_name, "\xEF\xBF\xBD", NULL, NULL, NULL);
-	}
-	if (!converted && !g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
-		/* No or wrong charset: what Windows and old phones send is cp1252. */
 		converted =
 		    g_convert_with_fallback((const char *)bytes->data, bytes->len, "UTF-8",
-		                            "WINDOWS-1252", "\xEF\xBF\xBD", NULL, NULL, NULL);
-	clean = converted ? dispo_utf8_clean(converted, -1)
+		                            iconv_name, "\xEF\xBF\xBD", NULL, &converted_len, NULL);
+	}
+	if (!converted && !utf8_valid_but_nul((const char *)bytes->data, bytes->len)) {
+		/* No or wrong charset: a byte order mark says UTF-16 (Windows
+		 * tools), else what Windows and old phones send is cp1252. */
+		const char *guess =
+		    bytes->len >= 2 && bytes->data[0] == 0xFF && bytes->data[1] == 0xFE ? "UTF-16LE"
+		    : bytes->len >= 2 && bytes->data[0] == 0xFE && bytes->data[1] == 0xFF
+		        ? "UTF-16BE"
+		        : NULL;
+		if (guess)
+			converted = g_convert_with_fallback(
+			    (const char *)bytes->data + 2, bytes->len - 2, "UTF-8", guess,
+			    "\xEF\xBF\xBD", NULL, &converted_len, NULL);
+		if (!converted)
+			converted = g_convert_with_fallback((const char *)bytes->data, bytes->len,
+			                                    "UTF-8", "WINDOWS-1252", "\xEF\xBF\xBD",
+			                                    NULL, &converted_len, NULL);
+	}
+	clean = converted ? dispo_utf8_clean(converted, (gssize)converted_len)
 	                  : dispo_utf8_clean((const char *)bytes->data, (gssize)bytes->len);
 	/* A charset conversion can triple the bytes; cut again, between
 	 * characters. */

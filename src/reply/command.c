@@ -271,12 +271,23 @@ line_end(const char *p)
 	return e ? e : p + strlen(p);
 }
 
+/* U+FFFD stands for what could not be read: a NUL byte or a broken
+ * character of the message (mime_part_text). It says nothing, so it never
+ * makes a line meaningful nor is it an argument ("TOLAK\0" gives no reason),
+ * but it does separate words: "SETUJU\0TOLAK" is two commands. */
+#define UNREADABLE 0xFFFD
+
 static bool
 line_blank(const char *p, const char *e)
 {
-	for (; p < e; p++)
-		if (!g_ascii_isspace(*p))
+	while (p < e) {
+		if (g_ascii_isspace(*p))
+			p++;
+		else if (g_utf8_get_char(p) == UNREADABLE)
+			p = g_utf8_next_char(p);
+		else
 			return false;
+	}
 	return true;
 }
 
@@ -312,7 +323,7 @@ argument_text(const char *line_start, const cmd_word *w)
 
 	while (p < e) {
 		gunichar c = g_utf8_get_char(p);
-		if (!strchr(" \t:-,.;!=", *p) && c != 0x2013 && c != 0x2014)
+		if (!strchr(" \t:-,.;!=", *p) && c != 0x2013 && c != 0x2014 && c != UNREADABLE)
 			break;
 		p = g_utf8_next_char(p);
 	}
@@ -325,6 +336,8 @@ argument_text(const char *line_start, const cmd_word *w)
 		g_string_append(s, e);
 	g_strstrip(s->str);
 	s->len = strlen(s->str);
+	if (line_blank(s->str, s->str + s->len))
+		g_string_truncate(s, 0);
 	return g_string_free(s, FALSE);
 }
 

@@ -275,6 +275,42 @@ test_config_default(void **state)
 	dispo_config_free(c);
 }
 
+/* The [limits] defaults take what Postfix and Dovecot deliver by default:
+ * a 100 KB field (Postfix's header_size_limit), headers up to its 10000 KB
+ * message_size_limit and Dovecot's 10 MB header block, any field count. */
+static void
+test_config_limits(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t header_size, header_total;
+		unsigned header_fields, addresses;
+	} cases[] = {
+	    {"", 256 << 10, 10 << 20, 10000, 20000},
+	    {"[limits]\nheader_size = 1MB\nheader_total = 20MB\nheader_fields = 50000\n"
+	     "addresses = 100000\n",
+	     1 << 20, 20 << 20, 50000, 100000},
+	};
+	const dispo_limits d = DISPO_LIMITS_DEFAULT;
+
+	assert_true(d.header_size >= 102400 * 2);
+	assert_true(d.header_total >= 10240000 && d.header_total >= 10 << 20);
+	assert_true(d.message_size >= 10240000);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GError *e = NULL;
+		g_autofree char *text = g_strconcat(
+		    "[policy]\ntrusted_authserv_id = mx.example.go.id\n", cases[i].text, NULL);
+		dispo_config *c = dispo_config_load_data(text, "test.conf", "/tmp", &e);
+		if (!c)
+			fail_msg("case %zu: %s", i, e->message);
+		assert_int_equal(c->limits.header_size, cases[i].header_size);
+		assert_int_equal(c->limits.header_total, cases[i].header_total);
+		assert_int_equal(c->limits.header_fields, cases[i].header_fields);
+		assert_int_equal(c->limits.addresses, cases[i].addresses);
+		dispo_config_free(c);
+	}
+}
+
 static void
 test_config_file(void **state)
 {
@@ -323,6 +359,8 @@ test_config_errors(void **state)
 	    {"[limits]\nmessage_size = lots\n", "[limits] message_size: 'lots' is not a size"},
 	    {"[limits]\nparts = 0\n", "[limits] parts: '0' is not a whole number"},
 	    {"[limits]\ndepth = many\n", "[limits] depth"},
+	    {"[limits]\nheader_total = 0\n", "[limits] header_total: must be more than zero"},
+	    {"[limits]\naddresses = 1\n", "[limits] addresses: '1' is not a whole number"},
 	    {"[general]\nlanguage = fr\n", "[general] language: must be id or en"},
 	    {"[calendar]\ntimezone = Mars/Olympus\n", "unknown time zone 'Mars/Olympus'"},
 	    {"[policy]\nrequire_authentication = maybe\n", "'maybe' is neither true nor false"},
@@ -370,6 +408,7 @@ main(void)
 	    cmocka_unit_test(test_file_write_atomic),
 	    cmocka_unit_test(test_file_publish),
 	    cmocka_unit_test(test_config_default),
+	    cmocka_unit_test(test_config_limits),
 	    cmocka_unit_test(test_config_file),
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_config_missing_file),

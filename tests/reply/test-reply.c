@@ -478,6 +478,10 @@ test_visible_rules(void **state)
 	    {"tabel\n----\nbaris", "tabel\n----\nbaris"},
 	    /* invalid UTF-8 does not stop anything */
 	    {"SETUJU\xff\xfe\n> old", "SETUJU\xEF\xBF\xBD\xEF\xBF\xBD"},
+	    /* nor does a NUL, which the mail's text shows as U+FFFD: the text
+	     * after it is the official's too */
+	    {"SETUJU\xEF\xBF\xBD\nTOLAK\n\n> Mohon disposisi", "SETUJU\xEF\xBF\xBD\nTOLAK"},
+	    {"SETUJU\xEF\xBF\xBD TOLAK\n-- \nBudi", "SETUJU\xEF\xBF\xBD TOLAK"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *got = reply_visible_text(cases[i].body);
@@ -575,6 +579,18 @@ test_command_table(void **state)
 	    {"SETUJU, TOLAK", DISPO_REPLY_CONFLICT, NULL, NULL},
 	    {"TOLAK NIK salah\nKembalikan ke pemohon", DISPO_REPLY_CONFLICT, NULL, NULL},
 	    {"Approve\nReject", DISPO_REPLY_CONFLICT, NULL, NULL},
+	    /* U+FFFD, what a NUL byte of the message reads as: it separates
+	     * words, and says nothing of its own */
+	    {"SETUJU\xEF\xBF\xBDTOLAK", DISPO_REPLY_CONFLICT, NULL, NULL},
+	    {"SETUJU\xEF\xBF\xBD TOLAK tidak lengkap", DISPO_REPLY_CONFLICT, NULL, NULL},
+	    {"SETUJU\xEF\xBF\xBD\nTOLAK tidak lengkap", DISPO_REPLY_CONFLICT, NULL, NULL},
+	    {"SETUJU\n\xEF\xBF\xBD\nTOLAK", DISPO_REPLY_CONFLICT, NULL, NULL},
+	    {"SETUJU\xEF\xBF\xBD", DISPO_REPLY_COMMAND, "approve", ""},
+	    {"TOLAK\xEF\xBF\xBD\xEF\xBF\xBD", DISPO_REPLY_COMMAND, "reject", ""},
+	    {"TOLAK\xEF\xBF\xBDNIK salah", DISPO_REPLY_COMMAND, "reject", "NIK salah"},
+	    {"\xEF\xBF\xBD\nSETUJU", DISPO_REPLY_COMMAND, "approve", ""},
+	    {"SET\xEF\xBF\xBDUJU", DISPO_REPLY_UNCLEAR, NULL, NULL},
+	    {"\xEF\xBF\xBD", DISPO_REPLY_EMPTY, NULL, NULL},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *cmd = (char *)"unset";
