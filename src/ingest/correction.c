@@ -16,32 +16,6 @@
 
 /* ---- which request ------------------------------------------------------- */
 
-/* A correction token in the message's recipient, else the one of the email
- * it answers; NULL (no error) when there is none. */
-static dispo_token_row *
-correction_token(dispo_ingest *ing, const pending_item *p, GError **error)
-{
-	const dispo_verdict *v = p->verdict;
-	g_autoptr(GError) e = NULL;
-	dispo_token_row *t = NULL;
-
-	if (v->token)
-		t = store_token_get(ing->store, v->token, &e);
-	if (t && strcmp(t->purpose, PURPOSE) != 0)
-		g_clear_pointer(&t, store_token_row_free);
-	for (guint i = 0; !t && i <= p->mail->references->len; i++) {
-		const char *id = i == 0 ? p->mail->in_reply_to : p->mail->references->pdata[i - 1];
-		g_clear_error(&e);
-		if (id)
-			t = store_token_by_message_id(ing->store, id, &e);
-		if (t && strcmp(t->purpose, PURPOSE) != 0)
-			g_clear_pointer(&t, store_token_row_free);
-	}
-	if (!t && e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND))
-		g_propagate_error(error, g_steal_pointer(&e));
-	return t;
-}
-
 static const dispo_rules_step *
 current_step(const dispo_ingest *ing, const dispo_progress *prog,
              const dispo_rules_workflow **workflow)
@@ -420,7 +394,7 @@ correction_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *
 	bool ok = false;
 
 	*handled = false;
-	if (!(t = correction_token(ing, p, &e)) && e) {
+	if (!(t = intake_token_find(ing, p, PURPOSE, &e)) && e) {
 		g_propagate_error(error, g_steal_pointer(&e));
 		return false;
 	}

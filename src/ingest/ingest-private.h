@@ -117,8 +117,6 @@ void intake_form_judge(dispo_verdict *v, const char *body, dispo_time arrived);
  * builder's value as text. */
 void intake_json_string(JsonBuilder *b, const char *name, const char *value);
 char *intake_json_text(JsonBuilder *b);
-/* Whether subject carries a request tag of the rules ("[SE-2026-000123]"). */
-bool intake_subject_names_request(const dispo_rules *rules, const char *subject);
 /* The sender passed every sender and authentication check (a reply's
  * documents and form do not matter). */
 bool intake_sender_clean(const dispo_verdict *v);
@@ -195,12 +193,21 @@ void intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *m
 bool intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
                          GError **error);
 
-/* The reply token the message answers: in its recipient address, else the
- * one of the email it replies to (In-Reply-To, References). NULL (no
- * error) when there is none. */
-dispo_token_row *intake_reply_token(dispo_ingest *ing, const pending_item *p, GError **error);
+
+/* ---- match.c: which request and token a message is about --------------- */
+
+/* A token in a plus-address of a workflow's mailbox among the message's
+ * recipients (To, Cc, Delivered-To, X-Original-To), or NULL. */
+char *intake_token_in_recipients(const dispo_rules *rules, const dispo_mail *mail);
+/* The token of purpose ("reply", "confirm", "correction") the message
+ * answers: the one in its recipient address, else the one of an email of
+ * ours it replies to. NULL (no error) when there is none. */
+dispo_token_row *intake_token_find(dispo_ingest *ing, const pending_item *p, const char *purpose,
+                                   GError **error);
 /* The request a "[TAG-2026-000123]" in subject names: its id, 0 when none. */
 bool intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error);
+/* Whether subject carries a request tag of the rules ("[SE-2026-000123]"). */
+bool intake_subject_names_request(const dispo_rules *rules, const char *subject);
 
 /* ---- bsre.c: BSrE's notices -------------------------------------------- */
 

@@ -69,50 +69,6 @@ address_sendable(const char *a)
 	return true;
 }
 
-/* A token in a plus-address of a workflow's mailbox among the message's
- * recipients: sertifikat+TOKEN@kuduskab.go.id. */
-static char *
-find_token(const dispo_rules *rules, const dispo_mail *mail)
-{
-	const GPtrArray *lists[] = {mail->to, mail->cc};
-	const char *extra[] = {"Delivered-To", "X-Original-To"};
-
-	for (guint w = 0; w < rules_workflows(rules)->len; w++) {
-		const dispo_rules_workflow *wf = rules_workflows(rules)->pdata[w];
-		const char *at = strchr(wf->mailbox, '@');
-		size_t local;
-		if (!at)
-			continue;
-		local = (size_t)(at - wf->mailbox);
-		for (size_t l = 0; l < G_N_ELEMENTS(lists) + G_N_ELEMENTS(extra); l++) {
-			g_autofree const char **hdrs = NULL;
-			guint n;
-			if (l < G_N_ELEMENTS(lists)) {
-				n = lists[l]->len;
-			} else {
-				hdrs = mime_mail_headers(mail, extra[l - G_N_ELEMENTS(lists)]);
-				n = hdrs ? g_strv_length((char **)hdrs) : 0;
-			}
-			for (guint i = 0; i < n; i++) {
-				const char *a =
-				    hdrs ? hdrs[i] : ((dispo_mailbox *)lists[l]->pdata[i])->address;
-				const char *aat;
-				while (a && (*a == ' ' || *a == '<'))
-					a++;
-				aat = a ? strrchr(a, '@') : NULL;
-				/* The whole domain, nothing after it but '>'. */
-				if (!aat || g_ascii_strncasecmp(a, wf->mailbox, local) != 0 ||
-				    a[local] != '+' ||
-				    g_ascii_strncasecmp(aat + 1, at + 1, strlen(at + 1)) != 0 ||
-				    (aat[1 + strlen(at + 1)] && aat[1 + strlen(at + 1)] != '>'))
-					continue;
-				return g_ascii_strdown(a + local + 1, aat - (a + local + 1));
-			}
-		}
-	}
-	return NULL;
-}
-
 static char *
 field_code(const char *label)
 {
@@ -197,7 +153,7 @@ intake_judge(dispo_ingest *ing, const dispo_mail *mail, const char *kind, dispo_
 	const char *at;
 
 	v->reasons = policy_reasons_new();
-	v->token = find_token(rules, mail);
+	v->token = intake_token_in_recipients(rules, mail);
 	if (intake_bsre_sender(ing, mail))
 		v->notice = intake_bsre_read(mail);
 	else
@@ -555,34 +511,6 @@ intake_sender_clean(const dispo_verdict *v)
 	return true;
 }
 
-/* "[SE-2026-000123]" of any workflow in the subject: a reply about a request,
- * never a new application. */
-bool
-intake_subject_names_request(const dispo_rules *rules, const char *subject)
-{
-	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
-		for (guint w = 0; w < rules_workflows(rules)->len; w++) {
-			const char *tag =
-			    ((dispo_rules_workflow *)rules_workflows(rules)->pdata[w])->tag;
-			size_t n = strlen(tag);
-			const char *q = p + 1 + n;
-			if (strncmp(p + 1, tag, n) != 0 || q[0] != '-')
-				continue;
-			q++;
-			while (g_ascii_isdigit(*q))
-				q++;
-			if (*q != '-')
-				continue;
-			q++;
-			while (g_ascii_isdigit(*q))
-				q++;
-			if (*q == ']')
-				return true;
-		}
-	}
-	return false;
-}
-
 /* The form the application carried (its "received" event keeps it), so
  * that the acknowledgement after a confirmation greets the applicant by
  * name: the confirming reply itself says only "YA". */
@@ -623,23 +551,14 @@ confirmation_reply(dispo_ingest *ing, pending_item *p, int64_t message_id, bool 
 	g_autofree char *number = NULL;
 	g_autofree char *state = NULL;
 	const char *from = v->address ? v->address : v->answer_to;
-	const char *id;
 
 	*handled = false;
-	if (v->token)
-		t = store_token_get(ing->store, v->token, &e);
-	for (guint i = 0; !t && (id = mime_mail_thread_id(p->mail, i)); i++) {
-		g_clear_error(&e);
-		t = store_token_by_message_id(ing->store, id, &e);
+	t = intake_token_find(ing, p, "confirm", &e);
+	if (e) {
+		g_propagate_error(error, g_steal_pointer(&e));
+		return false;
 	}
-	if (!t) {
-		if (e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND)) {
-			g_propagate_error(error, g_steal_pointer(&e));
-			return false;
-		}
-		return true;
-	}
-	if (strcmp(t->purpose, "confirm") != 0 || !t->request_id)
+	if (!t || !t->request_id)
 		return true;
 	*handled = true;
 	if (!store_request_lookup(ing->store, t->request_id, &number, NULL, &state, error))

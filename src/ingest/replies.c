@@ -54,45 +54,6 @@ ingest_reply_read(const dispo_mail *mail, char **visible, char **command, char *
 	return reply_status_name(st);
 }
 
-bool
-intake_request_by_tag(dispo_ingest *ing, const char *subject, int64_t *id, GError **error)
-{
-	*id = 0;
-	for (const char *p = subject ? strchr(subject, '[') : NULL; p; p = strchr(p + 1, '[')) {
-		const char *end = strchr(p, ']');
-		g_autofree char *number = NULL;
-		if (!end || end - p > 40)
-			continue;
-		number = g_strndup(p + 1, end - p - 1);
-		if (!store_request_id(ing->store, number, id, error))
-			return false;
-		if (*id)
-			return true;
-	}
-	return true;
-}
-
-dispo_token_row *
-intake_reply_token(dispo_ingest *ing, const pending_item *p, GError **error)
-{
-	const dispo_verdict *v = p->verdict;
-	g_autoptr(GError) e = NULL;
-	dispo_token_row *t = NULL;
-	const char *id;
-
-	if (v->token)
-		t = store_token_get(ing->store, v->token, &e);
-	for (guint i = 0; !t && (id = mime_mail_thread_id(p->mail, i)); i++) {
-		g_clear_error(&e);
-		t = store_token_by_message_id(ing->store, id, &e);
-	}
-	if (!t && e && !g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND))
-		g_propagate_error(error, g_steal_pointer(&e));
-	if (t && strcmp(t->purpose, "reply") != 0)
-		g_clear_pointer(&t, store_token_row_free);
-	return t;
-}
-
 /* The explanation email (template penjelasan) to the reply's sender,
  * outside the engine: for replies the engine never sees. Like the
  * engine's, it carries a fresh token for the step the request is at, so
@@ -217,7 +178,7 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 	dispo_wf_event ev = {.kind = DISPO_WF_COMMAND, .at = p->arrived};
 
 	*handled = false;
-	t = intake_reply_token(ing, p, &e);
+	t = intake_token_find(ing, p, "reply", &e);
 	if (e) {
 		g_propagate_error(error, g_steal_pointer(&e));
 		return false;

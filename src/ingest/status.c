@@ -431,7 +431,7 @@ intake_status_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GEr
 	if (!named) {
 		int64_t id = 0;
 		bool ok = false;
-		t = intake_reply_token(ing, p, &e);
+		t = intake_token_find(ing, p, "reply", &e);
 		if (e) {
 			g_propagate_error(error, g_steal_pointer(&e));
 			return false;
