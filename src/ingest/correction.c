@@ -222,28 +222,6 @@ verdict_for(dispo_ingest *ing, pending_item *p, const dispo_rules_workflow *wf, 
 
 /* ---- answering ----------------------------------------------------------- */
 
-static JsonNode *
-reasons_node(dispo_ingest *ing, const GPtrArray *reasons, bool texts)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-
-	json_builder_begin_array(b);
-	for (guint i = 0; i < reasons->len; i++) {
-		const dispo_reason *r = reasons->pdata[i];
-		json_builder_begin_object(b);
-		intake_json_string(b, "code", r->code);
-		intake_json_string(b, "subject", r->subject);
-		if (texts) {
-			g_autofree char *text = intake_reason_text(ing, r);
-			intake_json_string(b, "text", text);
-		} else
-			intake_json_string(b, "detail", r->detail);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	return json_builder_get_root(b);
-}
-
 /* The reason of the KEMBALIKAN that sent the request to step, and the step
  * it came from; from the request's events. */
 static void
@@ -254,13 +232,11 @@ return_of(const dispo_request_row *row, const char *step, char **reason, char **
 		const dispo_event_row *e = row->events->pdata[i];
 		g_autoptr(JsonParser) parser = NULL;
 		JsonObject *o;
-		if (strcmp(e->kind, "return") != 0 || !e->detail)
+		if (strcmp(e->kind, "return") != 0)
 			continue;
 		parser = json_parser_new();
-		if (!json_parser_load_from_data(parser, e->detail, -1, NULL) ||
-		    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+		if (!(o = intake_event_object(e, parser)))
 			continue;
-		o = json_node_get_object(json_parser_get_root(parser));
 		if (g_strcmp0(member_string(o, "step"), step) != 0)
 			continue;
 		if (member_string(o, "argument")) {
@@ -332,7 +308,7 @@ answer_incomplete(dispo_ingest *ing, pending_item *p, const dispo_rules_workflow
 	json_builder_set_member_name(b, "applicant");
 	json_builder_add_value(b, intake_applicant_json(row));
 	json_builder_set_member_name(b, "reasons");
-	json_builder_add_value(b, reasons_node(ing, reasons, true));
+	json_builder_add_value(b, intake_reasons_node(ing, reasons, true));
 	if (prog->due_at) {
 		g_autofree char *due = intake_date_text(prog->due_at, ing->config->tz, lang);
 		intake_json_string(b, "due_at", due);
@@ -438,7 +414,7 @@ correction_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *
 	if (j.reasons->len) {
 		if (record(ing, p, request_id, "correction_incomplete",
 		           "the correction leaves the application incomplete",
-		           reasons_node(ing, j.reasons, false), message_id, error) &&
+		           intake_reasons_node(ing, j.reasons, false), message_id, error) &&
 		    answer_incomplete(ing, p, wf, prog, row, j.reasons, message_id, delta, error))
 			ok = true;
 		goto out;
@@ -473,6 +449,7 @@ correction_documents(const dispo_ingest *ing, const dispo_request_row *row, GArr
 	} types[] = {{"pdf", "application/pdf"}, {"jpeg", "image/jpeg"}, {"png", "image/png"}};
 	g_autoptr(JsonParser) parser = json_parser_new();
 	const dispo_event_row *latest = NULL;
+	JsonObject *o;
 	JsonArray *docs;
 
 	for (guint i = row && row->events ? row->events->len : 0; i-- > 0 && !latest;) {
@@ -482,10 +459,9 @@ correction_documents(const dispo_ingest *ing, const dispo_request_row *row, GArr
 			latest = e;
 	}
 	if (!latest || strcmp(latest->kind, "application_corrected") != 0 ||
-	    !json_parser_load_from_data(parser, latest->detail, -1, NULL) ||
-	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+	    !(o = intake_event_object(latest, parser)))
 		return false;
-	docs = member_array(json_node_get_object(json_parser_get_root(parser)), "documents");
+	docs = member_array(o, "documents");
 	for (guint i = 0; docs && i < json_array_get_length(docs); i++) {
 		JsonObject *d = json_array_get_object_element(docs, i);
 		const char *sha = member_string(d, "sha256");

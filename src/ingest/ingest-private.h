@@ -113,6 +113,9 @@ bool intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrA
 void intake_documents_judge(dispo_verdict *v, const dispo_mail *mail, unsigned depth);
 void intake_form_judge(dispo_verdict *v, const char *body, dispo_time arrived);
 
+/* The reasons as a JSON array of {code, subject, text} (the sentence in
+ * the configured language) when texts, else of {code, subject, detail}. */
+JsonNode *intake_reasons_node(dispo_ingest *ing, const GPtrArray *reasons, bool texts);
 /* A JSON member that is a string, or null when value is NULL; the
  * builder's value as text. */
 void intake_json_string(JsonBuilder *b, const char *name, const char *value);
@@ -274,10 +277,12 @@ bool intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_
  * made on first use; NULL with an error naming the setting. */
 dispo_calendar *intake_calendar(dispo_ingest *ing, GError **error);
 /* The detail of the request's latest "received" or "application_corrected"
- * event (the
- * form, the documents, as the applicant last gave them), parsed into
- * parser; NULL when the request has none. */
+ * event (the form, the documents, as the applicant last gave them), parsed
+ * into parser; NULL when the request has none. */
 JsonObject *intake_received_detail(const dispo_request_row *r, JsonParser *parser);
+/* An event's detail as a JSON object, parsed into parser; NULL when it has
+ * none or it is not an object. */
+JsonObject *intake_event_object(const dispo_event_row *e, JsonParser *parser);
 /* The applicant's data kept with the request (the form, the address) as a
  * JSON object node for templates. */
 JsonNode *intake_applicant_json(const dispo_request_row *r);

@@ -230,17 +230,7 @@ answer_data(dispo_ingest *ing, const pending_item *p, const char *number, dispo_
 	json_builder_end_object(b);
 	forward_detail_add(b, v->forwarded);
 	json_builder_set_member_name(b, "reasons");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < v->reasons->len; i++) {
-		const dispo_reason *r = v->reasons->pdata[i];
-		g_autofree char *text = intake_reason_text(ing, r);
-		json_builder_begin_object(b);
-		intake_json_string(b, "code", r->code);
-		intake_json_string(b, "subject", r->subject);
-		intake_json_string(b, "text", text);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
+	json_builder_add_value(b, intake_reasons_node(ing, v->reasons, true));
 	intake_requirements_json(b, wf);
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
@@ -270,8 +260,8 @@ intake_requirements_json(JsonBuilder *b, const dispo_rules_workflow *wf)
 	json_builder_end_array(b);
 }
 
-static char *
-reasons_json(const GPtrArray *reasons)
+JsonNode *
+intake_reasons_node(dispo_ingest *ing, const GPtrArray *reasons, bool texts)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -281,11 +271,16 @@ reasons_json(const GPtrArray *reasons)
 		json_builder_begin_object(b);
 		intake_json_string(b, "code", r->code);
 		intake_json_string(b, "subject", r->subject);
-		intake_json_string(b, "detail", r->detail);
+		if (texts) {
+			g_autofree char *text = intake_reason_text(ing, r);
+			intake_json_string(b, "text", text);
+		} else {
+			intake_json_string(b, "detail", r->detail);
+		}
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	return intake_json_text(b);
+	return json_builder_get_root(b);
 }
 
 /* The clock answers are counted and dated by: --now, else the time the
@@ -712,7 +707,11 @@ intake_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GPtrArray 
 		                  "the address must be confirmed, but the message asks for no "
 		                  "answer (null sender)");
 	if (v->reasons->len > 0) {
-		g_autofree char *json = reasons_json(v->reasons);
+		g_autoptr(JsonGenerator) gen = json_generator_new();
+		g_autoptr(JsonNode) node = intake_reasons_node(ing, v->reasons, false);
+		g_autofree char *json = NULL;
+		json_generator_set_root(gen, node);
+		json = json_generator_to_data(gen, NULL);
 		if (!store_refusal_insert(ing->store, message_id,
 		                          v->address ? v->address : v->answer_to,
 		                          wf ? wf->name : NULL, json, p->arrived, error))

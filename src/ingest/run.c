@@ -22,18 +22,23 @@ node_text(JsonNode *node)
 }
 
 JsonObject *
+intake_event_object(const dispo_event_row *e, JsonParser *parser)
+{
+	if (!e || !e->detail || !json_parser_load_from_data(parser, e->detail, -1, NULL) ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+		return NULL;
+	return json_node_get_object(json_parser_get_root(parser));
+}
+
+JsonObject *
 intake_received_detail(const dispo_request_row *r, JsonParser *parser)
 {
 	/* The latest: a correction replaces what the application said. */
 	for (guint i = r && r->events ? r->events->len : 0; i-- > 0;) {
 		const dispo_event_row *ev = r->events->pdata[i];
-		if (strcmp(ev->kind, "received") != 0 &&
-		    strcmp(ev->kind, "application_corrected") != 0)
-			continue;
-		if (json_parser_load_from_data(parser, ev->detail, -1, NULL) &&
-		    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
-			return json_node_get_object(json_parser_get_root(parser));
-		break;
+		if (strcmp(ev->kind, "received") == 0 ||
+		    strcmp(ev->kind, "application_corrected") == 0)
+			return intake_event_object(ev, parser);
 	}
 	return NULL;
 }
@@ -94,13 +99,11 @@ away_notes(JsonBuilder *b, const run_ctx *c, const char *step)
 		const dispo_event_row *e = c->row->events->pdata[i];
 		g_autoptr(JsonParser) parser = NULL;
 		JsonObject *o;
-		if (strcmp(e->kind, "auto_reply") != 0 || e->at < c->p->step_entered || !e->detail)
+		if (strcmp(e->kind, "auto_reply") != 0 || e->at < c->p->step_entered)
 			continue;
 		parser = json_parser_new();
-		if (!json_parser_load_from_data(parser, e->detail, -1, NULL) ||
-		    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+		if (!(o = intake_event_object(e, parser)))
 			continue;
-		o = json_node_get_object(json_parser_get_root(parser));
 		if (g_strcmp0(json_object_get_string_member_with_default(o, "step", ""), step) != 0)
 			continue;
 		json_builder_begin_object(b);
