@@ -109,8 +109,8 @@ dates_read(const char *text)
 				while (g_ascii_isalpha(*q))
 					q++;
 				m = month_number(w, q - w);
-				if (m && *q == ' ' && g_ascii_isdigit(q[1]) && sscanf(q + 1, "%4d", &y) == 1 &&
-				    y >= 1000) {
+				if (m && *q == ' ' && g_ascii_isdigit(q[1]) &&
+				    sscanf(q + 1, "%4d", &y) == 1 && y >= 1000) {
 					used = (int)(q + 5 - p);
 				} else {
 					m = 0;
@@ -160,20 +160,32 @@ intake_bsre_read(const dispo_mail *mail)
 {
 	/* The labels BSrE's notices use, Indonesian and English; the form
 	 * reader folds case, spaces and punctuation ("No. Seri", "E-mail"). */
-	static const char *const labels[] = {"Nama",         "Nama Pemilik", "NIK",
-	                                      "Email",        "Nomor Seri",   "No Seri",
-	                                      "Serial Number", "Serial",      "SN",
-	                                      "Berlaku",      "Masa Berlaku", "Berlaku Sampai",
-	                                      "Berlaku Hingga", "Valid",      "Valid Until",
-	                                      "Validity",     NULL};
+	static const char *const labels[] = {"Nama",
+	                                     "Nama Pemilik",
+	                                     "NIK",
+	                                     "Email",
+	                                     "Nomor Seri",
+	                                     "No Seri",
+	                                     "Serial Number",
+	                                     "Serial",
+	                                     "SN",
+	                                     "Berlaku",
+	                                     "Masa Berlaku",
+	                                     "Berlaku Sampai",
+	                                     "Berlaku Hingga",
+	                                     "Valid",
+	                                     "Valid Until",
+	                                     "Validity",
+	                                     NULL};
 	g_autoptr(GHashTable) form = policy_form_parse(mail->body ? mail->body : "", labels);
 	dispo_bsre_notice *n = g_new0(dispo_bsre_notice, 1);
 	const char *v;
 	const char *subject = mail->subject ? mail->subject : "";
 	g_autofree char *lower = g_utf8_strdown(subject, -1);
 
-#define FIRST(a, b, c) ((v = g_hash_table_lookup(form, a)) || (v = g_hash_table_lookup(form, b)) || \
-                        (v = g_hash_table_lookup(form, c)))
+#define FIRST(a, b, c)                                                                             \
+	((v = g_hash_table_lookup(form, a)) || (v = g_hash_table_lookup(form, b)) ||               \
+	 (v = g_hash_table_lookup(form, c)))
 	if (FIRST("Nama", "Nama Pemilik", "Nama"))
 		n->name = g_strdup(v);
 	if ((v = g_hash_table_lookup(form, "NIK")))
@@ -185,7 +197,8 @@ intake_bsre_read(const dispo_mail *mail)
 	if (FIRST("Nomor Seri", "No Seri", "Serial Number") || FIRST("Serial", "SN", "SN"))
 		n->serial = serial_clean(v);
 	if (FIRST("Berlaku", "Masa Berlaku", "Berlaku Sampai") ||
-	    FIRST("Berlaku Hingga", "Valid Until", "Validity") || FIRST("Valid", "Valid", "Valid")) {
+	    FIRST("Berlaku Hingga", "Valid Until", "Validity") ||
+	    FIRST("Valid", "Valid", "Valid")) {
 		g_autoptr(GPtrArray) dates = dates_read(v);
 		if (dates->len == 2) {
 			n->valid_from = g_strdup(dates->pdata[0]);
@@ -343,8 +356,8 @@ tell_admin(dispo_ingest *ing, const pending_item *p, const not_acted *why, GPtrA
 	const char *admin = ing->config->admin_address;
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) data = NULL;
-	g_autofree char *received = intake_date_text(p->arrived, ing->config->tz,
-	                                             ing->config->language);
+	g_autofree char *received =
+	    intake_date_text(p->arrived, ing->config->tz, ing->config->language);
 	bool allowed;
 
 	g_message("BSrE notice <%s> not acted on: %s",
@@ -364,8 +377,8 @@ tell_admin(dispo_ingest *ing, const pending_item *p, const not_acted *why, GPtrA
 		json_builder_add_boolean_value(b, true);
 	}
 	intake_json_string(b, "subject", p->mail->subject ? p->mail->subject : "");
-	intake_json_string(b, "from", p->verdict->address ? p->verdict->address
-	                                                  : p->verdict->answer_to);
+	intake_json_string(b, "from",
+	                   p->verdict->address ? p->verdict->address : p->verdict->answer_to);
 	intake_json_string(b, "received_at", received);
 	intake_json_string(b, "message_sha256", p->sha256);
 	intake_json_string(b, "mailbox", wf->mailbox);
@@ -413,8 +426,8 @@ intake_bsre_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GErro
 	if (!(ids = candidates(ing, p, numbers, error)))
 		return false;
 	if (ids->len == 0)
-		return tell_admin(ing, p, n->email || n->nik ? &NO_MATCH : &NO_IDS, NULL, message_id,
-		                  error);
+		return tell_admin(ing, p, n->email || n->nik ? &NO_MATCH : &NO_IDS, NULL,
+		                  message_id, error);
 	if (ids->len > 1)
 		return tell_admin(ing, p, &SEVERAL, numbers, message_id, error);
 	if (n->kind != DISPO_RECORD_REVOCATION && !n->serial)

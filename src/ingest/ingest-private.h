@@ -196,7 +196,6 @@ void intake_reply_judge(dispo_ingest *ing, dispo_verdict *v, const dispo_mail *m
 bool intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool *handled,
                          GError **error);
 
-
 /* ---- match.c: which request and token a message is about --------------- */
 
 /* A token in a plus-address of a workflow's mailbox among the message's

@@ -223,18 +223,18 @@ intake_reply_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, bool
 		                            error))
 			return false;
 		if (!may_see)
-			return record(ing, request_id, p, v->address, "reply_refused",
-			              "it names the request by its tag only, from someone who is not "
-			              "its applicant, an official or the administrator",
-			              message_id, error);
+			return record(
+			    ing, request_id, p, v->address, "reply_refused",
+			    "it names the request by its tag only, from someone who is not "
+			    "its applicant, an official or the administrator",
+			    message_id, error);
 	}
 	/* The official believes he decided: say that this email was decided
 	 * on already, and where the request is now (with a token for that
 	 * step, in case the answer was meant for it). */
 	if (t && t->used_at)
 		return record(ing, request_id, p, v->address, "reply_again",
-		              "the email it answers was decided on already", message_id,
-		              error) &&
+		              "the email it answers was decided on already", message_id, error) &&
 		       (!wf || explain(ing, p, wf, prog, "already_decided",
 		                       "the email you answered was decided on already", message_id,
 		                       error));

@@ -343,9 +343,8 @@ do_send(run_ctx *c, const dispo_wf_action *a, GError **error)
 	 * the reply was not carried out, but not where the request is. */
 	if (a->to_actor && c->ev->actor && strchr(c->ev->actor, '@')) {
 		const dispo_rules_step *s = a->step ? rules_step_get(c->wf, a->step) : NULL;
-		const char *role = s && !s->is_end && g_strcmp0(a->step, c->res->step) == 0
-		                       ? s->role
-		                       : NULL;
+		const char *role =
+		    s && !s->is_end && g_strcmp0(a->step, c->res->step) == 0 ? s->role : NULL;
 		bool may_act = false, may_see = false, ok;
 		if ((role && !store_role_may_act(c->ing->store, role, c->ev->actor, c->ev->at,
 		                                 c->ing->config->tz, &may_act, NULL, error)) ||

@@ -17,13 +17,13 @@
  * permohonan saya SE-2026-000001?"). Anything else makes the line a
  * sentence, or a form field such as "Status: PNS", not a question. */
 static const char *const filler[] = {
-    "status", "cek",        "check",      "permohonan", "pengajuan", "sertifikat", "elektronik",
-    "saya",   "kami",       "mohon",      "tolong",     "info",      "informasi",  "nomor",
-    "no",     "nomer",      "request",    "requests",   "my",        "the",        "of",
-    "please", "pak",        "bu",         "bapak",      "ibu",       "dong",       "ya",
-    "sudah",  "sampai",     "mana",       "bagaimana",  "gimana",    "where",      "is",
-    "what",   "untuk",      "atas",       "an",         "a",         "for",        "tte",
-    "bsre",   "registrasi", "pendaftaran", "pencabutan", "apa",      "apakah",     "kabar",
+    "status", "cek",        "check",       "permohonan", "pengajuan", "sertifikat", "elektronik",
+    "saya",   "kami",       "mohon",       "tolong",     "info",      "informasi",  "nomor",
+    "no",     "nomer",      "request",     "requests",   "my",        "the",        "of",
+    "please", "pak",        "bu",          "bapak",      "ibu",       "dong",       "ya",
+    "sudah",  "sampai",     "mana",        "bagaimana",  "gimana",    "where",      "is",
+    "what",   "untuk",      "atas",        "an",         "a",         "for",        "tte",
+    "bsre",   "registrasi", "pendaftaran", "pencabutan", "apa",       "apakah",     "kabar",
 };
 
 static bool
@@ -137,9 +137,11 @@ sla_text(int64_t ms, const char *lang)
 		                          : "%" G_GINT64_FORMAT " hari kerja%s",
 		                       min / (24 * 60), en && min != 24 * 60 ? "s" : "");
 	if (min % 60 == 0)
-		return g_strdup_printf(en ? "%" G_GINT64_FORMAT " hour%s" : "%" G_GINT64_FORMAT " jam%s",
+		return g_strdup_printf(en ? "%" G_GINT64_FORMAT " hour%s"
+		                          : "%" G_GINT64_FORMAT " jam%s",
 		                       min / 60, en && min != 60 ? "s" : "");
-	return g_strdup_printf(en ? "%" G_GINT64_FORMAT " minute%s" : "%" G_GINT64_FORMAT " menit%s",
+	return g_strdup_printf(en ? "%" G_GINT64_FORMAT " minute%s"
+	                          : "%" G_GINT64_FORMAT " menit%s",
 	                       min, en && min != 1 ? "s" : "");
 }
 
@@ -151,8 +153,8 @@ typedef enum {
 } asker_kind;
 
 static bool
-asker_of(dispo_ingest *ing, const char *address, dispo_time at, unsigned *kind,
-         GPtrArray *roles, GError **error)
+asker_of(dispo_ingest *ing, const char *address, dispo_time at, unsigned *kind, GPtrArray *roles,
+         GError **error)
 {
 	const GPtrArray *all = rules_roles(ing->opt.rules);
 
@@ -175,8 +177,8 @@ asker_of(dispo_ingest *ing, const char *address, dispo_time at, unsigned *kind,
 }
 
 bool
-intake_address_may_see(dispo_ingest *ing, const char *address, const char *applicant,
-                        dispo_time at, bool *ok, GError **error)
+intake_address_may_see(dispo_ingest *ing, const char *address, const char *applicant, dispo_time at,
+                       bool *ok, GError **error)
 {
 	g_autoptr(GPtrArray) roles = g_ptr_array_new();
 	unsigned kind;
@@ -218,9 +220,10 @@ entry_add(dispo_ingest *ing, JsonBuilder *b, int64_t id, dispo_time now, GError 
 	intake_json_string(b, "workflow", wf ? wf->title : prog->workflow);
 	if (!prog->step) {
 		/* Not started: waiting for the applicant's confirmation. */
-		intake_json_string(b, "step", g_strcmp0(lang, "en") == 0
-		                                  ? "waiting for the address to be confirmed"
-		                                  : "menunggu konfirmasi alamat email pemohon");
+		intake_json_string(b, "step",
+		                   g_strcmp0(lang, "en") == 0
+		                       ? "waiting for the address to be confirmed"
+		                       : "menunggu konfirmasi alamat email pemohon");
 	} else {
 		intake_json_string(b, "step", step ? step->title : prog->step);
 	}
@@ -261,7 +264,8 @@ answer(dispo_ingest *ing, const pending_item *p, GArray *ids, GPtrArray *unknown
 	const dispo_rules_workflow *wf = p->verdict->workflow;
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) data = NULL;
-	g_autofree char *asked = intake_date_text(p->arrived, ing->config->tz, ing->config->language);
+	g_autofree char *asked =
+	    intake_date_text(p->arrived, ing->config->tz, ing->config->language);
 	g_autoptr(dispo_progress) prog = NULL;
 	bool allowed;
 
@@ -318,8 +322,7 @@ answer(dispo_ingest *ing, const pending_item *p, GArray *ids, GPtrArray *unknown
 }
 
 static bool
-may_see(dispo_ingest *ing, unsigned kind, const char *address, int64_t id, bool *ok,
-        GError **error)
+may_see(dispo_ingest *ing, unsigned kind, const char *address, int64_t id, bool *ok, GError **error)
 {
 	g_autoptr(dispo_progress) prog = NULL;
 

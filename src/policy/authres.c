@@ -519,7 +519,8 @@ is_loopback(const char *ip)
 static bool
 hop_internal(const dispo_received *r)
 {
-	return r->with && (g_ascii_strncasecmp(r->with, "LMTP", 4) == 0 || is_loopback(r->from_address));
+	return r->with &&
+	       (g_ascii_strncasecmp(r->with, "LMTP", 4) == 0 || is_loopback(r->from_address));
 }
 
 /* Whether r was written by the trusted host (or its loopback filter, which
@@ -529,7 +530,8 @@ by_trusted(const dispo_received *r, const char *id, bool inside)
 {
 	return r && r->by &&
 	       (strcmp(r->by, id) == 0 ||
-	        (inside && (strcmp(r->by, "localhost") == 0 || strcmp(r->by, "localhost.localdomain") == 0)));
+	        (inside &&
+	         (strcmp(r->by, "localhost") == 0 || strcmp(r->by, "localhost.localdomain") == 0)));
 }
 
 /* RFC 8601 section 5: the trusted host's fields sit above its own
@@ -616,11 +618,12 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 		g_ptr_array_unref(t.fields);
 		/* A field with our id but no Received: of ours above which it
 		 * could sit was written before our host saw the message. */
-		policy_reason_add(reasons, "auth_missing", subject,
-		                  "The message carries no Received: field written by %s, so no "
-		                  "Authentication-Results in it can be from %s; the sender may have "
-		                  "written them.",
-		                  id, id);
+		policy_reason_add(
+		    reasons, "auth_missing", subject,
+		    "The message carries no Received: field written by %s, so no "
+		    "Authentication-Results in it can be from %s; the sender may have "
+		    "written them.",
+		    id, id);
 		return false;
 	}
 	if (t.received && t.received->auth_sender) {
@@ -658,9 +661,9 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 			if (!g_hash_table_add(methods, r->method))
 				continue;
 			if (g_strcmp0(r->method, "auth") == 0)
-				submitted |= g_strcmp0(r->result, "pass") == 0 &&
-				             same_address(policy_authres_property(r, "smtp.auth"),
-				                          address);
+				submitted |=
+				    g_strcmp0(r->result, "pass") == 0 &&
+				    same_address(policy_authres_property(r, "smtp.auth"), address);
 			else if (dmarc_fails(r, from))
 				dmarc_fail = true;
 			else
@@ -678,13 +681,14 @@ policy_auth_check(const dispo_mail *mail, const char *address, const dispo_confi
 	if (ok)
 		return true;
 	if (!trusted) {
-		policy_reason_add(reasons, "auth_missing", subject,
-		                  "The message carries no Authentication-Results from %s above "
-		                  "the Received: field %s wrote%s, so its sender cannot be verified.",
-		                  id, id,
-		                  t.below ? " (fields naming it further down came with the message "
-		                            "and are ignored)"
-		                          : "");
+		policy_reason_add(
+		    reasons, "auth_missing", subject,
+		    "The message carries no Authentication-Results from %s above "
+		    "the Received: field %s wrote%s, so its sender cannot be verified.",
+		    id, id,
+		    t.below ? " (fields naming it further down came with the message "
+		              "and are ignored)"
+		            : "");
 		return false;
 	}
 	policy_reason_add(reasons, "auth_fail", subject,

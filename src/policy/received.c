@@ -102,8 +102,7 @@ tokenize(const char *value)
 			break;
 		case ')':
 		case '>':
-		case ']':
-			return NULL;
+		case ']': return NULL;
 		default:
 			while (p < end && !g_ascii_isspace(*p) && !strchr("();<>\"[]", *p))
 				p++;

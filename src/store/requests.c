@@ -523,7 +523,8 @@ ids_query(dispo_store *store, const char *sql, const char *a, const char *b, GEr
 GArray *
 store_requests_at_step(dispo_store *store, const char *workflow, const char *step, GError **error)
 {
-	return ids_query(store, "SELECT id FROM requests WHERE workflow = ? AND step = ? ORDER BY id",
+	return ids_query(store,
+	                 "SELECT id FROM requests WHERE workflow = ? AND step = ? ORDER BY id",
 	                 workflow, step, error);
 }
 

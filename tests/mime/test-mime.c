@@ -720,12 +720,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_emails), cmocka_unit_test(test_unparseable),
-	    cmocka_unit_test(test_hostile_text),  cmocka_unit_test(test_forwards),
-	    cmocka_unit_test(test_references),    cmocka_unit_test(test_nul_text),
-	    cmocka_unit_test(test_nul_headers),   cmocka_unit_test(test_html_to_text),
-	    cmocka_unit_test(test_html_clients),  cmocka_unit_test(test_html_hostile),
-	    cmocka_unit_test(test_html_shared),   cmocka_unit_test(test_shared_corpus),
+	    cmocka_unit_test(test_golden_emails),
+	    cmocka_unit_test(test_unparseable),
+	    cmocka_unit_test(test_hostile_text),
+	    cmocka_unit_test(test_forwards),
+	    cmocka_unit_test(test_references),
+	    cmocka_unit_test(test_nul_text),
+	    cmocka_unit_test(test_nul_headers),
+	    cmocka_unit_test(test_html_to_text),
+	    cmocka_unit_test(test_html_clients),
+	    cmocka_unit_test(test_html_hostile),
+	    cmocka_unit_test(test_html_shared),
+	    cmocka_unit_test(test_shared_corpus),
 	    cmocka_unit_test(test_big_attachment_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -624,12 +624,15 @@ test_auth(void **state)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		/* The fields as the trusted host writes them: above its own
 		 * Received: (placement has its own test below). */
-		const char *host = cases[i].trusted && *cases[i].trusted ? cases[i].trusted : TRUSTED;
+		const char *host =
+		    cases[i].trusted && *cases[i].trusted ? cases[i].trusted : TRUSTED;
 		g_autofree char *headers = g_strconcat(
-		    cases[i].headers, "Received: from mail.jatengprov.go.id (mail.jatengprov.go.id "
-		                      "[103.147.8.20])\n\tby ",
-		    host, " (Postfix) with ESMTPS id 4QxK2m1Zz3\n\tfor <sertifikat@kuduskab.go.id>; "
-		          "Mon,  7 Dec 2026 08:01:02 +0700 (WIB)\nFrom: Budi <budi@",
+		    cases[i].headers,
+		    "Received: from mail.jatengprov.go.id (mail.jatengprov.go.id "
+		    "[103.147.8.20])\n\tby ",
+		    host,
+		    " (Postfix) with ESMTPS id 4QxK2m1Zz3\n\tfor <sertifikat@kuduskab.go.id>; "
+		    "Mon,  7 Dec 2026 08:01:02 +0700 (WIB)\nFrom: Budi <budi@",
 		    cases[i].from_domain, ">\n", NULL);
 		g_autofree char *address = g_strconcat("budi@", cases[i].from_domain, NULL);
 		g_autoptr(dispo_mail) m = mail_parse(headers);
@@ -648,18 +651,18 @@ test_auth(void **state)
  * is a whole header block, top first, as it reaches the mailbox. */
 #define RCV_MX                                                                                     \
 	"Received: from mail.jatengprov.go.id (mail.jatengprov.go.id [103.147.8.20])\n"            \
-	"\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n"                   \
-	"\tby mx.kuduskab.go.id (Postfix) with ESMTPS id 4QxK2m1Zz3\n"                            \
+	"\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n"                    \
+	"\tby mx.kuduskab.go.id (Postfix) with ESMTPS id 4QxK2m1Zz3\n"                             \
 	"\tfor <sertifikat@kuduskab.go.id>; Mon,  7 Dec 2026 08:01:02 +0700 (WIB)\n"
 #define RCV_LMTP                                                                                   \
 	"Received: from mx.kuduskab.go.id\n\tby imap.kuduskab.go.id with LMTP\n"                   \
 	"\tid 84AGImIAFmvRMAAAg+zDdQ\n\t(envelope-from <budi@kuduskab.go.id>)\n"                   \
 	"\tfor <sertifikat@kuduskab.go.id>; Mon, 07 Dec 2026 08:01:03 +0700\n"
 #define RCV_SENDER                                                                                 \
-	"Received: from [10.20.1.7] (unknown [10.20.1.7])\n\tby mail.jatengprov.go.id (Postfix) "   \
+	"Received: from [10.20.1.7] (unknown [10.20.1.7])\n\tby mail.jatengprov.go.id (Postfix) "  \
 	"with ESMTPSA id 9AB12; Mon,  7 Dec 2026 08:00:58 +0700 (WIB)\n"
-#define AR_PASS AR "mx.kuduskab.go.id; dmarc=pass (p=reject dis=none) header.from=kuduskab.go.id\n"
-#define AR_FAIL AR "mx.kuduskab.go.id; dmarc=fail (p=none dis=none) header.from=kuduskab.go.id\n"
+#define AR_PASS      AR "mx.kuduskab.go.id; dmarc=pass (p=reject dis=none) header.from=kuduskab.go.id\n"
+#define AR_FAIL      AR "mx.kuduskab.go.id; dmarc=fail (p=none dis=none) header.from=kuduskab.go.id\n"
 #define AR_DKIM_NONE AR "mx.kuduskab.go.id; dkim=none; dkim-atps=neutral\n"
 
 static void
@@ -681,13 +684,14 @@ test_auth_placement(void **state)
 	     * in "from", so the MX's own Received: is still the boundary. */
 	    {"MX then LMTP, pass", RCV_LMTP AR_PASS RCV_MX RCV_SENDER, ""},
 	    {"MX then LMTP, forged below", RCV_LMTP AR_FAIL RCV_MX AR_PASS, "auth_fail"},
-	    {"two passes through the MX, the later boundary wins",
-	     RCV_LMTP RCV_MX AR_PASS RCV_MX, "auth_missing"},
+	    {"two passes through the MX, the later boundary wins", RCV_LMTP RCV_MX AR_PASS RCV_MX,
+	     "auth_missing"},
 	    {"right id, no trusted Received", AR_PASS RCV_SENDER, "auth_missing"},
 	    {"right id, no Received at all", AR_PASS, "auth_missing"},
 	    {"a Received by a lookalike host is not ours",
-	     AR_PASS "Received: from x by mx.kuduskab.go.id.evil.example with ESMTP id 1; Mon, 7 Dec "
-	             "2026 08:00:00 +0700\n",
+	     AR_PASS
+	     "Received: from x by mx.kuduskab.go.id.evil.example with ESMTP id 1; Mon, 7 Dec "
+	     "2026 08:00:00 +0700\n",
 	     "auth_missing"},
 	    {"our host's Received unreadable: nothing below counts",
 	     "Received: from x (unclosed by mx.kuduskab.go.id with ESMTP; Mon, 7 Dec 2026\n" RCV_MX
@@ -722,7 +726,8 @@ test_auth_placement(void **state)
 	            "Mon,  7 Dec 2026 08:40:02 +0700\n",
 	     "auth_missing"},
 	    {"Authenticated sender in the recipient",
-	     "Received: from x (unknown [10.20.1.7])\n\tby mx.kuduskab.go.id (Postfix) with ESMTPSA "
+	     "Received: from x (unknown [10.20.1.7])\n\tby mx.kuduskab.go.id (Postfix) with "
+	     "ESMTPSA "
 	     "id 6C0\n\tfor <\"(Authenticated sender: budi@kuduskab.go.id)\"@kuduskab.go.id>; Mon, "
 	     " 7 Dec 2026 08:40:02 +0700\n",
 	     "auth_missing"},
@@ -732,22 +737,25 @@ test_auth_placement(void **state)
 	    {"auth=pass, upper case login",
 	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=Budi@KUDUSKAB.go.id\n" RCV_MX, ""},
 	    {"auth=pass as another user",
-	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=kadis@kuduskab.go.id\n" RCV_MX, "auth_fail"},
+	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=kadis@kuduskab.go.id\n" RCV_MX,
+	     "auth_fail"},
 	    {"auth=pass with a bare login name",
 	     AR "mx.kuduskab.go.id; auth=pass smtp.auth=budi\n" RCV_MX, "auth_fail"},
 	    {"auth=fail", AR "mx.kuduskab.go.id; auth=fail smtp.auth=budi@kuduskab.go.id\n" RCV_MX,
 	     "auth_fail"},
-	    {"auth=pass forged below", RCV_MX AR "mx.kuduskab.go.id; auth=pass "
-	                                         "smtp.auth=budi@kuduskab.go.id\n",
+	    {"auth=pass forged below",
+	     RCV_MX AR "mx.kuduskab.go.id; auth=pass "
+	               "smtp.auth=budi@kuduskab.go.id\n",
 	     "auth_missing"},
 	    /* A HELO of "[]by[]x" (Postfix leaves brackets alone) must not
 	     * make our MX's hop read as someone else's, so that the search
 	     * goes on into the forger's own Received: and fields. */
 	    {"bracketed HELO hides our hop",
-	     AR_DKIM_NONE "Received: from []by[]x (unknown [198.51.100.23])\n\tby mx.kuduskab.go.id "
-	                  "(Postfix) with ESMTP id 4Qx; Mon,  7 Dec 2026 08:01:02 +0700\n" AR_PASS
-	                  "Received: from x by mx.kuduskab.go.id with ESMTP id 1; Mon, 7 Dec 2026 "
-	                  "07:00:00 +0700\n",
+	     AR_DKIM_NONE
+	     "Received: from []by[]x (unknown [198.51.100.23])\n\tby mx.kuduskab.go.id "
+	     "(Postfix) with ESMTP id 4Qx; Mon,  7 Dec 2026 08:01:02 +0700\n" AR_PASS
+	     "Received: from x by mx.kuduskab.go.id with ESMTP id 1; Mon, 7 Dec 2026 "
+	     "07:00:00 +0700\n",
 	     "auth_fail"},
 	    {"bracketed HELO and a forged SASL hop",
 	     "Received: from [1.2.3.4]by[x] (unknown [198.51.100.23])\n\tby mx.kuduskab.go.id "
@@ -755,17 +763,18 @@ test_auth_placement(void **state)
 	     "(unknown [10.0.0.1]) (Authenticated sender: budi@kuduskab.go.id) by "
 	     "mx.kuduskab.go.id (Postfix) with ESMTPSA id 1; Mon, 7 Dec 2026 07:00:00 +0700\n",
 	     "auth_missing"},
-	    {"neutralized HELO", AR_FAIL "Received: from x?y (unknown [198.51.100.23]) by "
-	                                 "mx.kuduskab.go.id (Postfix) with ESMTP id 4Qx; x\n" AR_PASS,
+	    {"neutralized HELO",
+	     AR_FAIL "Received: from x?y (unknown [198.51.100.23]) by "
+	             "mx.kuduskab.go.id (Postfix) with ESMTP id 4Qx; x\n" AR_PASS,
 	     "auth_fail"},
 	    /* One box: Dovecot's LMTP hop is written under the MX's own name. */
-	    {"LMTP by the MX itself", "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with "
-	                              "LMTP id 84AG; Mon, 07 Dec 2026 08:01:03 +0700\n" AR_PASS RCV_MX
-	                                  AR_FAIL RCV_SENDER,
+	    {"LMTP by the MX itself",
+	     "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with "
+	     "LMTP id 84AG; Mon, 07 Dec 2026 08:01:03 +0700\n" AR_PASS RCV_MX AR_FAIL RCV_SENDER,
 	     ""},
 	    {"LMTP by the MX itself, forged below",
-	     "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with LMTP id 84AG; x\n" AR_FAIL
-	         RCV_MX AR_PASS,
+	     "Received: from mx.kuduskab.go.id\n\tby mx.kuduskab.go.id with LMTP id 84AG; "
+	     "x\n" AR_FAIL RCV_MX AR_PASS,
 	     "auth_fail"},
 	    /* A content filter: re-injected on loopback, the milters' fields
 	     * below the re-injection, above the hop from the Internet. */
@@ -828,7 +837,8 @@ test_received_parse(void **state)
 		const char *value;
 		const char *from, *by, *with, *auth;
 	} cases[] = {
-	    {"from mail.jatengprov.go.id (mail.jatengprov.go.id [103.147.8.20]) by mx.kuduskab.go.id "
+	    {"from mail.jatengprov.go.id (mail.jatengprov.go.id [103.147.8.20]) by "
+	     "mx.kuduskab.go.id "
 	     "(Postfix) with ESMTPS id 4Qx for <a@b>; Mon, 7 Dec 2026 08:01:02 +0700",
 	     "mail.jatengprov.go.id", "mx.kuduskab.go.id", "ESMTPS", NULL},
 	    {"from client (unknown [10.0.0.1]) (Authenticated sender: budi@kuduskab.go.id) by "
@@ -850,9 +860,11 @@ test_received_parse(void **state)
 	    /* the keyword "by" inside the from clause's comment is text */
 	    {"from a (by mx.kuduskab.go.id) by relay.example with SMTP; x", "a", "relay.example",
 	     "SMTP", NULL},
-	    {"from PC-TU_07 (unknown [10.20.1.7]) by mx.kuduskab.go.id (Postfix) with ESMTPSA id 1; x",
+	    {"from PC-TU_07 (unknown [10.20.1.7]) by mx.kuduskab.go.id (Postfix) with ESMTPSA id "
+	     "1; x",
 	     "pc-tu_07", "mx.kuduskab.go.id", "ESMTPSA", NULL},
-	    {"from [IPv6:2001:db8::1] (unknown [IPv6:2001:db8::1]) by mx.kuduskab.go.id with ESMTP; x",
+	    {"from [IPv6:2001:db8::1] (unknown [IPv6:2001:db8::1]) by mx.kuduskab.go.id with "
+	     "ESMTP; x",
 	     "[ipv6:2001:db8::1]", "mx.kuduskab.go.id", "ESMTP", NULL},
 	};
 	static const char *const unreadable[] = {
