@@ -10,6 +10,7 @@
 #include "reply/reply.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "workflow/workflow.h"
 
 #define DISPO_INGEST_ERROR (dispo_ingest_error_quark())
 GQuark dispo_ingest_error_quark(void);
@@ -80,6 +81,9 @@ GPtrArray *ingest_opened(const dispo_ingest *ing);
 /* Fires every SLA timer due at now (reminders, escalations), in one
  * transaction per request; *fired counts them. */
 bool ingest_timers_run(dispo_ingest *ing, dispo_time now, unsigned *fired, GError **error);
+/* The office calendar of config's [calendar] (time zone, working days and
+ * hours, the holidays file, read now): what SLA deadlines are counted in. */
+dispo_calendar *ingest_calendar_load(const dispo_config *config, GError **error);
 /* An administrator's action on a request: "cancel" or "move:<step>",
  * with a reason, by actor ("admin:<user>"). *refused (when not NULL) is
  * the engine's reason when it did not obey (request_closed, unknown_step…),

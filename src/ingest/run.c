@@ -652,56 +652,12 @@ ingest_admin_action(dispo_ingest *ing, const char *number, const char *action, c
 	return true;
 }
 
-/* "mon-fri", "mon,wed,fri", "sen-jum": English or Indonesian day names,
- * lists and ranges; bit 0 is Monday. */
-static bool
-parse_days(const char *text, unsigned *days, GError **error)
-{
-	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-	static const char *const id[] = {"sen", "sel", "rab", "kam", "jum", "sab", "min"};
-	g_auto(GStrv) items = g_strsplit(text, ",", -1);
-
-	*days = 0;
-	for (size_t i = 0; items[i]; i++) {
-		g_auto(GStrv) range = g_strsplit(g_strstrip(items[i]), "-", 2);
-		int ends[2] = {-1, -1};
-		for (int k = 0; k < 2 && range[k]; k++) {
-			g_autofree char *w = g_ascii_strdown(g_strstrip(range[k]), -1);
-			for (int d = 0; d < 7; d++)
-				if (g_str_has_prefix(w, en[d]) || g_str_has_prefix(w, id[d]))
-					ends[k] = d;
-			if (ends[k] < 0) {
-				g_set_error(
-				    error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
-				    "[calendar] working_days: '%s' is not a day (mon … sun, "
-				    "sen … min)",
-				    w);
-				return false;
-			}
-		}
-		if (ends[1] < 0)
-			ends[1] = ends[0];
-		for (int d = ends[0];; d = (d + 1) % 7) {
-			*days |= 1u << d;
-			if (d == ends[1])
-				break;
-		}
-	}
-	return *days != 0 || (g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
-	                                  "[calendar] working_days names no day"),
-	                      false);
-}
-
 dispo_calendar *
-intake_calendar(dispo_ingest *ing, GError **error)
+ingest_calendar_load(const dispo_config *c, GError **error)
 {
-	const dispo_config *c = ing->config;
-	g_autoptr(dispo_calendar) cal = NULL;
+	g_autoptr(dispo_calendar) cal = workflow_calendar_new(c->tz);
 
-	if (ing->calendar)
-		return ing->calendar;
-	cal = workflow_calendar_new(c->tz);
-	if (!parse_days(c->working_days, &cal->working_days, error) ||
+	if (!workflow_calendar_set_days(cal, c->working_days, error) ||
 	    !workflow_calendar_set_hours(cal, c->working_hours, error))
 		return NULL;
 	if (c->holidays) {
@@ -710,5 +666,13 @@ intake_calendar(dispo_ingest *ing, GError **error)
 		    !workflow_calendar_set_holidays(cal, text, c->holidays, error))
 			return NULL;
 	}
-	return ing->calendar = g_steal_pointer(&cal);
+	return g_steal_pointer(&cal);
+}
+
+dispo_calendar *
+intake_calendar(dispo_ingest *ing, GError **error)
+{
+	if (!ing->calendar)
+		ing->calendar = ingest_calendar_load(ing->config, error);
+	return ing->calendar;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calendar.c: the office calendar (working days, hours, holidays, time
- * zone) and SLA deadlines counted in working time. */
+ * zone), SLA deadlines counted in working time, and the working time
+ * between two instants. */
 #include "config.h"
 
 #include "workflow/workflow.h"
@@ -107,6 +108,54 @@ clock_parse(const char *s, int *min)
 	if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0))
 		return false;
 	*min = h * 60 + m;
+	return true;
+}
+
+/* English or Indonesian day names (any prefix of at least the three
+ * letters), lists and ranges; a range may wrap past Sunday. */
+bool
+workflow_calendar_set_days(dispo_calendar *cal, const char *text, GError **error)
+{
+	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	static const char *const id[] = {"sen", "sel", "rab", "kam", "jum", "sab", "min"};
+	g_auto(GStrv) items = NULL;
+	unsigned days = 0;
+
+	g_return_val_if_fail(cal != NULL, false);
+	items = g_strsplit(text ? text : "", ",", -1);
+	for (size_t i = 0; items[i]; i++) {
+		g_auto(GStrv) range = g_strsplit(g_strstrip(items[i]), "-", 2);
+		int ends[2] = {-1, -1};
+		/* An empty item (mon,,fri) is a mistake, not a day. */
+		for (int k = 0; k < 2 && (k == 0 || range[k]); k++) {
+			g_autofree char *w =
+			    g_ascii_strdown(range[k] ? g_strstrip(range[k]) : "", -1);
+			for (int d = 0; d < 7; d++)
+				if (g_str_has_prefix(w, en[d]) || g_str_has_prefix(w, id[d]))
+					ends[k] = d;
+			if (ends[k] < 0) {
+				g_set_error(
+				    error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+				    "[calendar] working_days: '%s' is not a day (mon … sun, "
+				    "sen … min)",
+				    w);
+				return false;
+			}
+		}
+		if (ends[1] < 0)
+			ends[1] = ends[0];
+		for (int d = ends[0];; d = (d + 1) % 7) {
+			days |= 1u << d;
+			if (d == ends[1])
+				break;
+		}
+	}
+	if (days == 0) {
+		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+		            "[calendar] working_days names no day");
+		return false;
+	}
+	cal->working_days = days;
 	return true;
 }
 
@@ -276,4 +325,35 @@ workflow_due(const dispo_calendar *cal, dispo_time from, int64_t sla_ms)
 			break;
 	}
 	return wall_clock(from, total);
+}
+
+int64_t
+workflow_working_seconds(const dispo_calendar *cal, dispo_time from, dispo_time to)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+	int64_t total = 0;
+	GDate day;
+
+	if (to <= from)
+		return 0;
+	/* As workflow_due: without working time, for spans no office
+	 * measures, and outside GDateTime's years, wall-clock time. */
+	if (!has_working_time(cal) || from < 0 || to > INT64_C(253402300799) ||
+	    to - from > (int64_t)SEARCH_DAYS * 86400)
+		return to - from;
+	tz = cal->tz ? g_time_zone_ref(cal->tz) : g_time_zone_new_utc();
+	local_date(tz, from, &day, NULL, NULL);
+	for (int guard = 0; guard <= SEARCH_DAYS + 1; guard++, g_date_add_days(&day, 1)) {
+		dispo_time open = local_instant(tz, &day, cal->start_min, 0);
+		dispo_time close;
+
+		if (open >= to)
+			break;
+		if (!date_is_working(cal, &day))
+			continue;
+		close = local_instant(tz, &day, cal->end_min, 0);
+		if (MIN(close, to) > MAX(open, from))
+			total += MIN(close, to) - MAX(open, from);
+	}
+	return total;
 }

@@ -46,12 +46,23 @@ bool workflow_calendar_set_holidays(dispo_calendar *cal, const char *text, const
                                     GError **error);
 /* "07:30-16:00" into minutes after midnight (start before end). */
 bool workflow_calendar_set_hours(dispo_calendar *cal, const char *text, GError **error);
+/* [calendar] working_days: "mon-fri", "mon,wed,fri", "sen-jum" (English or
+ * Indonesian names, lists and ranges). Errors are DISPO_CONFIG_ERROR and
+ * name the setting. */
+bool workflow_calendar_set_days(dispo_calendar *cal, const char *text, GError **error);
 bool workflow_calendar_is_working_day(const dispo_calendar *cal, int year, int month, int day);
 
 /* When an SLA of sla_ms started at `from` is due, per the calendar above.
  * cal NULL, or a calendar without working time, counts wall-clock time;
  * sla_ms <= 0 returns from. Rounds up to whole seconds. */
 dispo_time workflow_due(const dispo_calendar *cal, dispo_time from, int64_t sla_ms);
+/* Seconds of working time in [from, to) per the calendar: the parts of
+ * working days' hours the interval covers (0 when to <= from). cal NULL, or
+ * a calendar without working time, counts wall-clock time, as workflow_due
+ * does; so do spans longer than five years. For a deadline counted in
+ * working time (not whole days), workflow_working_seconds(cal, from,
+ * workflow_due(cal, from, sla)) is the SLA. */
+int64_t workflow_working_seconds(const dispo_calendar *cal, dispo_time from, dispo_time to);
 
 /* ---- the engine ---------------------------------------------------------- */
 

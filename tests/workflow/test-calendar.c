@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-calendar.c: working-time deadlines in the office calendar (days,
- * hours, holidays, time zones) and its settings. */
+ * hours, holidays, time zones), the working time between two instants, and
+ * the calendar's settings. */
 #include "config.h"
 
 #include "workflow/workflow.h"
@@ -105,7 +106,90 @@ test_due(void **state)
 		if (strcmp(got, due_cases[i].want) != 0)
 			fail_msg("case %u: %s + %s: got %s, want %s", i + 1, due_cases[i].from,
 			         due_cases[i].sla, got, due_cases[i].want);
+		/* A deadline in working time is that much working time away
+		 * (whole days count clock times instead). */
+		if (ms > 0 && ms % 86400000 != 0) {
+			dispo_time from = iso(due_cases[i].from);
+			int64_t w = workflow_working_seconds(c, from, workflow_due(c, from, ms));
+			if (w != ms / 1000 + (ms % 1000 != 0))
+				fail_msg("case %u: %" G_GINT64_FORMAT " s of working time to the "
+				         "deadline, want %s",
+				         i + 1, w, due_cases[i].sla);
+		}
 	}
+}
+
+/* The working time an interval covers: what `dispo report` measures. */
+static void
+test_working_seconds(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		int64_t want;
+		char cal; /* o: the office, h: with holidays, s: Saturdays too, 08:00-12:00, -: none
+		           */
+	} cases[] = {
+	    {"2026-11-24T09:00:00+07:00", "2026-11-24T09:00:00+07:00", 0, 'o'},
+	    {"2026-11-24T09:10:00+07:00", "2026-11-24T09:00:00+07:00", 0, 'o'},
+	    {"2026-11-24T09:00:00+07:00", "2026-11-24T09:10:00+07:00", 600, 'o'},
+	    {"2026-11-24T09:00:00+07:00", "2026-11-24T09:00:59+07:00", 59, 'o'},
+	    /* overnight: five minutes before closing, five after opening */
+	    {"2026-11-24T15:55:00+07:00", "2026-11-25T07:35:00+07:00", 600, 'o'},
+	    {"2026-11-24T15:59:45+07:00", "2026-11-25T07:30:15+07:00", 30, 'o'},
+	    /* before opening, after closing, and both */
+	    {"2026-11-24T06:00:00+07:00", "2026-11-24T07:40:00+07:00", 600, 'o'},
+	    {"2026-11-24T15:50:00+07:00", "2026-11-24T20:00:00+07:00", 600, 'o'},
+	    {"2026-11-24T16:30:00+07:00", "2026-11-25T07:30:00+07:00", 0, 'o'},
+	    {"2026-11-24T00:00:00+07:00", "2026-11-25T00:00:00+07:00", 30600, 'o'},
+	    /* a weekend counts nothing */
+	    {"2026-11-27T15:55:00+07:00", "2026-11-30T07:35:00+07:00", 600, 'o'},
+	    {"2026-11-28T10:00:00+07:00", "2026-11-29T12:00:00+07:00", 0, 'o'},
+	    {"2026-11-27T10:00:00+07:00", "2026-11-30T10:00:00+07:00", 30600, 'o'},
+	    /* a day (8.5 working hours), a week, a month */
+	    {"2026-11-24T10:00:00+07:00", "2026-11-25T10:00:00+07:00", 30600, 'o'},
+	    {"2026-11-23T07:30:00+07:00", "2026-11-30T07:30:00+07:00", 5 * 30600, 'o'},
+	    {"2026-11-01T00:00:00+07:00", "2026-12-01T00:00:00+07:00", 21 * 30600, 'o'},
+	    /* holidays: 24 and 25 December 2026 (Thursday, Friday) */
+	    {"2026-12-23T15:55:00+07:00", "2026-12-28T07:35:00+07:00", 600, 'h'},
+	    {"2026-12-23T15:55:00+07:00", "2026-12-28T07:35:00+07:00", 2 * 30600 + 600, 'o'},
+	    {"2026-12-24T08:00:00+07:00", "2026-12-25T15:00:00+07:00", 0, 'h'},
+	    /* the time comes in UTC; the office counts in WIB */
+	    {"2026-11-24T08:55:00Z", "2026-11-25T00:35:00Z", 600, 'o'},
+	    {"2026-11-24T02:00:00Z", "2026-11-24T09:00:00Z", 7 * 3600, 'o'},
+	    /* another calendar: Monday to Saturday, mornings only */
+	    {"2026-11-27T11:55:00+07:00", "2026-11-30T08:05:00+07:00", 4 * 3600 + 600, 's'},
+	    {"2026-11-28T07:00:00+07:00", "2026-11-28T13:00:00+07:00", 4 * 3600, 's'},
+	    /* no calendar: wall-clock time */
+	    {"2026-11-24T15:55:00+07:00", "2026-11-24T16:05:00+07:00", 600, '-'},
+	    {"2026-11-27T10:00:00+07:00", "2026-11-30T10:00:00+07:00", 3 * 86400, '-'},
+	};
+	g_autoptr(dispo_calendar) hol = workflow_calendar_new(jakarta);
+	g_autoptr(dispo_calendar) sat = workflow_calendar_new(jakarta);
+	g_autoptr(dispo_calendar) none = workflow_calendar_new(jakarta);
+	dispo_time t = iso("2026-11-24T09:00:00+07:00");
+
+	assert_true(workflow_calendar_set_holidays(hol, "2026-12-24\n2026-12-25\n", NULL, NULL));
+	assert_true(workflow_calendar_set_days(sat, "sen-sab", NULL));
+	assert_true(workflow_calendar_set_hours(sat, "08:00-12:00", NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const dispo_calendar *c = cases[i].cal == '-'   ? NULL
+		                          : cases[i].cal == 'h' ? hol
+		                          : cases[i].cal == 's' ? sat
+		                                                : cal;
+		int64_t got = workflow_working_seconds(c, iso(cases[i].from), iso(cases[i].to));
+		if (got != cases[i].want)
+			fail_msg("case %u: %s to %s: got %" G_GINT64_FORMAT
+			         ", want %" G_GINT64_FORMAT,
+			         i + 1, cases[i].from, cases[i].to, got, cases[i].want);
+	}
+	/* No working time, negative times, spans of decades: wall-clock time,
+	 * as workflow_due counts then. */
+	none->working_days = 0;
+	assert_int_equal(workflow_working_seconds(none, t, t + 86400), 86400);
+	assert_int_equal(workflow_working_seconds(cal, -100, 500), 600);
+	assert_int_equal(workflow_working_seconds(cal, t, t + INT64_C(20) * 366 * 86400),
+	                 INT64_C(20) * 366 * 86400);
+	assert_int_equal(workflow_working_seconds(cal, t, INT64_MAX), INT64_MAX - t);
 }
 
 /* Calendars that leave no working time count wall-clock time rather than
@@ -180,8 +264,37 @@ test_calendar_settings(void **state)
 	    {"2026-8-17\n", "libur.txt:1: '2026-8-17' is not a date: write it as yyyy-mm-dd "
 	                    "(2026-12-25)"},
 	};
+	static const struct {
+		const char *text;
+		unsigned days; /* 0: refused */
+	} days[] = {
+	    {"mon-fri", 0x1f}, {"sen-jum", 0x1f}, {"Mon, Wed ,fri", 0x15}, {"sen-sab", 0x3f},
+	    {"sat-mon", 0x61}, {"minggu", 0x40},  {"monday-friday", 0x1f}, {"mon-sun", 0x7f},
+	    {"sen-bulan", 0},  {"", 0},           {"mon,,fri", 0},         {"-fri", 0},
+	    {"xyz", 0},
+	};
 	g_autoptr(dispo_calendar) c = workflow_calendar_new(jakarta);
 
+	for (guint i = 0; i < G_N_ELEMENTS(days); i++) {
+		g_autoptr(GError) e = NULL;
+		bool ok;
+		c->working_days = DISPO_CALENDAR_WEEKDAYS;
+		ok = workflow_calendar_set_days(c, days[i].text, &e);
+		if (!days[i].days) {
+			if (ok)
+				fail_msg("'%s' accepted", days[i].text);
+			assert_true(
+			    g_error_matches(e, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID));
+			assert_non_null(strstr(e->message, "working_days"));
+			assert_int_equal(c->working_days, DISPO_CALENDAR_WEEKDAYS);
+			continue;
+		}
+		if (!ok)
+			fail_msg("%s: %s", days[i].text, e->message);
+		if (c->working_days != days[i].days)
+			fail_msg("%s: 0x%x, want 0x%x", days[i].text, c->working_days,
+			         days[i].days);
+	}
 	for (guint i = 0; i < G_N_ELEMENTS(hours); i++) {
 		g_autoptr(GError) e = NULL;
 		bool ok = workflow_calendar_set_hours(c, hours[i].hours, &e);
@@ -223,6 +336,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_due),
 	    cmocka_unit_test(test_due_degenerate),
+	    cmocka_unit_test(test_working_seconds),
 	    cmocka_unit_test(test_calendar_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
