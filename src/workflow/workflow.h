@@ -64,6 +64,70 @@ dispo_time workflow_due(const dispo_calendar *cal, dispo_time from, int64_t sla_
  * workflow_due(cal, from, sla)) is the SLA. */
 int64_t workflow_working_seconds(const dispo_calendar *cal, dispo_time from, dispo_time to);
 
+/* ---- the SLA report (report.c) ------------------------------------------- */
+
+/* The percent-th percentile (0-100) of n values sorted ascending, linear
+ * between the closest ranks (R-7: what spreadsheets' MEDIAN and
+ * PERCENTILE.INC give), rounded to the nearest whole value; false when n is
+ * 0 or percent over 100. */
+bool workflow_percentile(const int64_t *sorted, size_t n, unsigned percent, int64_t *out);
+
+typedef enum {
+	DISPO_REPORT_STEP,  /* a step: its visits that ended in the period, who is there now */
+	DISPO_REPORT_END,   /* an end: the requests that reached it in the period */
+	DISPO_REPORT_TOTAL, /* a workflow: received and finished in the period, open now */
+} dispo_report_kind;
+
+typedef struct dispo_report_row {
+	dispo_report_kind kind;
+	const char *workflow;
+	const char *step; /* the step or end; NULL for TOTAL */
+	int64_t sla_ms;   /* STEP: the rules' SLA (0: none, or a step the rules lack) */
+	/* STEP: visits that ended in the period; END: requests that entered it
+	 * then; TOTAL: requests that entered any end then (finished). */
+	unsigned count;
+	/* Working seconds, when count > 0 (timed): STEP of its visits; END and
+	 * TOTAL from when the request was received to its end. */
+	bool timed;
+	int64_t median, p90;
+	unsigned within;        /* STEP: visits that ended by their SLA deadline */
+	unsigned open, overdue; /* STEP: requests at it now, and past their deadline; TOTAL: sums */
+	unsigned received;      /* TOTAL: requests received in the period */
+} dispo_report_row;
+
+/* A visit of a step is one request's stay in it: from the event that moved
+ * the request into the step (or into it again, by an administrator's move)
+ * to the next event that moved it elsewhere. A visit counts in the period
+ * [from, to) when it ended then; its time is its working time
+ * (workflow_working_seconds), and it was within the SLA when it ended by the
+ * step's deadline (workflow_due from its start: the time the reminders
+ * count to). Open requests are at the step at `now`; those past that
+ * deadline are overdue. The SLAs are the rules' of today. */
+typedef struct dispo_report dispo_report;
+
+/* A report of every workflow of rules (workflow NULL), or of one. cal may
+ * be NULL (wall-clock time); rules and cal must outlive the report. */
+dispo_report *workflow_report_new(const dispo_rules *rules, const dispo_calendar *cal,
+                                  dispo_time from, dispo_time to, dispo_time now,
+                                  const char *workflow);
+void workflow_report_free(dispo_report *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_report, workflow_report_free)
+/* Feeding: each request in turn, received when it was, then its workflow
+ * events oldest first: when, the event's kind (approve, admin:move…), the
+ * step it left the request in and the one before (the audit detail's step
+ * and previous). Events after `to` may be left out. */
+void workflow_report_request(dispo_report *r, const char *workflow, dispo_time received);
+void workflow_report_event(dispo_report *r, dispo_time at, const char *kind, const char *step,
+                           const char *previous);
+/* A request at step now, since `entered`. */
+void workflow_report_open(dispo_report *r, const char *workflow, const char *step,
+                          dispo_time entered);
+/* The rows (dispo_report_row *, the report's): per workflow (the rules'
+ * order, then others met), its steps (the rules' order, then steps the
+ * rules no longer have), its ends (the rules', and the built-in cancelled
+ * end when reached), then its TOTAL. */
+const GPtrArray *workflow_report_rows(dispo_report *r);
+
 /* ---- the engine ---------------------------------------------------------- */
 
 typedef enum {
