@@ -371,61 +371,178 @@ store_request_get(dispo_store *store, const char *number, GError **error)
 	return g_steal_pointer(&r);
 }
 
-bool
-store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
+static void
+audit_break_free(dispo_audit_break *b)
 {
-	sqlite3_stmt *st =
-	    store_stmt(store,
-	               "SELECT r.number, e.seq, e.at, e.actor, e.kind, e.detail, e.message_id,"
-	               " e.rules_version, e.prev_hash, e.hash FROM events e JOIN requests r ON "
-	               "r.id = e.request_id"
-	               " ORDER BY e.request_id, e.seq",
-	               error);
-	g_autofree char *last_number = NULL;
-	g_autofree char *prev = NULL;
+	g_free(b->request);
+	g_free(b->what);
+	g_free(b);
+}
+
+void
+store_audit_result_clear(dispo_audit_result *res)
+{
+	if (res && res->breaks)
+		g_ptr_array_unref(res->breaks);
+	if (res)
+		memset(res, 0, sizeof *res);
+}
+
+/* Counts a broken link; keeps the first ones (what is taken). */
+static void
+audit_break(dispo_audit_result *res, const char *number, int64_t event_id, unsigned seq, char *what,
+            bool *request_broken)
+{
+	res->broken++;
+	if (!*request_broken)
+		res->broken_requests++;
+	*request_broken = true;
+	if (res->breaks->len >= DISPO_AUDIT_BREAKS_KEPT) {
+		g_free(what);
+		return;
+	}
+	dispo_audit_break *b = g_new0(dispo_audit_break, 1);
+	b->request = g_strdup(number);
+	b->event_id = event_id;
+	b->seq = seq;
+	b->what = what;
+	g_ptr_array_add(res->breaks, b);
+}
+
+/* What a seq that is not the expected one means. */
+static char *
+gap_text(unsigned expected, unsigned seq)
+{
+	if (seq == expected + 1)
+		return g_strdup_printf("event %u before it is missing: it was deleted", expected);
+	if (seq > expected)
+		return g_strdup_printf("events %u to %u before it are missing: they were deleted",
+		                       expected, seq - 1);
+	return g_strdup_printf("its seq %u should be %u", seq, expected);
+}
+
+#define AUDIT_COLUMNS                                                                              \
+	"SELECT e.id, e.request_id, r.number, e.seq, e.at, e.actor, e.kind, e.detail,"             \
+	" e.message_id, e.rules_version, e.prev_hash, e.hash"                                      \
+	" FROM events e LEFT JOIN requests r ON r.id = e.request_id"
+
+bool
+store_audit_check(dispo_store *store, const char *number, dispo_audit_result *res, GError **error)
+{
+	sqlite3_stmt *st;
+	g_autofree char *prev = NULL; /* the hash stored in the event before */
+	int64_t request_id = 0, chain = -1;
 	unsigned expect_seq = 1;
+	bool request_broken = false;
 	int rc;
 
+	memset(res, 0, sizeof *res);
+	res->breaks = g_ptr_array_new_with_free_func((GDestroyNotify)audit_break_free);
+	if (number) {
+		if (!store_request_id(store, number, &request_id, error))
+			return false;
+		if (!request_id) {
+			g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+			            "no request %s (dispo requests list shows them all)", number);
+			return false;
+		}
+	}
+	/* The UNIQUE (request_id, seq) index gives each chain in order, one
+	 * row at a time, however many events there are. */
+	st = store_stmt(store,
+	                number ? AUDIT_COLUMNS " WHERE e.request_id = ? ORDER BY e.seq"
+	                       : AUDIT_COLUMNS " ORDER BY e.request_id, e.seq",
+	                error);
 	if (!st)
 		return false;
-	*checked = 0;
+	if (number)
+		sqlite3_bind_int64(st, 1, request_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *number = (const char *)sqlite3_column_text(st, 0);
-		unsigned seq = (unsigned)sqlite3_column_int(st, 1);
-		const char *stored_prev = (const char *)sqlite3_column_text(st, 8);
-		const char *stored_hash = (const char *)sqlite3_column_text(st, 9);
-		g_autofree char *hash = NULL;
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t rid = sqlite3_column_int64(st, 1);
+		const char *num = (const char *)sqlite3_column_text(st, 2);
+		unsigned seq = (unsigned)sqlite3_column_int(st, 3);
+		const char *stored_prev = (const char *)sqlite3_column_text(st, 10);
+		const char *stored_hash = (const char *)sqlite3_column_text(st, 11);
+		bool gap = false;
 
-		if (!last_number || strcmp(last_number, number) != 0) {
-			g_free(last_number);
-			last_number = g_strdup(number);
+		if (rid != chain) {
+			chain = rid;
 			g_free(prev);
 			prev = g_strdup(GENESIS_HASH);
 			expect_seq = 1;
+			request_broken = false;
+			res->requests++;
+			if (!num)
+				audit_break(res, NULL, id, seq,
+				            g_strdup_printf("its request (id %" G_GINT64_FORMAT
+				                            ") is not in the requests table: the "
+				                            "request's row was deleted",
+				                            (gint64)rid),
+				            &request_broken);
 		}
-		hash = event_hash(prev, number, seq, sqlite3_column_int64(st, 2),
-		                  (const char *)sqlite3_column_text(st, 3),
-		                  (const char *)sqlite3_column_text(st, 4),
-		                  (const char *)sqlite3_column_text(st, 5),
-		                  sqlite3_column_int64(st, 6),
-		                  (const char *)sqlite3_column_text(st, 7));
-		if (seq != expect_seq || g_strcmp0(stored_prev, prev) != 0 ||
-		    g_strcmp0(stored_hash, hash) != 0) {
-			g_set_error(
-			    error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
-			    "audit trail of %s is broken at event %u: it was changed after it "
-			    "was written",
-			    number, seq);
-			sqlite3_reset(st);
-			return false;
+		res->events++;
+		if (seq != expect_seq) {
+			gap = true;
+			audit_break(res, num, id, seq, gap_text(expect_seq, seq), &request_broken);
+		}
+		/* After a gap the link is broken by the gap; said once. */
+		if (!gap && g_strcmp0(stored_prev, prev) != 0)
+			audit_break(res, num, id, seq,
+			            seq == 1
+			                ? g_strdup_printf("its prev_hash %.12s… is not the chain's "
+			                                  "start (000…): the first event was "
+			                                  "replaced",
+			                                  stored_prev ? stored_prev : "")
+			                : g_strdup_printf("its prev_hash %.12s… is not the hash of "
+			                                  "event %u (%.12s…): event %u was "
+			                                  "rewritten, or this one put in",
+			                                  stored_prev ? stored_prev : "", seq - 1,
+			                                  prev, seq - 1),
+			            &request_broken);
+		/* The number is part of every hash: without the request's row the
+		 * fields cannot be checked. */
+		if (num) {
+			g_autofree char *hash = event_hash(
+			    stored_prev ? stored_prev : "", num, seq, sqlite3_column_int64(st, 4),
+			    (const char *)sqlite3_column_text(st, 5),
+			    (const char *)sqlite3_column_text(st, 6),
+			    (const char *)sqlite3_column_text(st, 7), sqlite3_column_int64(st, 8),
+			    (const char *)sqlite3_column_text(st, 9));
+			if (g_strcmp0(hash, stored_hash) != 0)
+				audit_break(
+				    res, num, id, seq,
+				    g_strdup_printf("its fields (time, actor, kind, detail, "
+				                    "message, rules version, request number) "
+				                    "hash to %.12s…, not to the stored %.12s…: "
+				                    "it was changed after it was written",
+				                    hash, stored_hash ? stored_hash : ""),
+				    &request_broken);
 		}
 		g_free(prev);
-		prev = g_steal_pointer(&hash);
-		expect_seq++;
-		(*checked)++;
+		prev = g_strdup(stored_hash ? stored_hash : "");
+		expect_seq = seq + 1;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || store_fail(store, error, "cannot read events");
+}
+
+bool
+store_audit_verify(dispo_store *store, int64_t *checked, GError **error)
+{
+	dispo_audit_result res;
+	bool ok = store_audit_check(store, NULL, &res, error);
+
+	*checked = res.events;
+	if (ok && res.broken) {
+		const dispo_audit_break *b = res.breaks->pdata[0];
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_CORRUPT,
+		            "audit trail of %s is broken at event %u: %s",
+		            b->request ? b->request : "a deleted request", b->seq, b->what);
+		ok = false;
+	}
+	store_audit_result_clear(&res);
+	return ok;
 }
 
 bool

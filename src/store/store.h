@@ -325,6 +325,35 @@ bool store_address_bounced_at(dispo_store *store, const char *address, dispo_tim
  * link named in *error. */
 bool store_audit_verify(dispo_store *store, int64_t *checked, GError **error);
 
+/* One broken link of a hash chain. */
+typedef struct dispo_audit_break {
+	char *request;    /* its number; NULL when the event's request row is gone */
+	int64_t event_id; /* events.id */
+	unsigned seq;
+	char *what; /* what differs, a sentence for the administrator */
+} dispo_audit_break;
+
+typedef struct dispo_audit_result {
+	int64_t events, requests; /* how many were checked */
+	unsigned broken;          /* broken links found, all of them */
+	unsigned broken_requests; /* requests with at least one */
+	GPtrArray *breaks;        /* dispo_audit_break *: the first DISPO_AUDIT_BREAKS_KEPT */
+} dispo_audit_result;
+
+#define DISPO_AUDIT_BREAKS_KEPT 1000
+
+/* Walks the hash chain of the request numbered number, or of every request
+ * (NULL), streaming: each event's seq must follow the one before, its
+ * prev_hash must be the hash stored in the event before (the genesis hash
+ * for the first), and its hash must be the hash of its own fields with
+ * that prev_hash. Checking each link against what is stored, not against
+ * what was recomputed, names the one event that changed rather than every
+ * event after it. Broken links are results, not errors: false only when
+ * the store cannot be read, or NOT_FOUND for an unknown number. */
+bool store_audit_check(dispo_store *store, const char *number, dispo_audit_result *result,
+                       GError **error);
+void store_audit_result_clear(dispo_audit_result *result);
+
 /* ---- workflow progress, request files, certificates (progress.c) ------- */
 
 /* Where a request is in its workflow. */

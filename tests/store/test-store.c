@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store.c: the store on :memory: and on real files: schema and
- * migrations, idempotent inserts, request numbers, the audit hash chain,
- * the spool, lock errors and two processes writing at once. */
+ * migrations, idempotent inserts, request numbers, the audit hash chain
+ * (and what a broken link says), the spool, lock errors and two processes
+ * writing at once. */
 #include "config.h"
 
 #include "store/store-private.h"
@@ -204,6 +205,92 @@ test_audit_chain(void **state)
 	assert_non_null(strstr(e->message, "SE-2026-000001 is broken at event 3"));
 	g_clear_error(&e);
 	g_free(number);
+	store_close(s);
+}
+
+/* Each broken link named once: the request, the event, what differs. */
+static void
+test_audit_check(void **state)
+{
+	dispo_store *s = open_memory();
+	g_autofree char *one = NULL, *two = NULL;
+	dispo_audit_result res;
+	const dispo_audit_break *b;
+	int64_t id = 0;
+	GError *e = NULL;
+
+	assert_true(store_begin(s, NULL));
+	one = open_request(s, insert_message(s, 1, NULL), 2026, 100);
+	two = open_request(s, insert_message(s, 2, NULL), 2026, 100);
+	assert_true(store_request_id(s, one, &id, NULL));
+	for (int i = 0; i < 5; i++) {
+		dispo_event_new ev = {200 + i, "kadis@kuduskab.go.id", "note", "{}", 0, "rules-v1"};
+		assert_true(store_event_append(s, id, &ev, &e));
+	}
+	assert_true(store_commit(s, NULL));
+	assert_true(store_audit_check(s, NULL, &res, &e));
+	assert_int_equal(res.events, 7);
+	assert_int_equal(res.requests, 2);
+	assert_int_equal(res.broken, 0);
+	assert_int_equal(res.breaks->len, 0);
+	store_audit_result_clear(&res);
+	assert_true(store_audit_check(s, two, &res, &e));
+	assert_int_equal(res.events, 1);
+	assert_int_equal(res.requests, 1);
+	store_audit_result_clear(&res);
+	assert_false(store_audit_check(s, "SE-2026-000099", &res, &e));
+	assert_true(g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND));
+	assert_non_null(strstr(e->message, "dispo requests list"));
+	g_clear_error(&e);
+	store_audit_result_clear(&res);
+
+	assert_true(
+	    store_exec(s, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete", NULL));
+	/* A changed field breaks that event only. */
+	assert_true(store_exec(
+	    s, "UPDATE events SET actor = 'x@y' WHERE request_id = 1 AND seq = 3", NULL));
+	assert_true(store_audit_check(s, NULL, &res, &e));
+	assert_int_equal(res.broken, 1);
+	assert_int_equal(res.broken_requests, 1);
+	b = res.breaks->pdata[0];
+	assert_string_equal(b->request, one);
+	assert_int_equal(b->seq, 3);
+	assert_int_equal(b->event_id, 4); /* 1: the first request's, 2: the second's */
+	assert_non_null(strstr(b->what, "changed after it was written"));
+	store_audit_result_clear(&res);
+	/* Its hash made to match breaks the link to the next one instead. */
+	assert_true(
+	    store_exec(s,
+	               "UPDATE events SET hash = 'f00d' || substr(hash, 5) WHERE request_id "
+	               "= 1 AND seq = 5",
+	               NULL));
+	assert_true(store_audit_check(s, one, &res, &e));
+	assert_int_equal(res.broken, 3);
+	b = res.breaks->pdata[1];
+	assert_int_equal(b->seq, 5);
+	assert_non_null(strstr(b->what, "hash to"));
+	b = res.breaks->pdata[2];
+	assert_int_equal(b->seq, 6);
+	assert_non_null(strstr(b->what, "is not the hash of event 5 (f00d"));
+	store_audit_result_clear(&res);
+	/* A deleted event is a gap; a deleted first event too. */
+	assert_true(
+	    store_exec(s, "DELETE FROM events WHERE request_id = 1 AND seq IN (3, 4)", NULL));
+	assert_true(store_exec(s, "DELETE FROM events WHERE request_id = 2", NULL));
+	assert_true(store_exec(s,
+	                       "INSERT INTO events (request_id, seq, at, actor, kind, prev_hash, "
+	                       "hash) VALUES (2, 2, 1, 'x', 'note', 'aa', 'bb')",
+	                       NULL));
+	assert_true(store_audit_check(s, NULL, &res, &e));
+	assert_int_equal(res.events, 5);
+	assert_int_equal(res.broken_requests, 2);
+	b = res.breaks->pdata[0];
+	assert_int_equal(b->seq, 5);
+	assert_string_equal(b->what, "events 3 to 4 before it are missing: they were deleted");
+	b = res.breaks->pdata[res.breaks->len - 2];
+	assert_string_equal(b->request, two);
+	assert_string_equal(b->what, "event 1 before it is missing: it was deleted");
+	store_audit_result_clear(&res);
 	store_close(s);
 }
 
@@ -455,6 +542,7 @@ main(void)
 	    cmocka_unit_test(test_message_idempotent),
 	    cmocka_unit_test(test_request_numbers),
 	    cmocka_unit_test(test_audit_chain),
+	    cmocka_unit_test(test_audit_check),
 	    cmocka_unit_test(test_spool),
 	    cmocka_unit_test(test_migrate_old_file),
 	    cmocka_unit_test(test_refuses_foreign_and_newer),
