@@ -30,6 +30,9 @@ bool store_exec(dispo_store *store, const char *sql, GError **error);
 dispo_store *store_open_version(const char *db_path, const char *mail_dir, int busy_timeout_ms,
                                 int version, GError **error);
 
+/* The report's query (report.c), for its test of the query plan. */
+extern const char store_report_events_sql[];
+
 char *store_column_dup(sqlite3_stmt *st, int col);
 /* Binds s, or NULL when s is NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *s);

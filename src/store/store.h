@@ -427,6 +427,34 @@ bool store_certificate_revoke(dispo_store *store, const char *email, int64_t req
                               dispo_time at, unsigned *revoked, GError **error);
 GPtrArray *store_certificates_list(dispo_store *store, GError **error);
 
+/* ---- the SLA report (report.c) ------------------------------------------- */
+
+/* One event as the report reads it. The strings live until the callback
+ * returns. */
+typedef struct dispo_report_event {
+	int64_t request_id;
+	const char *workflow;
+	dispo_time received; /* the request's created_at */
+	unsigned seq;
+	dispo_time at;
+	const char *kind;
+	const char *step;     /* a workflow event's detail: where it left the request */
+	const char *previous; /* … and where it was before (NULL at the start) */
+	bool workflow_event;  /* false: the request's first event, sent for received */
+} dispo_report_event;
+
+typedef bool (*dispo_report_event_fn)(const dispo_report_event *ev, void *user, GError **error);
+
+/* For every request (of workflow, NULL: any) with an event in [from, to):
+ * its first event, then its workflow events (the engine's: their detail has
+ * step and previous) before `to`, request by request, each oldest first.
+ * Streamed; a false fn stops it. */
+bool store_report_events(dispo_store *store, dispo_time from, dispo_time to, const char *workflow,
+                         dispo_report_event_fn fn, void *user, GError **error);
+/* When each request now at step of workflow entered it (dispo_time). */
+GArray *store_report_at_step(dispo_store *store, const char *workflow, const char *step,
+                             GError **error);
+
 /* ---- inspection (inspect.c): dry runs ------------------------------------- */
 
 /* A consistent copy of the database at path (VACUUM INTO). */
