@@ -73,6 +73,8 @@ int cli_timers(dispo_cli *cli, int argc, char **argv);
 int cli_admin(dispo_cli *cli, int argc, char **argv);
 int cli_records(dispo_cli *cli, int argc, char **argv);
 int cli_certificates(dispo_cli *cli, int argc, char **argv);
+int cli_report(dispo_cli *cli, int argc, char **argv);
+int cli_audit(dispo_cli *cli, int argc, char **argv);
 /* `employees import [--dry-run] FILE` (the demo loads the sample register). */
 int cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run);
 /* `requests show` as a table (the demo prints it too). */

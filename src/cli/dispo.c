@@ -34,6 +34,8 @@ static const command commands[] = {
      "certificates)"},
     {"certificates", cli_certificates, "the register of issued certificates (certificates list)"},
     {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
+    {"report", cli_report, "SLA compliance per step, in working time, against the SOP's standard"},
+    {"audit", cli_audit, "check the audit trail's hash chains (audit verify)"},
 };
 
 GOptionGroup *

@@ -54,8 +54,6 @@ void rules_step_free(dispo_rules_step *s);
 void rules_transition_free(dispo_rules_transition *t);
 void rules_requirement_free(dispo_rules_requirement *r);
 void rules_use_free(rules_use *u);
-/* "10m", "1d", "90s": the largest unit that divides evenly. */
-char *rules_duration_format(int64_t ms);
 
 /* lex.c: a word or a quoted text of one line. */
 typedef struct rules_token {

@@ -125,6 +125,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_rules, rules_unref)
 GPtrArray *rules_diagnostics_new(void);
 char *rules_diagnostic_format(const dispo_rules_diagnostic *d);
 
+/* An SLA as the rules write it: "10m", "1d", "90s" (the largest unit that
+ * divides evenly). */
+char *rules_duration_format(int64_t ms);
+
 /* A hash of the files' names and bytes, recorded with every event. */
 const char *rules_version(const dispo_rules *rules);
 const GPtrArray *rules_workflows(const dispo_rules *rules); /* dispo_rules_workflow * */
