@@ -437,7 +437,6 @@ store_audit_check(dispo_store *store, const char *number, dispo_audit_result *re
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	res->breaks = g_ptr_array_new_with_free_func((GDestroyNotify)audit_break_free);
 	if (number) {
 		if (!store_request_id(store, number, &request_id, error))
 			return false;
@@ -457,6 +456,7 @@ store_audit_check(dispo_store *store, const char *number, dispo_audit_result *re
 		return false;
 	if (number)
 		sqlite3_bind_int64(st, 1, request_id);
+	res->breaks = g_ptr_array_new_with_free_func((GDestroyNotify)audit_break_free);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int64_t rid = sqlite3_column_int64(st, 1);
@@ -524,7 +524,11 @@ store_audit_check(dispo_store *store, const char *number, dispo_audit_result *re
 		expect_seq = seq + 1;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE || store_fail(store, error, "cannot read events");
+	if (rc != SQLITE_DONE) {
+		store_audit_result_clear(res);
+		return store_fail(store, error, "cannot read events");
+	}
+	return true;
 }
 
 bool

@@ -349,7 +349,8 @@ typedef struct dispo_audit_result {
  * that prev_hash. Checking each link against what is stored, not against
  * what was recomputed, names the one event that changed rather than every
  * event after it. Broken links are results, not errors: false only when
- * the store cannot be read, or NOT_FOUND for an unknown number. */
+ * the store cannot be read, or NOT_FOUND for an unknown number (then
+ * result holds nothing to clear). */
 bool store_audit_check(dispo_store *store, const char *number, dispo_audit_result *result,
                        GError **error);
 void store_audit_result_clear(dispo_audit_result *result);
