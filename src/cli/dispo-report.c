@@ -407,13 +407,14 @@ cli_report(dispo_cli *cli, int argc, char **argv)
 	if (!period_parse(cli, from_s, to_s, &from, &to))
 		return EX_USAGE;
 	if (!(rules = cli_rules_load(cli, &e))) {
-		cli_error(cli, "%s (fix the rules, see dispo rules check)", e->message);
+		cli_error(cli, "%s; fix the rules, then dispo rules check", e->message);
 		return EX_CONFIG;
 	}
 	if (workflow && !workflow_known(cli, rules, workflow))
 		return EX_USAGE;
 	if (!(cal = ingest_calendar_load(cli->config, &e))) {
-		cli_error(cli, "%s (fix [calendar] in the configuration)", e->message);
+		cli_error(cli, "%s; fix [calendar] in %s", e->message,
+		          cli->config->path ? cli->config->path : "the configuration");
 		return EX_CONFIG;
 	}
 	if ((rc = cli_start(cli, &store)) != EX_OK)

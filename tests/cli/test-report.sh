@@ -183,6 +183,10 @@ expect_exit 64 D report 2026-11
 contains err "takes no arguments"
 expect_exit 0 D report --help
 contains out "--from=yyyy-mm-dd"
+printf '2026-11-26\n26-11-2026\n' >badlibur.txt
+sed 's/libur.txt/badlibur.txt/' dispo.conf >bad.conf
+expect_exit 78 "$DISPO" --config bad.conf report
+contains err "badlibur.txt:2: '26-11-2026' is not a date: write it as yyyy-mm-dd (2026-12-25); fix [calendar] in"
 ok "report: mistakes are usage errors that say what to write"
 
 # ---- audit verify ------------------------------------------------------------
