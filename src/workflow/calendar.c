@@ -111,8 +111,9 @@ clock_parse(const char *s, int *min)
 	return true;
 }
 
-/* English or Indonesian day names (any prefix of at least the three
- * letters), lists and ranges; a range may wrap past Sunday. */
+/* English or Indonesian day names, known by their first three letters
+ * (mon, monday, sen, senin), in lists and ranges; a range may wrap past
+ * Sunday (sat-mon). */
 bool
 workflow_calendar_set_days(dispo_calendar *cal, const char *text, GError **error)
 {
