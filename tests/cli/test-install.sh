@@ -80,49 +80,59 @@ cd "$WORK" || fail "cd"
 ok "the sample configuration: production defaults, the installed rules, no unknown key, checks clean"
 
 # The unit names the installed binary and configuration and asks for what
-# the service needs.
-unit=$(one /systemd/system/dispo.service)
-grep -qx "ExecStart=${bin#"$D"} --config $sysconfdir/dispo/dispo.conf serve" "$unit" ||
-	fail "ExecStart is not the installed binary with the installed configuration: $(grep ExecStart "$unit")"
-for line in User=dispo Group=dispo StateDirectory=dispo ProtectSystem=strict ProtectHome=yes \
-	PrivateTmp=yes NoNewPrivileges=yes Restart=on-failure \
-	"RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" 'ExecReload=/bin/kill -HUP $MAINPID' \
-	WantedBy=multi-user.target; do
-	grep -qxF "$line" "$unit" || fail "the unit lacks $line"
-done
-grep -q '^ReadWritePaths=' "$unit" && fail "the unit makes more than the data directory writable"
-users=$(one /sysusers.d/dispo.conf)
-tmpfiles=$(one /tmpfiles.d/dispo.conf)
-ok "the unit runs the installed binary as dispo, hardened, only /var/lib/dispo writable"
+# the service needs (unless configure was told --with-...=no).
+systemd_files() {
+	! grep -q "^$1 = *$" "$DISPO_BUILDDIR/Makefile" && return 0
+	echo "note: configured with --with-$1=no: not checked" >&2
+	return 1
+}
+check_unit() {
+	unit=$(one /systemd/system/dispo.service)
+	grep -qx "ExecStart=${bin#"$D"} --config $sysconfdir/dispo/dispo.conf serve" "$unit" ||
+		fail "ExecStart is not the installed binary with the installed configuration: $(grep ExecStart "$unit")"
+	for line in User=dispo Group=dispo StateDirectory=dispo ProtectSystem=strict ProtectHome=yes \
+		PrivateTmp=yes NoNewPrivileges=yes Restart=on-failure \
+		"RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" 'ExecReload=/bin/kill -HUP $MAINPID' \
+		WantedBy=multi-user.target; do
+		grep -qxF "$line" "$unit" || fail "the unit lacks $line"
+	done
+	grep -q '^ReadWritePaths=' "$unit" && fail "the unit makes more than the data directory writable"
+	ok "the unit runs the installed binary as dispo, hardened, only /var/lib/dispo writable"
 
-if command -v systemd-analyze >/dev/null; then
-	# verify wants an ExecStart that exists: the copy runs the binary in $D.
-	sed "s|^ExecStart=${bin#"$D"} |ExecStart=$bin |" "$unit" >dispo.service
-	if command -v man >/dev/null; then
-		MANPATH=$(dirname "$(dirname "$(one /man1/dispo.1)")") systemd-analyze verify ./dispo.service >sa.out 2>sa.err
+	if command -v systemd-analyze >/dev/null; then
+		# verify wants an ExecStart that exists: the copy runs the binary in $D.
+		sed "s|^ExecStart=${bin#"$D"} |ExecStart=$bin |" "$unit" >dispo.service
+		if command -v man >/dev/null; then
+			MANPATH=$(dirname "$(dirname "$(one /man1/dispo.1)")") systemd-analyze verify ./dispo.service >sa.out 2>sa.err
+		else
+			systemd-analyze verify --man=no ./dispo.service >sa.out 2>sa.err
+		fi
+		rc=$?
+		[ $rc = 0 ] && [ ! -s sa.err ] || { cat sa.out sa.err >&2; fail "systemd-analyze verify: exit $rc"; }
+		# What it says about each setting it does not know or cannot parse
+		# goes to stderr; a broken line must show.
+		sed 's|^ProtectSystem=strict$|ProtectSystem=strikt|' dispo.service >broken.service
+		systemd-analyze verify --man=no ./broken.service >/dev/null 2>sa.err
+		grep -q "ProtectSystem\|protect system" sa.err || fail "systemd-analyze verify does not report a broken line here"
+		if systemd-analyze security --offline=yes ./dispo.service >sec.out 2>&1; then
+			level=$(sed -n 's/.*Overall exposure level for dispo.service: \([0-9.]*\) \([A-Z]*\).*/\1 \2/p' sec.out)
+			case $level in
+			[0-2].*" "*) ok "systemd-analyze security: exposure $level" ;;
+			*) cat sec.out >&2; fail "systemd-analyze security: exposure '$level', want below 3" ;;
+			esac
+		fi
+		ok "systemd-analyze verify: the unit (and its man: links) clean"
 	else
-		systemd-analyze verify --man=no ./dispo.service >sa.out 2>sa.err
+		echo "note: systemd-analyze is missing (Debian: apt-get install systemd); the unit is not verified" >&2
 	fi
-	rc=$?
-	[ $rc = 0 ] && [ ! -s sa.err ] || { cat sa.out sa.err >&2; fail "systemd-analyze verify: exit $rc"; }
-	# What it says about each setting it does not know or cannot parse
-	# goes to stderr; a broken line must show.
-	sed 's|^ProtectSystem=strict$|ProtectSystem=strikt|' dispo.service >broken.service
-	systemd-analyze verify --man=no ./broken.service >/dev/null 2>sa.err
-	grep -q "ProtectSystem\|protect system" sa.err || fail "systemd-analyze verify does not report a broken line here"
-	if systemd-analyze security --offline=yes ./dispo.service >sec.out 2>&1; then
-		level=$(sed -n 's/.*Overall exposure level for dispo.service: \([0-9.]*\) \([A-Z]*\).*/\1 \2/p' sec.out)
-		case $level in
-		[0-2].*" "*) ok "systemd-analyze security: exposure $level" ;;
-		*) cat sec.out >&2; fail "systemd-analyze security: exposure '$level', want below 3" ;;
-		esac
-	fi
-	ok "systemd-analyze verify: the unit (and its man: links) clean"
-else
-	echo "note: systemd-analyze is missing (Debian: apt-get install systemd); the unit is not verified" >&2
-fi
+}
+if systemd_files systemdsystemunitdir; then check_unit; fi
 
-if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/null; then
+if ! systemd_files sysusersdir || ! systemd_files tmpfilesdir; then
+	:
+elif command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/null; then
+	users=$(one /sysusers.d/dispo.conf)
+	tmpfiles=$(one /tmpfiles.d/dispo.conf)
 	R="$WORK/root"
 	mkdir -p "$R/etc"
 	systemd-sysusers --root="$R" "$users" >sys.out 2>&1 || { cat sys.out; fail "systemd-sysusers"; }
