@@ -34,8 +34,13 @@ bool cli_load(dispo_cli *cli);
 /* cli_load and cli_store_open, printing what went wrong: EX_OK, or the exit
  * code to return. */
 int cli_start(dispo_cli *cli, dispo_store **store);
-/* Opens data_dir/dispo.db (creating data_dir), raw mail under data_dir/mail. */
+/* Opens data_dir/dispo.db (creating data_dir), raw mail under data_dir/mail;
+ * run as root, first becomes data_dir's owner (cli_become_data_owner). */
 dispo_store *cli_store_open(dispo_cli *cli, GError **error);
+/* Run as root against a data_dir (or, while it does not exist, the nearest
+ * directory above it) that belongs to another user, becomes that user for
+ * good (owner.c); otherwise does nothing. */
+bool cli_become_data_owner(dispo_cli *cli, GError **error);
 /* The rules of config's rules_dir, checked against its templates; each
  * problem printed on stderr as file:line:col: message. */
 dispo_rules *cli_rules_load(dispo_cli *cli, GError **error);

@@ -9,21 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The rules directory when no FILE is given: $DISPO_RULES_DIR, else ./rules. */
+/* The rules directory when no FILE is given: $DISPO_RULES_DIR, else the
+ * configuration file's rules_dir, else (the embedded default, in a
+ * checkout) ./rules. A configuration file's directories are its own, so
+ * that the check reads what the service reads from wherever it is run. */
 static const char *
-default_rules_dir(void)
+default_rules_dir(const dispo_cli *cli)
 {
 	const char *env = g_getenv("DISPO_RULES_DIR");
 
-	return env && *env ? env : "rules";
+	if (env && *env)
+		return env;
+	return cli->config->path ? cli->config->rules_dir : "rules";
 }
 
 static const char *
-default_templates_dir(void)
+default_templates_dir(const dispo_cli *cli)
 {
 	const char *env = g_getenv("DISPO_TEMPLATES_DIR");
 
-	return env && *env ? env : "templates";
+	if (env && *env)
+		return env;
+	return cli->config->path ? cli->config->templates_dir : "templates";
 }
 
 /* Loads FILE… or the default directory; prints every problem on stderr. */
@@ -42,7 +49,7 @@ load(dispo_cli *cli, int argc, char **argv, const char *templates, int *rc)
 		files = g_strv_builder_end(b);
 		rules = rules_load_files(files, templates, diags, &e);
 	} else
-		rules = rules_load_dir(default_rules_dir(), templates, diags, &e);
+		rules = rules_load_dir(default_rules_dir(cli), templates, diags, &e);
 	for (guint i = 0; i < diags->len; i++) {
 		g_autofree char *line = rules_diagnostic_format(diags->pdata[i]);
 		fprintf(stderr, "%s\n", line);
@@ -50,10 +57,18 @@ load(dispo_cli *cli, int argc, char **argv, const char *templates, int *rc)
 	if (rules)
 		return rules;
 	if (g_error_matches(e, DISPO_RULES_ERROR, DISPO_RULES_ERROR_NOT_FOUND)) {
-		cli_error(cli, "%s%s", e->message,
-		          argc > 0 ? ""
-		                   : " (name the files, or set DISPO_RULES_DIR to the rules "
-		                     "directory)");
+		const char *env = g_getenv("DISPO_RULES_DIR");
+		g_autofree char *hint = NULL;
+		if (argc > 0)
+			hint = g_strdup("");
+		else if (env && *env)
+			hint = g_strdup(" (from $DISPO_RULES_DIR)");
+		else if (cli->config->path)
+			hint = g_strdup_printf(" (rules_dir of %s)", cli->config->path);
+		else
+			hint = g_strdup(" (name the files, or set DISPO_RULES_DIR to the rules "
+			                "directory)");
+		cli_error(cli, "%s%s", e->message, hint);
 		*rc = EX_NOINPUT;
 	} else {
 		cli_error(cli, "%u problem%s found; nothing was loaded", diags->len,
@@ -117,7 +132,7 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 	     "FORMAT"},
 	    {"templates", 't', 0, G_OPTION_ARG_FILENAME, &templates,
 	     "check template names against DIR/id and DIR/en (default: $DISPO_TEMPLATES_DIR, "
-	     "else ./templates)",
+	     "else the configuration file's templates_dir, else ./templates)",
 	     "DIR"},
 	    {"workflow", 'w', 0, G_OPTION_ARG_STRING, &workflow, "graph: draw only this workflow",
 	     "NAME"},
@@ -128,7 +143,8 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 	               "Checks the rules files and reports every problem as file:line:col, or "
 	               "draws them\n(Graphviz DOT on standard output: dispo rules graph | dot "
 	               "-Tsvg > sop.svg).\nWithout FILE, reads every *.rules file of "
-	               "$DISPO_RULES_DIR, else ./rules.\n"
+	               "$DISPO_RULES_DIR, else of the\nconfiguration file's rules_dir, else "
+	               "./rules.\n"
 	               "'rules test FILE.eml...' runs emails through intake and the workflow on a\n"
 	               "copy of the store (configured rules and data) and says what would happen.",
 	               &argc, &argv))
@@ -139,9 +155,12 @@ cli_rules(dispo_cli *cli, int argc, char **argv)
 		return EX_USAGE;
 	}
 	sub = argv[1];
+	/* Only to know the configured directories (and the store, for test). */
+	if (!cli_load(cli))
+		return EX_CONFIG;
 	if (strcmp(sub, "check") == 0)
 		return check(cli, argc - 2, argv + 2,
-		             templates ? templates : default_templates_dir());
+		             templates ? templates : default_templates_dir(cli));
 	if (strcmp(sub, "graph") == 0)
 		/* Drawing needs no templates: check them only when asked to. */
 		return graph(cli, argc - 2, argv + 2, templates, workflow);

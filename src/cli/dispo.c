@@ -135,7 +135,7 @@ cli_store_open(dispo_cli *cli, GError **error)
 	g_autofree char *db = g_build_filename(cli->config->data_dir, "dispo.db", NULL);
 	g_autofree char *mail = g_build_filename(cli->config->data_dir, "mail", NULL);
 
-	if (!dispo_mkdir_p(cli->config->data_dir, error))
+	if (!cli_become_data_owner(cli, error) || !dispo_mkdir_p(cli->config->data_dir, error))
 		return NULL;
 	return store_open(db, mail, cli->config->busy_timeout_ms, error);
 }

@@ -458,15 +458,14 @@ dispo_config_load(const char *path, GError **error)
 		            "cannot read the configuration: %s", e->message);
 		return NULL;
 	}
-	dir = g_path_get_dirname(path);
-	if (!g_path_is_absolute(dir)) {
-		char *abs = g_build_filename(cwd, dir, NULL);
-		g_free(dir);
-		dir = abs;
+	/* Paths in the file are the file's, wherever the command runs from. */
+	{
+		g_autofree char *rel = g_path_get_dirname(path);
+		dir = g_canonicalize_filename(rel, cwd);
 	}
 	c = dispo_config_load_data(text, path, dir, error);
 	if (c)
-		c->path = g_strdup(path);
+		c->path = g_canonicalize_filename(path, cwd);
 	return c;
 }
 

@@ -77,6 +77,33 @@ expect_exit 66 env DISPO_RULES_DIR=nowhere "$DISPO" rules check
 contains err "DISPO_RULES_DIR"
 ok "missing files are told apart from broken ones"
 
+# With a configuration file, its rules_dir and templates_dir (relative to
+# the file), from wherever the check is run; the same with DISPO_CONFIG.
+mkdir -p office/etc elsewhere
+cp -r "$R" office/etc/rules && cp -r "$T" office/etc/templates
+printf '[general]\ndata_dir = ../data\nrules_dir = rules\ntemplates_dir = templates\n[policy]\nrequire_authentication = false\n' >office/etc/dispo.conf
+cd elsewhere || fail "cd elsewhere"
+expect_exit 0 "$DISPO" --config ../office/etc/dispo.conf rules check
+contains "$WORK/out" "rules OK: 2 workflows"
+expect_exit 0 env DISPO_CONFIG=../office/etc/dispo.conf "$DISPO" rules check
+# The office's own copy is what is read: a template it lacks is named.
+rm ../office/etc/templates/*/penolakan.mustache
+expect_exit 65 "$DISPO" --config ../office/etc/dispo.conf rules check
+contains "$WORK/err" "no template 'penolakan' in $WORK/office/etc/templates"
+cp "$T/id/penolakan.mustache" ../office/etc/templates/id/
+printf 'stpe\n' >>../office/etc/rules/roles.rules
+expect_exit 65 "$DISPO" --config ../office/etc/dispo.conf rules check
+contains "$WORK/err" "$WORK/office/etc/rules/roles.rules:"
+rm -r ../office/etc/rules
+expect_exit 66 "$DISPO" --config ../office/etc/dispo.conf rules check
+contains "$WORK/err" "rules_dir of $WORK/office/etc/dispo.conf"
+cp -r "$R" ../office/etc/rules
+# ...and the data directory is the file's too.
+application budi@kuduskab.go.id 1 | { expect_exit 0 "$DISPO" --config ../office/etc/dispo.conf deliver; }
+[ -f ../office/data/dispo.db ] && [ ! -e data ] || fail "data_dir is not beside the configuration"
+cd "$WORK" || fail "cd $WORK"
+ok "a configuration file's rules, templates and data are its own, wherever dispo runs"
+
 expect_exit 0 "$DISPO" rules graph "$R"/*.rules
 [ "$(grep -c '^digraph ' out)" = 2 ] || fail "one graph per workflow"
 expect_exit 0 "$DISPO" rules graph --workflow pendaftaran "$R"/*.rules

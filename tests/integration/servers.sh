@@ -31,6 +31,9 @@
 # Functions: user_password, user_maildir, mail_count, wait_for_mail,
 # queue_wait_empty, servers_sendmail, sink_start/sink_stop (SINK_PORT,
 # SINK_DIR), servers_listening, servers_group_pids.
+# Hooks a test may define before servers_start: servers_postfix_hook DIR
+# (Postfix's config_directory, main.cf, master.cf and transport written)
+# and servers_dovecot_hook FILE (dovecot.conf written), to add to them.
 
 : "${DISPO_BUILDDIR:=$(pwd)}"
 IMAP_FETCH="$DISPO_BUILDDIR/tests/integration/imap-fetch"
@@ -236,6 +239,10 @@ protocol lmtp {
   postmaster_address = postmaster@$SERVERS_DOMAIN
 }
 EOF
+	# A test's additions (a Sieve pipe) go after the harness's settings.
+	if command -v servers_dovecot_hook >/dev/null; then
+		servers_dovecot_hook "$d/dovecot.conf" || return 1
+	fi
 }
 
 servers__postfix_conf() {
@@ -338,6 +345,10 @@ EOF
 		# A milter that fails makes the mail wait (451), never pass unchecked.
 		printf 'smtpd_milters = inet:127.0.0.1:%s, inet:127.0.0.1:%s\nmilter_default_action = tempfail\n' \
 			"$SERVERS_DKIM_PORT" "$SERVERS_DMARC_PORT" >>"$c/main.cf"
+	fi
+	# A test's additions (a pipe transport) to main.cf, master.cf, transport.
+	if command -v servers_postfix_hook >/dev/null; then
+		servers_postfix_hook "$c" || return 1
 	fi
 	# Postfix waits until a config file is a few seconds old (it might still
 	# be being written); these are complete, so age them.

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 static void
@@ -349,6 +350,79 @@ test_config_file(void **state)
 	g_free(dir);
 }
 
+/* Every path key is the file's, never the working directory's: the file
+ * is named by a relative path from elsewhere, and each value is where the
+ * file says (absolute paths and resource:// URIs are kept as written). */
+static void
+test_config_paths(void **state)
+{
+	char *dir = test_tmpdir("paths");
+	char *etc = g_build_filename(dir, "etc", NULL);
+	char *away = g_build_filename(dir, "elsewhere", NULL);
+	char *path = g_build_filename(etc, "dispo.conf", NULL);
+	g_autofree char *cwd = g_get_current_dir();
+	GError *e = NULL;
+	dispo_config *c;
+	static const struct {
+		const char *key;
+		const char *want; /* relative to etc/, or absolute */
+	} keys[] = {
+	    {"data_dir", "data"},
+	    {"rules_dir", "rules"},
+	    {"templates_dir", "templates"},
+	    {"holidays", "libur.txt"},
+	    {"logo", "logo.png"},
+	    {"ca_file", "/etc/ssl/certs/ca-certificates.crt"},
+	    {"credentials_file", "../secret/smtp.credentials"},
+	};
+
+	g_mkdir_with_parents(etc, 0700);
+	g_mkdir_with_parents(away, 0700);
+	g_file_set_contents(path,
+	                    "[general]\ndata_dir = data\nrules_dir = ./rules\n"
+	                    "templates_dir = templates\n"
+	                    "[calendar]\nholidays = libur.txt\n[letter]\nlogo = logo.png\n"
+	                    "[smtp]\nurl = smtp://127.0.0.1:25\n"
+	                    "ca_file = /etc/ssl/certs/ca-certificates.crt\n"
+	                    "credentials_file = ../secret/smtp.credentials\n"
+	                    "[policy]\ntrusted_authserv_id = mx.kuduskab.go.id\n",
+	                    -1, NULL);
+	assert_int_equal(chdir(away), 0);
+	c = dispo_config_load("../etc/dispo.conf", &e);
+	assert_int_equal(chdir(cwd), 0);
+	if (!c)
+		fail_msg("%s", e->message);
+	assert_string_equal(c->path, path);
+	{
+		char **got[] = {
+		    &c->data_dir,    &c->rules_dir,    &c->templates_dir,        &c->holidays,
+		    &c->letter_logo, &c->smtp_ca_file, &c->smtp_credentials_file};
+		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+			/* ./rules and ../secret are the same places as rules and secret */
+			g_autofree char *want = g_canonicalize_filename(keys[i].want, etc);
+			g_autofree char *have =
+			    *got[i] ? g_canonicalize_filename(*got[i], "/") : g_strdup("(unset)");
+			if (strcmp(have, want) != 0)
+				fail_msg("%s: got %s, want %s", keys[i].key, have, want);
+		}
+	}
+	dispo_config_free(c);
+
+	/* The copies built into dispo are named by URI, not resolved. */
+	c = dispo_config_load_data("[general]\nrules_dir = resource:///dispo/rules\n"
+	                           "[policy]\ntrusted_authserv_id = mx.kuduskab.go.id\n",
+	                           "test.conf", etc, &e);
+	assert_non_null(c);
+	assert_string_equal(c->rules_dir, "resource:///dispo/rules");
+	assert_string_equal(c->templates_dir, "resource:///dispo/templates");
+	dispo_config_free(c);
+	g_free(path);
+	g_free(etc);
+	g_free(away);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
 static void
 test_config_errors(void **state)
 {
@@ -410,6 +484,7 @@ main(void)
 	    cmocka_unit_test(test_config_default),
 	    cmocka_unit_test(test_config_limits),
 	    cmocka_unit_test(test_config_file),
+	    cmocka_unit_test(test_config_paths),
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_config_missing_file),
 	};
