@@ -85,6 +85,9 @@ struct dispo_ingest {
 	GKeyFile *reason_texts;   /* templates/<lang>/reasons.ini, loaded on first use */
 	dispo_calendar *calendar; /* the office's working time, for SLA deadlines */
 	bool answered;            /* an answer was spooled in this batch */
+	/* The IMAP checkpoint the next flush commits (ingest_checkpoint_set). */
+	char *cp_source;
+	uint32_t cp_uidvalidity, cp_uid;
 };
 
 /* One message read from fd; file_time is the arrival fallback. */

@@ -75,6 +75,7 @@ ingest_free(dispo_ingest *ing)
 	g_free(ing->attachment_dir);
 	g_free(ing->mail_dir);
 	g_free(ing->source);
+	g_free(ing->cp_source);
 	if (ing->reason_texts)
 		g_key_file_unref(ing->reason_texts);
 	workflow_calendar_free(ing->calendar);
@@ -237,14 +238,54 @@ deferred_sync(dispo_ingest *ing, GError **error)
 	return true;
 }
 
+void
+ingest_checkpoint_set(dispo_ingest *ing, const char *source, uint32_t uidvalidity,
+                      uint32_t last_uid)
+{
+	g_free(ing->cp_source);
+	ing->cp_source = g_strdup(source);
+	ing->cp_uidvalidity = uidvalidity;
+	ing->cp_uid = last_uid;
+}
+
+void
+ingest_set_now(dispo_ingest *ing, dispo_time now)
+{
+	ing->opt.now = now;
+}
+
+/* The checkpoint rides in the batch's transaction: committed with the
+ * messages it passes, or not at all. */
+static bool
+checkpoint_write(dispo_ingest *ing, GError **error)
+{
+	if (!ing->cp_source)
+		return true;
+	return store_imap_checkpoint_set(ing->store, ing->cp_source, ing->cp_uidvalidity,
+	                                 ing->cp_uid, ing->opt.now, error);
+}
+
 bool
 ingest_flush(dispo_ingest *ing, GError **error)
 {
 	dispo_ingest_stats delta = {0};
 	g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func(g_free);
 
-	if (ing->pending->len == 0)
+	if (ing->pending->len == 0) {
+		/* A duplicate passed: only the checkpoint moves. */
+		if (!ing->cp_source)
+			return true;
+		if (!store_begin(ing->store, error))
+			return false;
+		if (!checkpoint_write(ing, error)) {
+			store_rollback(ing->store);
+			return false;
+		}
+		if (!store_commit(ing->store, error))
+			return false;
+		g_clear_pointer(&ing->cp_source, g_free);
 		return true;
+	}
 	/* A batch is made durable in one go: what the rows name must be on disk
 	 * before they commit. */
 	if (!deferred_sync(ing, error))
@@ -263,8 +304,13 @@ ingest_flush(dispo_ingest *ing, GError **error)
 		goto fail;
 	}
 	ing->answered = false;
+	if (!checkpoint_write(ing, error)) {
+		store_rollback(ing->store);
+		goto fail;
+	}
 	if (!store_commit(ing->store, error))
 		goto fail;
+	g_clear_pointer(&ing->cp_source, g_free);
 
 	ing->stats.stored += delta.stored;
 	ing->stats.duplicate += delta.duplicate;
@@ -281,6 +327,7 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	return true;
 fail:
 	ing->answered = false;
+	g_clear_pointer(&ing->cp_source, g_free);
 	/* The raw messages are on disk already; a retry finds them and stores
 	 * the rows, so nothing is lost and nothing doubles. */
 	g_hash_table_remove_all(ing->pending_shas);
@@ -376,6 +423,48 @@ ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time file_ti
 	if (!spool || !store_spool_write(spool, (const char *)data + skip, len - skip, error))
 		return false;
 	return ingest_spooled(ing, spool, file_time, error);
+}
+
+struct dispo_ingest_message {
+	dispo_spool *spool;
+};
+
+dispo_ingest_message *
+ingest_message_begin(dispo_ingest *ing, GError **error)
+{
+	dispo_spool *spool = store_spool_new(ing->store, error);
+	dispo_ingest_message *msg;
+
+	if (!spool)
+		return NULL;
+	msg = g_new0(dispo_ingest_message, 1);
+	msg->spool = spool;
+	return msg;
+}
+
+bool
+ingest_message_write(dispo_ingest_message *msg, const void *data, size_t len, GError **error)
+{
+	return store_spool_write(msg->spool, data, len, error);
+}
+
+void
+ingest_message_abort(dispo_ingest_message *msg)
+{
+	if (!msg)
+		return;
+	store_spool_free(msg->spool);
+	g_free(msg);
+}
+
+bool
+ingest_message_end(dispo_ingest *ing, dispo_ingest_message *msg, dispo_time file_time,
+                   GError **error)
+{
+	bool ok = ingest_spooled(ing, msg->spool, file_time, error);
+
+	ingest_message_abort(msg);
+	return ok;
 }
 
 bool

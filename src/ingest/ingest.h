@@ -73,6 +73,8 @@ bool ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time fi
 bool ingest_path(dispo_ingest *ing, const char *path, GError **error);
 /* Commits the pending batch in one transaction. */
 bool ingest_flush(dispo_ingest *ing, GError **error);
+/* The clock the next messages are judged by (a daemon reads it for each). */
+void ingest_set_now(dispo_ingest *ing, dispo_time now);
 
 const dispo_ingest_stats *ingest_stats(const dispo_ingest *ing);
 /* Numbers of the requests opened so far (char *). */
@@ -118,5 +120,96 @@ uint64_t ingest_paths_size(char **paths);
  * when that header lands exactly on the next From_ line. */
 typedef bool (*dispo_mbox_fn)(const char *data, size_t len, void *user, GError **error);
 bool ingest_mbox_split(const char *data, size_t len, dispo_mbox_fn fn, void *user, GError **error);
+
+/* ---- messages written in pieces (an IMAP FETCH in chunks) ---- */
+
+typedef struct dispo_ingest_message dispo_ingest_message;
+
+/* A message whose bytes come in pieces: never held whole in memory. End
+ * stores and queues it as ingest_bytes does (file_time 0: now); abort
+ * drops what was written. Either frees msg. */
+dispo_ingest_message *ingest_message_begin(dispo_ingest *ing, GError **error);
+bool ingest_message_write(dispo_ingest_message *msg, const void *data, size_t len,
+                          GError **error);
+bool ingest_message_end(dispo_ingest *ing, dispo_ingest_message *msg, dispo_time file_time,
+                        GError **error);
+void ingest_message_abort(dispo_ingest_message *msg);
+
+/* The IMAP checkpoint the next ingest_flush commits with its messages (in
+ * the same transaction; alone when nothing is pending): every UID of
+ * source up to last_uid has been taken in. */
+void ingest_checkpoint_set(dispo_ingest *ing, const char *source, uint32_t uidvalidity,
+                           uint32_t last_uid);
+
+/* ---- IMAP (imap.c, the only user of libetpan) ---- */
+
+typedef struct dispo_imap dispo_imap;
+
+typedef struct dispo_imap_options {
+	const char *url;       /* imaps://host[:port] or imap://host[:port] */
+	bool starttls;         /* imap://: refuse to log in without STARTTLS */
+	bool verify;           /* check the certificate chain and the host name */
+	const char *ca_file;   /* PEM trust anchors; NULL: the system's store */
+	const char *user;      /* NULL: the credentials file's username */
+	const char *credentials_file;
+	int64_t timeout_ms;    /* connecting, and any silence while waiting for a reply */
+} dispo_imap_options;
+
+#define DISPO_IMAP_ERROR (dispo_imap_error_quark())
+GQuark dispo_imap_error_quark(void);
+typedef enum {
+	DISPO_IMAP_ERROR_CONNECT,  /* no connection, or it broke (reconnect later) */
+	DISPO_IMAP_ERROR_TLS,      /* no STARTTLS, or the certificate did not verify */
+	DISPO_IMAP_ERROR_LOGIN,    /* the server refused the login */
+	DISPO_IMAP_ERROR_PROTOCOL, /* a command failed (NO/BAD), the connection lives */
+	DISPO_IMAP_ERROR_CONFIG,   /* the url or the credentials file is wrong */
+} dispo_imap_error_code;
+
+/* Connects, upgrades to TLS (verified before anything is sent), logs in
+ * (never in clear text), and reads the server's capabilities. */
+dispo_imap *ingest_imap_connect(const dispo_imap_options *o, GError **error);
+void ingest_imap_free(dispo_imap *imap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_imap, ingest_imap_free)
+/* "user@host" for logs and as the checkpoint's source prefix. */
+const char *ingest_imap_account(const dispo_imap *imap);
+bool ingest_imap_has_idle(const dispo_imap *imap);
+bool ingest_imap_has_move(const dispo_imap *imap);
+
+/* SELECT (read-write). */
+bool ingest_imap_select(dispo_imap *imap, const char *mailbox, uint32_t *uidvalidity,
+                        uint32_t *uidnext, GError **error);
+/* The UIDs of the selected mailbox's messages with UID > after, ascending
+ * (uint32_t), \Deleted ones excluded. */
+GArray *ingest_imap_uids(dispo_imap *imap, uint32_t after, GError **error);
+/* RFC822.SIZE of one message; false with a PROTOCOL error when the UID is
+ * gone. */
+bool ingest_imap_size(dispo_imap *imap, uint32_t uid, uint64_t *size, GError **error);
+/* BODY.PEEK[] in pieces of at most chunk bytes, each handed to fn; \Seen
+ * is not set. */
+typedef bool (*dispo_imap_chunk_fn)(const void *data, size_t len, void *user, GError **error);
+bool ingest_imap_fetch(dispo_imap *imap, uint32_t uid, size_t chunk, dispo_imap_chunk_fn fn,
+                       void *user, GError **error);
+/* Done with one message: MOVE to folder (RFC 6851; UID COPY, \Deleted and
+ * UID EXPUNGE where the server has no MOVE), or when folder is NULL set
+ * \Seen. A folder that does not exist is created first. */
+bool ingest_imap_finish(dispo_imap *imap, uint32_t uid, const char *folder, GError **error);
+/* Sets \Flagged (a quarantined message left in place when no quarantine
+ * folder is configured). */
+bool ingest_imap_flag(dispo_imap *imap, uint32_t uid, GError **error);
+
+/* IDLE (RFC 2177): start sends IDLE and waits for the continuation; the
+ * socket (fd) then becomes readable when the server reports something.
+ * idle_read takes what has arrived (what libetpan buffered first, so
+ * nothing waits for the socket that is already read) without blocking, and
+ * sets *changed when it announced new mail (EXISTS) or a removal
+ * (EXPUNGE); idle_done sends DONE and reads the tagged reply. A server
+ * without IDLE is polled: the caller calls ingest_imap_noop instead. */
+bool ingest_imap_idle_start(dispo_imap *imap, GError **error);
+int ingest_imap_fd(const dispo_imap *imap);
+bool ingest_imap_idle_read(dispo_imap *imap, bool *changed, GError **error);
+bool ingest_imap_idle_done(dispo_imap *imap, GError **error);
+bool ingest_imap_noop(dispo_imap *imap, GError **error);
+/* LOGOUT, best effort; then free. */
+void ingest_imap_logout(dispo_imap *imap);
 
 #endif

@@ -72,6 +72,19 @@ static const char *const known_keys[] = {
     "smtp.envelope_from",
     "smtp.timeout",
     "smtp.max_age",
+    "imap.url",
+    "imap.starttls",
+    "imap.verify_certificate",
+    "imap.ca_file",
+    "imap.user",
+    "imap.credentials_file",
+    "imap.mailbox",
+    "imap.processed_folder",
+    "imap.quarantine_folder",
+    "imap.poll_interval",
+    "imap.idle_renew",
+    "imap.timeout",
+    "imap.max_tries",
 };
 
 static bool
@@ -292,6 +305,80 @@ smtp_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_di
 	                    error);
 }
 
+/* A folder name as the IMAP server is told it: no control characters, no
+ * quotes or backslashes that a quoted string would have to escape. */
+static bool
+folder_valid(const char *f)
+{
+	if (!*f || !g_utf8_validate(f, -1, NULL))
+		return false;
+	for (const char *p = f; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			return false;
+	return true;
+}
+
+/* [imap]: the mailbox `dispo serve` watches; without url it watches none
+ * (mail then comes by `dispo deliver` or `dispo import`). */
+static bool
+imap_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_dir, GError **error)
+{
+	static const char *const folders[] = {"mailbox", "processed_folder", "quarantine_folder"};
+	char **values[] = {&c->imap_mailbox, &c->imap_processed, &c->imap_quarantine};
+	static const char *const defaults[] = {"INBOX", "", ""};
+
+	c->imap_url = get_string(kf, "imap", "url", "");
+	if (!*c->imap_url)
+		g_clear_pointer(&c->imap_url, g_free);
+	else if (!g_str_has_prefix(c->imap_url, "imap://") &&
+	         !g_str_has_prefix(c->imap_url, "imaps://")) {
+		invalid(error, origin, "imap", "url",
+		        "must be imaps://HOST[:PORT] (TLS from the start) or imap://HOST[:PORT] "
+		        "(STARTTLS)");
+		return false;
+	}
+	c->imap_user = get_string(kf, "imap", "user", "");
+	if (!*c->imap_user)
+		g_clear_pointer(&c->imap_user, g_free);
+	else if (strpbrk(c->imap_user, "\r\n\"\\")) {
+		invalid(error, origin, "imap", "user", "must be one line without quotes");
+		return false;
+	}
+	c->imap_ca_file = optional_path(kf, "imap", "ca_file", base_dir);
+	c->imap_credentials_file = optional_path(kf, "imap", "credentials_file", base_dir);
+	for (size_t i = 0; i < G_N_ELEMENTS(folders); i++) {
+		*values[i] = get_string(kf, "imap", folders[i], defaults[i]);
+		if (!**values[i] && i > 0) {
+			g_clear_pointer(values[i], g_free);
+			continue;
+		}
+		if (!folder_valid(*values[i]))
+			return invalid(error, origin, "imap", folders[i],
+			               "must be a folder name without control characters, quotes or "
+			               "backslashes");
+	}
+	if (c->imap_url && !c->imap_credentials_file)
+		return invalid(error, origin, "imap", "credentials_file",
+		               "must name the file holding the mailbox's password when url is set");
+	if (!get_bool(kf, origin, "imap", "starttls", true, &c->imap_starttls, error) ||
+	    !get_bool(kf, origin, "imap", "verify_certificate", true, &c->imap_verify, error) ||
+	    !get_duration(kf, origin, "imap", "poll_interval", 60000, &c->imap_poll_ms, error) ||
+	    !get_duration(kf, origin, "imap", "idle_renew", 25 * 60000, &c->imap_idle_renew_ms,
+	                  error) ||
+	    !get_duration(kf, origin, "imap", "timeout", 60000, &c->imap_timeout_ms, error) ||
+	    !get_uint(kf, origin, "imap", "max_tries", 5, 1, 1000, &c->imap_max_tries, error))
+		return false;
+	if (c->imap_poll_ms < 1000)
+		return invalid(error, origin, "imap", "poll_interval", "must be at least 1s");
+	/* RFC 2177: servers may log a client out after 30 minutes of IDLE. */
+	if (c->imap_idle_renew_ms < 1000 || c->imap_idle_renew_ms > 29 * 60000)
+		return invalid(error, origin, "imap", "idle_renew",
+		               "must be between 1s and 29m (servers end an IDLE after 30m)");
+	if (c->imap_timeout_ms < 1000)
+		return invalid(error, origin, "imap", "timeout", "must be at least 1s");
+	return true;
+}
+
 /* [limits]. The defaults follow what the mail servers in front of dispo
  * deliver by default, so that dispo never refuses what they accepted:
  * Postfix keeps up to header_size_limit = 102400 bytes of one header field
@@ -425,7 +512,7 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		g_autofree char *bsre = get_string(kf, "bsre", "senders", "");
 		c->bsre_senders = split_list(bsre);
 	}
-	if (!smtp_load(c, kf, origin, base_dir, error))
+	if (!smtp_load(c, kf, origin, base_dir, error) || !imap_load(c, kf, origin, base_dir, error))
 		return NULL;
 	if (!get_duration(kf, origin, "policy", "confirmation_window", 2 * 86400000LL,
 	                  &c->confirmation_window_ms, error) ||
@@ -497,6 +584,13 @@ dispo_config_free(dispo_config *c)
 	g_free(c->smtp_ca_file);
 	g_free(c->smtp_credentials_file);
 	g_free(c->smtp_envelope_from);
+	g_free(c->imap_url);
+	g_free(c->imap_user);
+	g_free(c->imap_ca_file);
+	g_free(c->imap_credentials_file);
+	g_free(c->imap_mailbox);
+	g_free(c->imap_processed);
+	g_free(c->imap_quarantine);
 	g_strfreev(c->letter_letterhead);
 	g_free(c->letter_logo);
 	g_free(c->letter_number_format);

@@ -205,7 +205,30 @@ typedef struct dispo_config {
 	char *smtp_envelope_from;    /* MAIL FROM; NULL: each message's From address */
 	int64_t smtp_timeout_ms;     /* connecting, and silence from the server */
 	int64_t smtp_max_age_ms;     /* temporary failures are retried this long */
+	/* [imap]: the mailbox dispo serve watches; NULL url: none */
+	char *imap_url;              /* imaps://host[:port] or imap://host[:port] (STARTTLS) */
+	bool imap_starttls;          /* imap://: refuse to log in without STARTTLS */
+	bool imap_verify;            /* verify the server's certificate and name */
+	char *imap_ca_file;          /* NULL: the system's CA store */
+	char *imap_user;             /* NULL: the credentials file's username */
+	char *imap_credentials_file; /* password (and username), mode 0600 */
+	char *imap_mailbox;          /* watched; default INBOX */
+	char *imap_processed;        /* moved there once committed; NULL: marked \Seen */
+	char *imap_quarantine;       /* what cannot be processed; NULL: flagged, left */
+	int64_t imap_poll_ms;        /* servers without IDLE are polled this often */
+	int64_t imap_idle_renew_ms;  /* IDLE is re-issued after this (< 29 minutes) */
+	int64_t imap_timeout_ms;     /* connecting, and silence from the server */
+	unsigned imap_max_tries;     /* a message failing this often is quarantined */
 } dispo_config;
+
+/* A credentials file (credentials.c): "username = …" and "password = …"
+ * lines, read only from a regular file owned by the effective user with no
+ * group or other permissions (what names the service in errors: "SMTP").
+ * The username is optional unless need_username; free both with
+ * dispo_secret_free, which wipes before freeing. */
+bool dispo_credentials_read(const char *path, const char *what, bool need_username,
+                            char **username, char **password, GError **error);
+void dispo_secret_free(char *s);
 
 /* The text of the embedded default, for `dispo config` and the man page. */
 extern const char dispo_config_default_text[];

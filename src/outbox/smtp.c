@@ -266,15 +266,6 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 }
 
 static void
-secret_free(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		g_free(s);
-	}
-}
-
-static void
 smtp_free(dispo_outbox *outbox)
 {
 	smtp_priv *p = outbox->priv;
@@ -285,8 +276,8 @@ smtp_free(dispo_outbox *outbox)
 		curl_easy_cleanup(p->curl);
 	g_free(p->url);
 	g_free(p->envelope_from);
-	secret_free(p->username);
-	secret_free(p->password);
+	dispo_secret_free(p->username);
+	dispo_secret_free(p->password);
 	g_free(p->ca_file);
 	g_free(p->login_options);
 	g_free(p);
@@ -294,79 +285,15 @@ smtp_free(dispo_outbox *outbox)
 
 static const dispo_outbox_backend smtp_backend = {"smtp", smtp_deliver, smtp_free};
 
-/* The value of one "key = value" line of a credentials file. */
-static char *
-credential(char **lines, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (; *lines; lines++) {
-		const char *l = *lines;
-		while (*l == ' ' || *l == '\t')
-			l++;
-		if (strncmp(l, key, n) != 0)
-			continue;
-		l += n;
-		while (*l == ' ' || *l == '\t')
-			l++;
-		if (*l != '=')
-			continue;
-		return g_strstrip(g_strdup(l + 1));
-	}
-	return NULL;
-}
-
 bool
 outbox_credentials_read(const char *path, char **username, char **password, GError **error)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	char buf[4096];
-	ssize_t n;
-	char **lines;
+	g_autoptr(GError) e = NULL;
 
-	if (fd < 0) {
-		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
-		            "cannot read the SMTP credentials file %s: %s", path,
-		            g_strerror(errno));
-		return false;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077) != 0) {
-		close(fd);
-		g_set_error(
-		    error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
-		    "the SMTP credentials file %s must be a file owned by the user dispo runs "
-		    "as and readable by nobody else (chmod 600)",
-		    path);
-		return false;
-	}
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0 || (size_t)n == sizeof buf - 1) {
-		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
-		            "cannot read the SMTP credentials file %s: %s", path,
-		            n < 0 ? g_strerror(errno) : "too long");
-		return false;
-	}
-	buf[n] = '\0';
-	lines = g_strsplit_set(buf, "\r\n", -1);
-	explicit_bzero(buf, sizeof buf);
-	*username = credential(lines, "username");
-	*password = credential(lines, "password");
-	for (char **l = lines; *l; l++)
-		explicit_bzero(*l, strlen(*l));
-	g_strfreev(lines);
-	if (!*username || !**username || !*password) {
-		secret_free(g_steal_pointer(username));
-		secret_free(g_steal_pointer(password));
-		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
-		            "the SMTP credentials file %s needs a \"username = …\" and a "
-		            "\"password = …\" line",
-		            path);
-		return false;
-	}
-	return true;
+	if (dispo_credentials_read(path, "SMTP", true, username, password, &e))
+		return true;
+	g_set_error_literal(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT, e->message);
+	return false;
 }
 
 dispo_outbox *

@@ -254,5 +254,31 @@ static const char v9[] = "ALTER TABLE tokens ADD COLUMN step_entered INTEGER;";
  * events by time, so that a month's report reads a month's events. */
 static const char v10[] = "CREATE INDEX events_at ON events (at);";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+/* v11: dispo serve. Each IMAP mailbox's checkpoint (source names the
+ * account and mailbox: user@host/INBOX), written in the transaction of the
+ * message that passes it; the messages it gave up on (moved to the
+ * quarantine folder) and why; and its health as key/value rows, each with
+ * when it was last written, for `dispo status`. */
+static const char v11[] = "CREATE TABLE imap_state ("
+                          "  source TEXT PRIMARY KEY,"
+                          "  uidvalidity INTEGER NOT NULL,"
+                          "  last_uid INTEGER NOT NULL,"
+                          "  updated_at INTEGER NOT NULL"
+                          ");"
+                          "CREATE TABLE imap_quarantine ("
+                          "  id INTEGER PRIMARY KEY,"
+                          "  source TEXT NOT NULL,"
+                          "  uidvalidity INTEGER NOT NULL,"
+                          "  uid INTEGER NOT NULL,"
+                          "  tries INTEGER NOT NULL,"
+                          "  reason TEXT NOT NULL,"
+                          "  at INTEGER NOT NULL"
+                          ");"
+                          "CREATE TABLE daemon_status ("
+                          "  key TEXT PRIMARY KEY,"
+                          "  value TEXT,"
+                          "  at INTEGER NOT NULL"
+                          ");";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

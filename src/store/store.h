@@ -580,4 +580,29 @@ GPtrArray *store_role_holders(dispo_store *store, const char *role, dispo_time a
 bool store_role_may_act(dispo_store *store, const char *role, const char *address, dispo_time at,
                         GTimeZone *tz, bool *allowed, char **deputy, GError **error);
 
+/* ---- dispo serve (daemon.c) ---- */
+
+typedef struct dispo_imap_checkpoint {
+	bool found;
+	uint32_t uidvalidity;
+	uint32_t last_uid; /* every UID up to this one is committed */
+} dispo_imap_checkpoint;
+
+/* source: the account and mailbox, "user@host/INBOX". */
+bool store_imap_checkpoint_get(dispo_store *store, const char *source, dispo_imap_checkpoint *cp,
+                               GError **error);
+/* Inside the transaction of the message at last_uid. */
+bool store_imap_checkpoint_set(dispo_store *store, const char *source, uint32_t uidvalidity,
+                               uint32_t last_uid, dispo_time at, GError **error);
+bool store_imap_quarantine_add(dispo_store *store, const char *source, uint32_t uidvalidity,
+                               uint32_t uid, unsigned tries, const char *reason, dispo_time at,
+                               GError **error);
+/* The daemon's health, one value per key (imap, imap_since, imap_error,
+ * last_message, heartbeat, pid…), each with when it was written. A
+ * missing key reads as *value NULL. */
+bool store_daemon_set(dispo_store *store, const char *key, const char *value, dispo_time at,
+                      GError **error);
+bool store_daemon_get(dispo_store *store, const char *key, char **value, dispo_time *at,
+                      GError **error);
+
 #endif
