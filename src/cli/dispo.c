@@ -186,37 +186,10 @@ flush_failed(dispo_store *store, const dispo_outbox_row *row, const char *why, v
 	return ingest_delivery_failed(f->ing, row, why, f->cli->now, error);
 }
 
-static dispo_outbox *
-outbox_open(dispo_cli *cli, GError **error)
-{
-	const dispo_config *c = cli->config;
-	dispo_outbox *outbox;
-
-	if (c->smtp_url) {
-		dispo_smtp_options o = {
-		    .url = c->smtp_url,
-		    .starttls = c->smtp_starttls,
-		    .verify = c->smtp_verify,
-		    .ca_file = c->smtp_ca_file,
-		    .credentials_file = c->smtp_credentials_file,
-		    .auth = c->smtp_auth,
-		    .envelope_from = c->smtp_envelope_from,
-		    .timeout_ms = c->smtp_timeout_ms,
-		};
-		outbox = outbox_smtp_new(&o, error);
-	} else {
-		g_autofree char *dir = g_build_filename(c->data_dir, "outbox", NULL);
-		outbox = outbox_maildir_new(dir, error);
-	}
-	if (outbox)
-		outbox->max_age = c->smtp_max_age_ms / 1000;
-	return outbox;
-}
-
 bool
 cli_outbox_flush(dispo_cli *cli, dispo_store *store, dispo_outbox_stats *stats, GError **error)
 {
-	g_autoptr(dispo_outbox) outbox = outbox_open(cli, error);
+	g_autoptr(dispo_outbox) outbox = outbox_open(cli->config, error);
 	flush_ctx f = {cli, store, NULL, NULL};
 	bool ok;
 

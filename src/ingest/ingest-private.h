@@ -88,7 +88,12 @@ struct dispo_ingest {
 	/* The IMAP checkpoint the next flush commits (ingest_checkpoint_set). */
 	char *cp_source;
 	uint32_t cp_uidvalidity, cp_uid;
+	/* What the last flush did, for a log line (ingest_outcome). */
+	GString *outcome;
 };
+
+/* Adds a few words to what this flush did (ingest_outcome). */
+void ingest_outcome_add(dispo_ingest *ing, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* One message read from fd; file_time is the arrival fallback. */
 bool ingest_fd_at(dispo_ingest *ing, int fd, dispo_time file_time, GError **error);

@@ -7,6 +7,7 @@
 #include "ingest/ingest-private.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@ ingest_new(const dispo_config *config, dispo_store *store, const dispo_ingest_op
 	ing->pending_shas = g_hash_table_new(g_str_hash, g_str_equal);
 	ing->opened = g_ptr_array_new_with_free_func(g_free);
 	ing->source = g_strdup(ing->opt.source);
+	ing->outcome = g_string_new(NULL);
 	/* Temporary files older than an hour belong to no running intake: a
 	 * crash left them. */
 	{
@@ -76,6 +78,7 @@ ingest_free(dispo_ingest *ing)
 	g_free(ing->mail_dir);
 	g_free(ing->source);
 	g_free(ing->cp_source);
+	g_string_free(ing->outcome, TRUE);
 	if (ing->reason_texts)
 		g_key_file_unref(ing->reason_texts);
 	workflow_calendar_free(ing->calendar);
@@ -164,8 +167,12 @@ commit_item(dispo_ingest *ing, pending_item *p, dispo_ingest_stats *delta, GPtrA
 		return false;
 	if (!inserted) {
 		delta->duplicate++;
+		ingest_outcome_add(ing, "duplicate");
 		return true;
 	}
+	ingest_outcome_add(ing, "%s", p->kind);
+	if (mail->status != DISPO_MAIL_PARSED)
+		ingest_outcome_add(ing, "(%s)", row.status);
 	for (guint i = 0; i < mail->attachments->len; i++) {
 		const dispo_attachment *a = mail->attachments->pdata[i];
 		dispo_attachment_row ar = {i + 1,   a->part_id, a->filename, a->content_type,
@@ -249,6 +256,24 @@ ingest_checkpoint_set(dispo_ingest *ing, const char *source, uint32_t uidvalidit
 }
 
 void
+ingest_outcome_add(dispo_ingest *ing, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ing->outcome->len)
+		g_string_append_c(ing->outcome, ' ');
+	va_start(ap, fmt);
+	g_string_append_vprintf(ing->outcome, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+ingest_outcome(const dispo_ingest *ing)
+{
+	return ing->outcome->str;
+}
+
+void
 ingest_set_now(dispo_ingest *ing, dispo_time now)
 {
 	ing->opt.now = now;
@@ -271,6 +296,7 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	dispo_ingest_stats delta = {0};
 	g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func(g_free);
 
+	g_string_truncate(ing->outcome, 0);
 	if (ing->pending->len == 0) {
 		/* A duplicate passed: only the checkpoint moves. */
 		if (!ing->cp_source)
@@ -311,6 +337,12 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	if (!store_commit(ing->store, error))
 		goto fail;
 	g_clear_pointer(&ing->cp_source, g_free);
+	if (delta.refused)
+		ingest_outcome_add(ing, "refused");
+	if (delta.awaiting)
+		ingest_outcome_add(ing, "awaiting confirmation");
+	if (delta.answers)
+		ingest_outcome_add(ing, "answered");
 
 	ing->stats.stored += delta.stored;
 	ing->stats.duplicate += delta.duplicate;

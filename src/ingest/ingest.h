@@ -73,6 +73,11 @@ bool ingest_bytes(dispo_ingest *ing, const void *data, size_t len, dispo_time fi
 bool ingest_path(dispo_ingest *ing, const char *path, GError **error);
 /* Commits the pending batch in one transaction. */
 bool ingest_flush(dispo_ingest *ing, GError **error);
+/* What the last flush did in a few words, for a log line: the kind of each
+ * message and, for each request it touched, its number, the workflow event
+ * and the step it moved to ("reply SE-2026-000001 setuju → disposisi_kabid").
+ * Valid until the next flush. */
+const char *ingest_outcome(const dispo_ingest *ing);
 /* The clock the next messages are judged by (a daemon reads it for each). */
 void ingest_set_now(dispo_ingest *ing, dispo_time now);
 

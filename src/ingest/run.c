@@ -567,6 +567,10 @@ intake_workflow_event(dispo_ingest *ing, int64_t request_id, const dispo_wf_even
 		}
 	}
 	ok = true;
+	if (res->moved)
+		ingest_outcome_add(ing, "%s %s → %s", p->number, res->event, res->step);
+	else
+		ingest_outcome_add(ing, "%s %s", p->number, res->event);
 out:
 	if (c.documents)
 		g_array_unref(c.documents);

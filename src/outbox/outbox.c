@@ -147,3 +147,29 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 			return false;
 	}
 }
+
+dispo_outbox *
+outbox_open(const dispo_config *c, GError **error)
+{
+	dispo_outbox *outbox;
+
+	if (c->smtp_url) {
+		dispo_smtp_options o = {
+		    .url = c->smtp_url,
+		    .starttls = c->smtp_starttls,
+		    .verify = c->smtp_verify,
+		    .ca_file = c->smtp_ca_file,
+		    .credentials_file = c->smtp_credentials_file,
+		    .auth = c->smtp_auth,
+		    .envelope_from = c->smtp_envelope_from,
+		    .timeout_ms = c->smtp_timeout_ms,
+		};
+		outbox = outbox_smtp_new(&o, error);
+	} else {
+		g_autofree char *dir = g_build_filename(c->data_dir, "outbox", NULL);
+		outbox = outbox_maildir_new(dir, error);
+	}
+	if (outbox)
+		outbox->max_age = c->smtp_max_age_ms / 1000;
+	return outbox;
+}

@@ -78,6 +78,9 @@ bool outbox_credentials_read(const char *path, char **username, char **password,
  * person can open it. */
 dispo_outbox *outbox_maildir_new(const char *dir, GError **error);
 void outbox_free(dispo_outbox *outbox);
+/* The sender the configuration names: SMTP when [smtp] url is set, else
+ * the Maildir under data_dir/outbox. */
+dispo_outbox *outbox_open(const dispo_config *config, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_outbox, outbox_free)
 
 typedef struct dispo_outbox_stats {

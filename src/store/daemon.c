@@ -130,3 +130,36 @@ store_daemon_get(dispo_store *store, const char *key, char **value, dispo_time *
 		return store_fail(store, error, "cannot read the daemon's status");
 	return true;
 }
+
+/* The smallest value of one column (0 when no row): what the daemon's
+ * timer waits for. */
+static bool
+first_time(dispo_store *store, const char *sql, dispo_time *at, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, sql, error);
+	int rc;
+
+	*at = 0;
+	if (!st)
+		return false;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read when the next work is due");
+	return true;
+}
+
+bool
+store_next_due(dispo_store *store, dispo_time *outbox_at, dispo_time *timer_at, GError **error)
+{
+	/* Both are index range scans (outbox_pending, requests_due). A row due
+	 * at 0 (never tried) counts as due at 1, so that 0 still means none. */
+	return first_time(store,
+	                  "SELECT max(1, min(coalesce(next_attempt_at, 0))) FROM outbox"
+	                  " WHERE state IN ('pending', 'sending')",
+	                  outbox_at, error) &&
+	       first_time(store, "SELECT min(due_at) FROM requests WHERE due_at IS NOT NULL",
+	                  timer_at, error);
+}

@@ -604,5 +604,9 @@ bool store_daemon_set(dispo_store *store, const char *key, const char *value, di
                       GError **error);
 bool store_daemon_get(dispo_store *store, const char *key, char **value, dispo_time *at,
                       GError **error);
+/* When the next outbox row is due (pending or claimed; 0: none) and the
+ * next SLA timer (0: none). */
+bool store_next_due(dispo_store *store, dispo_time *outbox_at, dispo_time *timer_at,
+                    GError **error);
 
 #endif
