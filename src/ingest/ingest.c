@@ -250,7 +250,7 @@ ingest_checkpoint_set(dispo_ingest *ing, const char *source, uint32_t uidvalidit
                       uint32_t last_uid)
 {
 	g_free(ing->cp_source);
-	ing->cp_source = g_strdup(source);
+	ing->cp_source = g_strdup(source); /* NULL: none */
 	ing->cp_uidvalidity = uidvalidity;
 	ing->cp_uid = last_uid;
 }

@@ -142,7 +142,7 @@ void ingest_message_abort(dispo_ingest_message *msg);
 
 /* The IMAP checkpoint the next ingest_flush commits with its messages (in
  * the same transaction; alone when nothing is pending): every UID of
- * source up to last_uid has been taken in. */
+ * source up to last_uid has been taken in. A NULL source clears it. */
 void ingest_checkpoint_set(dispo_ingest *ing, const char *source, uint32_t uidvalidity,
                            uint32_t last_uid);
 
@@ -216,5 +216,47 @@ bool ingest_imap_idle_done(dispo_imap *imap, GError **error);
 bool ingest_imap_noop(dispo_imap *imap, GError **error);
 /* LOGOUT, best effort; then free. */
 void ingest_imap_logout(dispo_imap *imap);
+
+/* ---- an IMAP mailbox into the pipeline (imap-sync.c) ---- */
+
+typedef enum {
+	DISPO_IMAP_SYNC_TAKEN,       /* committed (text: ingest_outcome) and moved */
+	DISPO_IMAP_SYNC_DEFERRED,    /* failed, tried again later (text: why) */
+	DISPO_IMAP_SYNC_QUARANTINED, /* given up on, recorded, moved aside (text: why) */
+} dispo_imap_sync_event;
+
+typedef void (*dispo_imap_sync_fn)(void *user, uint32_t uid, dispo_imap_sync_event what,
+                                   const char *text, int64_t ms);
+
+typedef struct dispo_imap_sync_options {
+	const char *mailbox;    /* NULL: INBOX */
+	const char *processed;  /* NULL: taken messages are marked \Seen and stay */
+	const char *quarantine; /* NULL: given-up messages are flagged and stay */
+	unsigned max_tries;     /* failures before a message is given up on */
+	size_t chunk;           /* bytes per FETCH; 0: 1 MB */
+	dispo_imap_sync_fn log;
+	void *log_user;
+} dispo_imap_sync_options;
+
+typedef struct dispo_imap_sync dispo_imap_sync;
+
+dispo_imap_sync *ingest_imap_sync_new(const dispo_imap_sync_options *options);
+void ingest_imap_sync_free(dispo_imap_sync *sync);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_imap_sync, ingest_imap_sync_free)
+/* After each (re)connection: SELECT the mailbox. */
+bool ingest_imap_sync_select(dispo_imap_sync *sync, dispo_imap *imap, GError **error);
+/* "user@host/INBOX" once selected. */
+const char *ingest_imap_sync_source(const dispo_imap_sync *sync);
+/* Takes in every message above the checkpoint, oldest first, one
+ * transaction each (the checkpoint in it while no earlier message is still
+ * failing), then moves it to the processed folder (or marks it \Seen). On
+ * a new UIDVALIDITY the whole mailbox is taken again, the store
+ * recognising what it has by content. A message that fails is retried with
+ * backoff and after max_tries quarantined; a failing store (disk full,
+ * locked) stops the pass and counts toward no message. *retry_in_us: when
+ * a pass should run again for what was deferred, 0 when nothing was. False
+ * when the connection failed (reconnect) or the store could not record. */
+bool ingest_imap_sync_pass(dispo_imap_sync *sync, dispo_imap *imap, dispo_ingest *ing,
+                           int64_t *retry_in_us, GError **error);
 
 #endif
