@@ -58,8 +58,6 @@ void cli_json_print(JsonBuilder *b);
 void cli_table_print(const GPtrArray *rows, guint ncols);
 /* The same rows as RFC 4180 CSV (CRLF line ends), for spreadsheets. */
 void cli_csv_print(const GPtrArray *rows, guint ncols);
-/* Removes a directory tree (links are removed, not followed). */
-bool cli_remove_tree(const char *path, GError **error);
 /* `rules test FILE.eml…` (dispo-rules-test.c). */
 int cli_rules_test(dispo_cli *cli, int argc, char **argv, bool json);
 /* Prints "dispo COMMAND: message" on stderr. */
@@ -80,6 +78,7 @@ int cli_records(dispo_cli *cli, int argc, char **argv);
 int cli_certificates(dispo_cli *cli, int argc, char **argv);
 int cli_report(dispo_cli *cli, int argc, char **argv);
 int cli_audit(dispo_cli *cli, int argc, char **argv);
+int cli_serve(dispo_cli *cli, int argc, char **argv);
 /* `employees import [--dry-run] FILE` (the demo loads the sample register). */
 int cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run);
 /* `requests show` as a table (the demo prints it too). */

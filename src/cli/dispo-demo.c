@@ -24,7 +24,7 @@ fresh_dir(const char *dir, GError **error)
 	g_autoptr(GDir) d = NULL;
 
 	if (g_file_test(marker, G_FILE_TEST_EXISTS)) {
-		if (!cli_remove_tree(dir, error))
+		if (!dispo_remove_tree(dir, error))
 			return false;
 	} else if ((d = g_dir_open(dir, 0, NULL)) && g_dir_read_name(d)) {
 		g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,

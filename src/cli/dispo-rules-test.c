@@ -237,6 +237,6 @@ out:
 		g_free(cli->config->data_dir);
 		cli->config->data_dir = g_steal_pointer(&real_dir);
 	}
-	cli_remove_tree(tmp, NULL);
+	dispo_remove_tree(tmp, NULL);
 	return rc;
 }

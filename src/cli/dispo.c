@@ -36,6 +36,7 @@ static const command commands[] = {
     {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
     {"report", cli_report, "SLA compliance per step, in working time, against the SOP's standard"},
     {"audit", cli_audit, "check the audit trail's hash chains (audit verify)"},
+    {"serve", cli_serve, "the daemon: IMAP IDLE intake, the outbox sender, the SLA timers"},
 };
 
 GOptionGroup *

@@ -86,27 +86,3 @@ cli_csv_print(const GPtrArray *rows, guint ncols)
 		fputs("\r\n", stdout);
 	}
 }
-
-/* Symbolic links are removed, never followed. */
-bool
-cli_remove_tree(const char *path, GError **error)
-{
-	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	if (d) {
-		while ((name = g_dir_read_name(d)) != NULL) {
-			g_autofree char *child = g_build_filename(path, name, NULL);
-			if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-			    !g_file_test(child, G_FILE_TEST_IS_SYMLINK)) {
-				if (!cli_remove_tree(child, error))
-					return false;
-			} else if (unlink(child) != 0) {
-				return dispo_io_error_set(error, errno, "cannot remove", child);
-			}
-		}
-	}
-	if (rmdir(path) != 0 && errno != ENOENT)
-		return dispo_io_error_set(error, errno, "cannot remove", path);
-	return true;
-}

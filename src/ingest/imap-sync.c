@@ -30,6 +30,7 @@ struct dispo_imap_sync {
 	unsigned env_failures;  /* passes stopped by the store (disk full, locked) */
 	int64_t env_retry_at;   /* monotonic µs; 0 when none */
 	dispo_imap_sync_fn log; /* one call per message taken or given up */
+	bool (*stop)(void *user);
 	void *log_user;
 };
 
@@ -51,9 +52,10 @@ ingest_imap_sync_new(const dispo_imap_sync_options *o)
 	s->max_tries = o->max_tries ? o->max_tries : 5;
 	s->chunk = o->chunk ? o->chunk : 1024 * 1024;
 	s->log = o->log;
+	s->stop = o->stop;
 	s->log_user = o->log_user;
-	s->failures =
-	    g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)failure_free);
+	s->failures = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+	                                    (GDestroyNotify)failure_free);
 	return s;
 }
 
@@ -153,7 +155,8 @@ take(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing, uint32_t uid, bool
 	if (c.got != size) {
 		ingest_message_abort(c.msg);
 		g_set_error(error, DISPO_IMAP_ERROR, DISPO_IMAP_ERROR_PROTOCOL,
-		            "the server sent %" G_GUINT64_FORMAT " bytes of a message of %" G_GUINT64_FORMAT,
+		            "the server sent %" G_GUINT64_FORMAT
+		            " bytes of a message of %" G_GUINT64_FORMAT,
 		            c.got, size);
 		return false;
 	}
@@ -248,8 +251,8 @@ environment_failure(const GError *e)
 }
 
 bool
-ingest_imap_sync_pass(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing,
-                      int64_t *retry_in_us, GError **error)
+ingest_imap_sync_pass(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing, int64_t *retry_in_us,
+                      GError **error)
 {
 	dispo_imap_checkpoint cp;
 	g_autoptr(GArray) uids = NULL;
@@ -284,6 +287,9 @@ ingest_imap_sync_pass(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing,
 		g_autoptr(GError) e = NULL;
 		bool gone = false;
 
+		/* SIGTERM: what is not taken stays on the server for the next run. */
+		if (s->stop && s->stop(s->log_user))
+			break;
 		if (f && t0 < f->retry_at) {
 			in_line = false;
 			next = next ? MIN(next, f->retry_at) : f->retry_at;

@@ -235,7 +235,8 @@ typedef struct dispo_imap_sync_options {
 	unsigned max_tries;     /* failures before a message is given up on */
 	size_t chunk;           /* bytes per FETCH; 0: 1 MB */
 	dispo_imap_sync_fn log;
-	void *log_user;
+	bool (*stop)(void *user); /* asked before each message: stop the pass */
+	void *log_user;           /* for both */
 } dispo_imap_sync_options;
 
 typedef struct dispo_imap_sync dispo_imap_sync;

@@ -63,10 +63,11 @@ dispo_credentials_read(const char *path, const char *what, bool need_username, c
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
 		close(fd);
-		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
-		            "the %s credentials file %s must be a file owned by the user dispo runs "
-		            "as and readable by nobody else (chmod 600)",
-		            what, path);
+		g_set_error(
+		    error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
+		    "the %s credentials file %s must be a file owned by the user dispo runs "
+		    "as and readable by nobody else (chmod 600)",
+		    what, path);
 		return false;
 	}
 	n = read(fd, buf, sizeof buf - 1);
@@ -91,9 +92,10 @@ dispo_credentials_read(const char *path, const char *what, bool need_username, c
 		dispo_secret_free(g_steal_pointer(username));
 		dispo_secret_free(g_steal_pointer(password));
 		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_INVALID,
-		            need_username ? "the %s credentials file %s needs a \"username = …\" and "
-		                            "a \"password = …\" line"
-		                          : "the %s credentials file %s needs a \"password = …\" line",
+		            need_username
+		                ? "the %s credentials file %s needs a \"username = …\" and "
+		                  "a \"password = …\" line"
+		                : "the %s credentials file %s needs a \"password = …\" line",
 		            what, path);
 		return false;
 	}

@@ -45,6 +45,9 @@ bool dispo_sha256_hex_valid(const char *s);
 
 /* mkdir -p with mode 0700 for new directories. */
 bool dispo_mkdir_p(const char *path, GError **error);
+/* Removes a directory tree (links are removed, not followed); a missing
+ * path is no error. */
+bool dispo_remove_tree(const char *path, GError **error);
 /* The same, syncing the parent of each directory it creates, so that a
  * file synced into it survives a crash on any file system. */
 bool dispo_mkdir_sync(const char *path, GError **error);

@@ -60,10 +60,11 @@ store_imap_quarantine_add(dispo_store *store, const char *source, uint32_t uidva
                           uint32_t uid, unsigned tries, const char *reason, dispo_time at,
                           GError **error)
 {
-	sqlite3_stmt *st = store_stmt(store,
-	                              "INSERT INTO imap_quarantine (source, uidvalidity, uid, tries,"
-	                              " reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-	                              error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "INSERT INTO imap_quarantine (source, uidvalidity, uid, tries,"
+	               " reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+	               error);
 
 	if (!st)
 		return false;
@@ -85,11 +86,11 @@ bool
 store_daemon_set(dispo_store *store, const char *key, const char *value, dispo_time at,
                  GError **error)
 {
-	sqlite3_stmt *st = store_stmt(
-	    store,
-	    "INSERT INTO daemon_status (key, value, at) VALUES (?, ?, ?)"
-	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at",
-	    error);
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               "INSERT INTO daemon_status (key, value, at) VALUES (?, ?, ?)"
+	               " ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at",
+	               error);
 
 	if (!st)
 		return false;
@@ -105,8 +106,7 @@ store_daemon_set(dispo_store *store, const char *key, const char *value, dispo_t
 }
 
 bool
-store_daemon_get(dispo_store *store, const char *key, char **value, dispo_time *at,
-                 GError **error)
+store_daemon_get(dispo_store *store, const char *key, char **value, dispo_time *at, GError **error)
 {
 	sqlite3_stmt *st =
 	    store_stmt(store, "SELECT value, at FROM daemon_status WHERE key = ?", error);
