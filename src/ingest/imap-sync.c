@@ -22,6 +22,7 @@ struct dispo_imap_sync {
 	char *quarantine;
 	unsigned max_tries;
 	size_t chunk;
+	int64_t retry_base_us;
 	char *source;           /* account/mailbox, the checkpoint's key */
 	uint32_t uidvalidity;   /* of the selected mailbox */
 	bool selected;          /* a pass may run */
@@ -51,6 +52,7 @@ ingest_imap_sync_new(const dispo_imap_sync_options *o)
 	s->quarantine = g_strdup(o->quarantine);
 	s->max_tries = o->max_tries ? o->max_tries : 5;
 	s->chunk = o->chunk ? o->chunk : 1024 * 1024;
+	s->retry_base_us = (o->retry_base_ms ? o->retry_base_ms : 1000) * (int64_t)1000;
 	s->log = o->log;
 	s->stop = o->stop;
 	s->log_user = o->log_user;
@@ -99,15 +101,15 @@ ingest_imap_sync_select(dispo_imap_sync *s, dispo_imap *imap, GError **error)
 	return true;
 }
 
-/* 2^tries seconds (1 s, 2 s, 4 s …) up to ten minutes, plus up to a
- * quarter more at random, so that retries of many do not come at once. */
+/* base × 2^tries (2 s, 4 s, 8 s … by default) up to ten minutes, plus up
+ * to a quarter more at random, so that retries of many do not come at once. */
 static int64_t
-backoff_us(unsigned tries)
+backoff_us(const dispo_imap_sync *s, unsigned tries)
 {
-	int64_t s = (int64_t)1 << MIN(tries, 10u);
+	int64_t us = s->retry_base_us << MIN(tries, 10u);
 
-	s = MIN(s, 600);
-	return s * G_USEC_PER_SEC + g_random_int_range(0, (gint32)(s * G_USEC_PER_SEC / 4 + 1));
+	us = MIN(us, 600 * G_USEC_PER_SEC);
+	return us + g_random_int_range(0, (gint32)(us / 4 + 1));
 }
 
 typedef struct fetch_ctx {
@@ -329,7 +331,8 @@ ingest_imap_sync_pass(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing, i
 		}
 		if (environment_failure(e)) {
 			s->env_failures++;
-			s->env_retry_at = g_get_monotonic_time() + backoff_us(s->env_failures + 1);
+			s->env_retry_at =
+			    g_get_monotonic_time() + backoff_us(s, s->env_failures + 1);
 			*retry_in_us = s->env_retry_at - g_get_monotonic_time();
 			if (s->log)
 				s->log(s->log_user, uid, DISPO_IMAP_SYNC_DEFERRED, e->message,
@@ -352,7 +355,7 @@ ingest_imap_sync_pass(dispo_imap_sync *s, dispo_imap *imap, dispo_ingest *ing, i
 		if (s->log)
 			s->log(s->log_user, uid, DISPO_IMAP_SYNC_DEFERRED, e->message,
 			       (g_get_monotonic_time() - t0) / 1000);
-		f->retry_at = g_get_monotonic_time() + backoff_us(f->tries);
+		f->retry_at = g_get_monotonic_time() + backoff_us(s, f->tries);
 		next = next ? MIN(next, f->retry_at) : f->retry_at;
 		in_line = false;
 	}

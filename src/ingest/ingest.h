@@ -234,6 +234,7 @@ typedef struct dispo_imap_sync_options {
 	const char *quarantine; /* NULL: given-up messages are flagged and stay */
 	unsigned max_tries;     /* failures before a message is given up on */
 	size_t chunk;           /* bytes per FETCH; 0: 1 MB */
+	unsigned retry_base_ms; /* a failing message waits base × 2^tries; 0: 1 s */
 	dispo_imap_sync_fn log;
 	bool (*stop)(void *user); /* asked before each message: stop the pass */
 	void *log_user;           /* for both */

@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-serve.sh: `dispo serve` as an office runs it, against the real
+# Postfix and Dovecot: applications and replies submitted over SMTP reach
+# the office's mailbox, dispo takes them over IMAPS (IDLE), moves each to
+# the processed folder only after its commit, and sends its emails through
+# Postfix at once. Also: a restart catches up on what arrived meanwhile;
+# overdue SLA timers fire once after a restart; a new UIDVALIDITY re-takes
+# the mailbox without doubling anything; Dovecot going away is one log line
+# and dispo reconnects; SIGHUP with broken rules keeps the running set,
+# with fixed rules replaces it; SIGTERM exits 0; an untrusted certificate
+# is refused.
+. "$(dirname "$0")/../cli/lib.sh"
+. "$DISPO_SRCDIR/tests/integration/servers.sh"
+OFFICE=sertifikat@kuduskab.go.id
+BUDI=budi.santoso@kuduskab.go.id
+RINA=rina.marlina@kuduskab.go.id
+KADIS=kadis@kuduskab.go.id
+servers_start
+ok "Postfix and Dovecot are up"
+
+printf 'username = %s\npassword = %s\n' $OFFICE "$(user_password $OFFICE)" >smtp.cred
+printf 'password = %s\n' "$(user_password $OFFICE)" >imap.cred
+chmod 600 smtp.cred imap.cred
+cp -r "$DISPO_SRCDIR/rules" rules
+# conf IMAP-URL [extra [imap] lines]
+conf() {
+	cat >dispo.conf <<CONF
+[general]
+data_dir = data
+rules_dir = rules
+admin_address = admin@dinkes.kuduskab.go.id
+[policy]
+agency_domains = kuduskab.go.id
+require_authentication = true
+trusted_authserv_id = mx.kuduskab.go.id
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT
+ca_file = $SERVERS_CA
+credentials_file = $WORK/smtp.cred
+timeout = 10s
+[imap]
+url = $1
+ca_file = $SERVERS_CA
+user = $OFFICE
+credentials_file = $WORK/imap.cred
+processed_folder = Diproses
+quarantine_folder = Karantina
+timeout = 5s
+${2:-}
+CONF
+}
+conf "imaps://127.0.0.1:$IMAPS_PORT"
+D() { "$DISPO" --config dispo.conf "$@"; }
+DB=data/dispo.db
+SERVE_PID=""
+serve_start() {
+	D serve 2>>serve.log &
+	SERVE_PID=$!
+}
+serve_stop() {
+	kill -TERM "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID"
+	rc=$?
+	SERVE_PID=""
+	return $rc
+}
+cleanup() {
+	[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+# wait_log TEXT [SECONDS]: until serve.log holds TEXT
+wait_log() {
+	i=0 limit=$((${2:-20} * 10))
+	until grep -qF -- "$1" serve.log 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $limit ] && { cat serve.log >&2; return 1; }
+		sleep 0.1
+	done
+}
+wait_sql() {
+	i=0 limit=$((${3:-20} * 10))
+	while [ "$(sqlite3 "$DB" "$1" 2>/dev/null)" != "$2" ]; do
+		i=$((i + 1))
+		[ $i -gt $limit ] && { echo "store: '$1' is '$(sqlite3 "$DB" "$1")', want '$2'" >&2; tail -n 20 serve.log >&2; return 1; }
+		sleep 0.1
+	done
+}
+submit() { # LOGIN RCPT FILE: over SMTP with STARTTLS, AUTH as LOGIN
+	smtp_open "$SMTP_PORT" starttls || fail "STARTTLS"
+	say "EHLO pc-tu-07.kuduskab.go.id" 250
+	smtp_auth_plain "$1" >reply
+	grep -q '^235' reply || fail "AUTH as $1: $(cat reply)"
+	say "MAIL FROM:<$1>" 250
+	say "RCPT TO:<$2>" 250
+	say DATA 354
+	smtp_write "$3"
+	say . 250
+	smtp_close
+}
+say() {
+	smtp_cmd "$1" >reply
+	grep -q "^$2 " reply || fail "$1: $(cat reply)"
+}
+reply_to() {
+	REPLY_MSGID=$(sql $DB "select message_id from outbox where to_addr = '$1' order by id desc limit 1")
+	REPLY_TO=$(sql $DB "select reply_to from outbox where to_addr = '$1' order by id desc limit 1")
+}
+official_reply() { # FROM TO IN-REPLY-TO WORD
+	printf 'From: %s\r\nTo: %s\r\nSubject: Re: Disposisi\r\n' "$1" "$2"
+	printf 'Message-ID: <reply-%s@kuduskab.go.id>\r\nIn-Reply-To: <%s>\r\n' "$(date +%s%N)" "$3"
+	printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\nDikirim dari iPhone saya\r\n' "$4"
+}
+
+expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+serve_start
+wait_log "connected (IDLE)" || fail "dispo serve did not connect to the IMAP server"
+grep -q "IMAP $OFFICE@127.0.0.1/INBOX: connected" serve.log || fail "the log does not name the mailbox"
+ok "dispo serve connects over IMAPS (certificate verified against ca_file) and IDLEs"
+
+# An application, as a mail client submits it.
+application $BUDI 1 | sed 1d >app1.eml
+submit $BUDI $OFFICE app1.eml
+wait_sql "select count(*) from requests" 1 || fail "the application was not taken in over IMAP"
+wait_sql "select state from requests" disposisi_kadin || fail "the request did not start"
+wait_for_mail $KADIS 1 || fail "the disposition did not reach the Kepala Dinas"
+wait_for_mail $BUDI 1 || fail "the acknowledgement did not reach the applicant"
+i=0
+until [ "$(mail_count $OFFICE Diproses)" = 1 ] && [ "$(mail_count $OFFICE)" = 0 ]; do
+	i=$((i + 1)); [ $i -gt 50 ] && fail "the application was not moved to Diproses ($(mail_count $OFFICE) in INBOX)"
+	sleep 0.1
+done
+[ "$(sql $DB "select source from messages")" = serve ] || fail "the message's source is $(sql $DB "select source from messages")"
+[ "$(sql $DB "select last_uid from imap_state")" = 1 ] || fail "the checkpoint is not UID 1"
+grep -E "message uid 1: application .*SE-2026-000001 .* \([0-9]+ ms\)" serve.log >/dev/null ||
+	{ cat serve.log; fail "no log line for the message (request, step, outcome, milliseconds)"; }
+[ "$(sql $DB "select count(*) from outbox where state != 'sent'")" = 0 ] || fail "emails were left unsent"
+ok "an application over SMTP → IMAP IDLE → request opened, moved to Diproses after the commit, both emails sent at once"
+
+# The Kepala Dinas answers from their phone to the token address, which
+# Dovecot files in the office's INBOX too.
+reply_to $KADIS
+official_reply $KADIS "$REPLY_TO" "$REPLY_MSGID" SETUJU >setuju.eml
+submit $KADIS "$REPLY_TO" setuju.eml
+wait_sql "select state from requests" disposisi_kabid || fail "SETUJU did not move the request"
+grep -E "message uid 2: reply SE-2026-000001 .*→ disposisi_kabid" serve.log >/dev/null ||
+	{ cat serve.log; fail "the reply's log line does not say where the request went"; }
+ok "a reply over IMAP moves the request, and the log says to which step"
+
+# SIGHUP with a broken rules file: refused, the old set keeps working.
+cp rules/sop-067-pendaftaran.rules good.rules
+printf '\nstep rusak {\n' >>rules/sop-067-pendaftaran.rules
+kill -HUP "$SERVE_PID"
+wait_log "reload refused" || fail "a broken reload was not refused"
+grep -q "sop-067-pendaftaran.rules:[0-9]*:[0-9]*:" serve.log || fail "the refusal does not say file:line:col"
+[ "$(sql $DB "select value from daemon_status where key = 'reload'")" != ok ] || fail "status says the reload was ok"
+application $RINA 2 | sed 1d >app2.eml
+submit $RINA $OFFICE app2.eml
+wait_sql "select count(*) from requests" 2 || fail "after a refused reload, mail is no longer taken in"
+cp good.rules rules/sop-067-pendaftaran.rules
+kill -HUP "$SERVE_PID"
+wait_log "reloaded: rules version" || fail "a good reload was not taken"
+[ "$(sql $DB "select value from daemon_status where key = 'reload'")" = ok ] || fail "status does not say the reload was ok"
+ok "SIGHUP: broken rules refused with file:line:col and the old set stays; fixed rules reload"
+
+# SIGTERM: exit 0. Mail that arrives meanwhile is taken on the next start.
+serve_stop || fail "dispo serve did not exit 0 on SIGTERM"
+grep -q "stopped" serve.log || fail "no stop line"
+application $BUDI 3 | sed 1d >app3.eml
+submit $RINA $OFFICE app2.eml # the same bytes again, by another route: one request
+submit $BUDI $OFFICE app3.eml
+wait_for_mail $OFFICE 2 || fail "the mail for the stopped daemon did not arrive"
+# An overdue SLA timer: the first request's deadline passed while stopped.
+sql $DB "update requests set due_at = strftime('%s','now') - 60 where number = 'SE-2026-000001'"
+reminders=$(mail_count $KADIS)
+serve_start
+wait_sql "select count(*) from requests" 3 || fail "the restart did not catch up"
+wait_sql "select count(*) from requests where due_at < strftime('%s','now') and number = 'SE-2026-000001'" 0 ||
+	fail "the overdue timer did not fire after the restart"
+i=0
+until [ "$(mail_count $OFFICE)" = 0 ]; do
+	i=$((i + 1)); [ $i -gt 50 ] && fail "the INBOX was not emptied after the restart"
+	sleep 0.1
+done
+ok "SIGTERM exits 0; a restart takes in what arrived meanwhile and fires the overdue timer once"
+
+# Dovecot goes away: one log line, reconnects when it is back, nothing lost.
+kill -TERM "$SERVERS_DOVECOT_PID"
+while kill -0 "$SERVERS_DOVECOT_PID" 2>/dev/null; do sleep 0.1; done
+wait_log "trying again until it answers" 30 || fail "the outage was not logged"
+sleep 4 # a few reconnection tries
+[ "$(grep -c "trying again until it answers" serve.log)" = 1 ] || fail "more than one log line for one outage"
+servers__spawn "$SERVERS_DIR/dovecot.log" dovecot -F -c "$SERVERS_DIR/dovecot/dovecot.conf"
+SERVERS_DOVECOT_PID=$servers__pid
+SERVERS_PIDS="$SERVERS_PIDS $SERVERS_DOVECOT_PID"
+application $RINA 4 | sed 1d >app4.eml
+submit $RINA $OFFICE app4.eml
+wait_log "connected again after" 60 || fail "dispo did not reconnect"
+wait_sql "select count(*) from requests" 4 30 || fail "the message sent during the outage was not taken in"
+ok "Dovecot stopped: one log line, reconnection with backoff, mail of the outage taken in"
+
+# A new UIDVALIDITY: the mailbox re-taken, nothing doubled.
+serve_stop || fail "SIGTERM"
+m=$(user_maildir $OFFICE)
+cp "$(find "$m/.Diproses/cur" "$m/.Diproses/new" -type f | head -n 1)" "$m/new/again.eml"
+rm -f "$m/dovecot-uidlist" "$m/dovecot.index"*
+chown -R nobody "$m"
+before=$(sql $DB "select count(*) from messages")
+old=$(sql $DB "select uidvalidity from imap_state")
+serve_start
+i=0
+until [ "$(sql $DB "select uidvalidity from imap_state")" != "$old" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && { cat serve.log; fail "the checkpoint did not take the new UIDVALIDITY"; }
+	sleep 0.1
+done
+[ "$(sql $DB "select count(*) from messages")" = "$before" ] || fail "a re-scan stored a message twice"
+[ "$(sql $DB "select count(*) from requests")" = 4 ] || fail "a re-scan opened a request again"
+ok "a new UIDVALIDITY: the mailbox is taken again, recognised by content, nothing doubled"
+serve_stop || fail "SIGTERM"
+
+# An untrusted certificate is refused, and said so.
+conf "imaps://127.0.0.2:$IMAPS_PORT"
+: >serve.log
+serve_start
+wait_log "trying again until it answers" || fail "the untrusted certificate was not refused"
+grep -qi "certificate\|trust" serve.log || fail "the log does not say the certificate is the problem"
+[ "$(sql $DB "select value from daemon_status where key = 'imap'")" = disconnected ] || fail "status does not say disconnected"
+serve_stop || fail "SIGTERM while disconnected"
+ok "a self-signed certificate is refused (not in ca_file), the daemon waits and exits 0 on SIGTERM"
+
+# STARTTLS on imap://.
+conf "imap://127.0.0.1:$IMAP_PORT"
+: >serve.log
+serve_start
+wait_log "connected (IDLE)" || fail "imap:// with STARTTLS did not connect"
+serve_stop || fail "SIGTERM"
+ok "imap:// with STARTTLS"
