@@ -374,6 +374,8 @@ test_config_paths(void **state)
 	    {"logo", "logo.png"},
 	    {"ca_file", "/etc/ssl/certs/ca-certificates.crt"},
 	    {"credentials_file", "../secret/smtp.credentials"},
+	    {"[imap] ca_file", "imap-ca.pem"},
+	    {"[imap] credentials_file", "/etc/dispo/imap.credentials"},
 	};
 
 	g_mkdir_with_parents(etc, 0700);
@@ -385,6 +387,8 @@ test_config_paths(void **state)
 	                    "[smtp]\nurl = smtp://127.0.0.1:25\n"
 	                    "ca_file = /etc/ssl/certs/ca-certificates.crt\n"
 	                    "credentials_file = ../secret/smtp.credentials\n"
+	                    "[imap]\nurl = imaps://mail.kuduskab.go.id\nca_file = imap-ca.pem\n"
+	                    "credentials_file = /etc/dispo/imap.credentials\n"
 	                    "[policy]\ntrusted_authserv_id = mx.kuduskab.go.id\n",
 	                    -1, NULL);
 	assert_int_equal(chdir(away), 0);
@@ -396,7 +400,8 @@ test_config_paths(void **state)
 	{
 		char **got[] = {
 		    &c->data_dir,    &c->rules_dir,    &c->templates_dir,        &c->holidays,
-		    &c->letter_logo, &c->smtp_ca_file, &c->smtp_credentials_file};
+		    &c->letter_logo, &c->smtp_ca_file, &c->smtp_credentials_file,
+		    &c->imap_ca_file, &c->imap_credentials_file};
 		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
 			/* ./rules and ../secret are the same places as rules and secret */
 			g_autofree char *want = g_canonicalize_filename(keys[i].want, etc);
@@ -443,6 +448,14 @@ test_config_errors(void **state)
 	    {"[store]\nbusy_timeout = 1h\n", "[store] busy_timeout: must be at most 10m"},
 	    {"[store]\nbusy_timeout = 5000\n", "[store] busy_timeout: '5000' is not a duration"},
 	    {"this is not a key file\n", "test.conf"},
+	    {"[imap]\nurl = pop3://mail\n", "[imap] url: must be imaps://"},
+	    {"[imap]\nurl = imaps://mail\n", "[imap] credentials_file: must name"},
+	    {"[imap]\nmailbox = \"INBOX\"\n", "[imap] mailbox: must be a folder name"},
+	    {"[imap]\nprocessed_folder = a\\b\n", "[imap] processed_folder"},
+	    {"[imap]\nidle_renew = 30m\n", "[imap] idle_renew: must be between 1s and 29m"},
+	    {"[imap]\npoll_interval = 10ms\n", "[imap] poll_interval: must be at least 1s"},
+	    {"[imap]\nmax_tries = 0\n", "[imap] max_tries"},
+	    {"[imap]\nuser = a\"b\n", "[imap] user"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		GError *e = NULL;
@@ -457,6 +470,39 @@ test_config_errors(void **state)
 			         cases[i].message, e ? e->message : "(loaded)");
 		g_clear_error(&e);
 	}
+}
+
+/* [imap]: off without url; with one, the production defaults. */
+static void
+test_config_imap(void **state)
+{
+	GError *e = NULL;
+	dispo_config *c = dispo_config_load_data("[policy]\ntrusted_authserv_id = mx.k.go.id\n",
+	                                         "test.conf", "/tmp", &e);
+
+	assert_non_null(c);
+	assert_null(c->imap_url);
+	dispo_config_free(c);
+	c = dispo_config_load_data("[policy]\ntrusted_authserv_id = mx.k.go.id\n[imap]\n"
+	                           "url = imaps://mail.kuduskab.go.id\ncredentials_file = imap.cred\n"
+	                           "processed_folder = Diproses/Sertifikat\nquarantine_folder =\n",
+	                           "test.conf", "/etc/dispo", &e);
+	if (!c)
+		fail_msg("%s", e->message);
+	assert_string_equal(c->imap_url, "imaps://mail.kuduskab.go.id");
+	assert_string_equal(c->imap_credentials_file, "/etc/dispo/imap.cred");
+	assert_string_equal(c->imap_mailbox, "INBOX");
+	assert_string_equal(c->imap_processed, "Diproses/Sertifikat");
+	assert_null(c->imap_quarantine);
+	assert_null(c->imap_user);
+	assert_null(c->imap_ca_file);
+	assert_true(c->imap_starttls);
+	assert_true(c->imap_verify);
+	assert_int_equal(c->imap_poll_ms, 60000);
+	assert_int_equal(c->imap_idle_renew_ms, 25 * 60000);
+	assert_int_equal(c->imap_timeout_ms, 60000);
+	assert_int_equal(c->imap_max_tries, 5);
+	dispo_config_free(c);
 }
 
 static void
@@ -486,6 +532,7 @@ main(void)
 	    cmocka_unit_test(test_config_file),
 	    cmocka_unit_test(test_config_paths),
 	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_imap),
 	    cmocka_unit_test(test_config_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
