@@ -50,7 +50,7 @@ timeout = 5s
 ${2:-}
 CONF
 }
-conf "imaps://127.0.0.1:$IMAPS_PORT"
+conf "imaps://127.0.0.1:$IMAPS_PORT" "idle_renew = 3s"
 D() { "$DISPO" --config dispo.conf "$@"; }
 DB=data/dispo.db
 SERVE_PID=""
@@ -216,6 +216,51 @@ wait_log "connected again after" 60 || fail "dispo did not reconnect"
 wait_sql "select count(*) from requests" 4 30 || fail "the message sent during the outage was not taken in"
 ok "Dovecot stopped: one log line, reconnection with backoff, mail of the outage taken in"
 
+# Dovecot frozen (SIGSTOP) under the idling daemon: the IDLE renewal gets
+# no answer, dispo gives up after [imap] timeout, retries, and catches up
+# once Dovecot thaws; mail that came meanwhile is taken once.
+frozen=$(servers_group_pids "$SERVERS_DOVECOT_PID")
+lost=$(grep -c "trying again until it answers" serve.log)
+kill -STOP $frozen
+application $BUDI 5 | sed 1d >app5.eml
+submit $BUDI $OFFICE app5.eml # Postfix queues it: LMTP is frozen too
+wait_log_count() { # TEXT N SECONDS
+	i=0
+	until [ "$(grep -c -- "$1" serve.log)" -ge "$2" ]; do
+		i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && { kill -CONT $frozen; cat serve.log >&2; return 1; }
+		sleep 0.1
+	done
+}
+wait_log_count "trying again until it answers" $((lost + 1)) 30 || fail "a frozen Dovecot was not noticed"
+kill -CONT $frozen
+wait_log_count "connected again after" 2 60 || fail "dispo did not reconnect after Dovecot thawed"
+wait_sql "select count(*) from requests" 5 60 || fail "the message that came while Dovecot was frozen was not taken in"
+ok "Dovecot SIGSTOPped: the renewal times out, dispo reconnects once it thaws, and catches up"
+
+# SIGTERM in the middle of a catch-up: exits 0 between two messages; the
+# rest are taken at the next start, none twice.
+serve_stop || fail "SIGTERM"
+before=$(sql $DB "select count(*) from messages")
+for n in 1 2 3 4 5 6; do
+	printf 'From: Budi Santoso <%s>\r\nTo: %s\r\nSubject: Pertanyaan %s\r\nMessage-ID: <tanya-%s@kuduskab.go.id>\r\n\r\nApakah sudah diproses?\r\n' \
+		$BUDI $OFFICE $n $n >q$n.eml
+	submit $BUDI $OFFICE q$n.eml
+done
+wait_for_mail $OFFICE 6 || fail "the questions did not arrive"
+: >serve.log
+serve_start
+wait_log "message uid" || fail "the catch-up did not start"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || fail "SIGTERM during a catch-up did not exit 0"
+SERVE_PID=""
+mid=$(sql $DB "select count(*) from messages")
+[ "$mid" -lt $((before + 6)) ] || echo "note: all six were taken before SIGTERM arrived"
+serve_start
+wait_sql "select count(*) from messages" $((before + 6)) || fail "the rest of the catch-up was not taken"
+[ "$(sql $DB "select count(*) from (select message_id from messages where message_id like 'tanya-%' group by message_id having count(*) > 1)")" = 0 ] ||
+	fail "a message was stored twice"
+ok "SIGTERM during a catch-up: exit 0 between messages, the rest taken at the next start, none twice"
+
 # A new UIDVALIDITY: the mailbox re-taken, nothing doubled.
 serve_stop || fail "SIGTERM"
 m=$(user_maildir $OFFICE)
@@ -231,7 +276,7 @@ until [ "$(sql $DB "select uidvalidity from imap_state")" != "$old" ]; do
 	sleep 0.1
 done
 [ "$(sql $DB "select count(*) from messages")" = "$before" ] || fail "a re-scan stored a message twice"
-[ "$(sql $DB "select count(*) from requests")" = 4 ] || fail "a re-scan opened a request again"
+[ "$(sql $DB "select count(*) from requests")" = 5 ] || fail "a re-scan opened a request again"
 ok "a new UIDVALIDITY: the mailbox is taken again, recognised by content, nothing doubled"
 serve_stop || fail "SIGTERM"
 

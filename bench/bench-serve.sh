@@ -1,0 +1,146 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench-serve.sh: `dispo serve` on the real Dovecot and Postfix, measured in
+# one run: (1) latency from an LMTP delivery into the office's mailbox to
+# dispo's next email handed to Postfix (250), median and p99 over
+# BENCH_SERVE_LATENCY messages, against the 10-minute poll of a ticket
+# system's default mail fetcher (Znuny); (2) the time from Dovecot being
+# back after a restart to dispo connected again; (3) the daemon's RSS after
+# BENCH_SERVE_SMALL messages and after BENCH_SERVE_MANY (flat: within 10%).
+# Needs root for Postfix; says so otherwise.
+set -u
+: "${DISPO_BUILDDIR:?run through make bench}"
+DISPO=$DISPO_BUILDDIR/src/dispo
+N_LAT=${BENCH_SERVE_LATENCY:-200}
+N_SMALL=${BENCH_SERVE_SMALL:-100}
+N_MANY=${BENCH_SERVE_MANY:-2000}
+if [ "$(id -u)" != 0 ]; then
+	echo "bench-serve: skipped: Postfix must start as root"
+	exit 0
+fi
+. "$DISPO_SRCDIR/tests/cli/lib.sh"
+. "$DISPO_SRCDIR/tests/integration/servers.sh"
+servers_start >/dev/null
+OFFICE=sertifikat@kuduskab.go.id
+printf 'username = %s\npassword = %s\n' $OFFICE "$(user_password $OFFICE)" >smtp.cred
+printf 'password = %s\n' "$(user_password $OFFICE)" >imap.cred
+chmod 600 smtp.cred imap.cred
+cat >dispo.conf <<CONF
+[general]
+data_dir = data
+[policy]
+agency_domains = kuduskab.go.id
+require_authentication = false
+answers_per_hour = 0
+answers_per_day = 0
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT
+ca_file = $SERVERS_CA
+credentials_file = $WORK/smtp.cred
+[imap]
+url = imaps://127.0.0.1:$IMAPS_PORT
+ca_file = $SERVERS_CA
+user = $OFFICE
+credentials_file = $WORK/imap.cred
+processed_folder = Diproses
+CONF
+"$DISPO" --config dispo.conf employees import "$DISPO_SRCDIR/rules/register-contoh.csv" >/dev/null
+
+# Every line dispo logs, stamped with the time it arrived.
+stamp() { perl -MTime::HiRes=time -ne '$| = 1; printf "%.6f %s", time, $_'; }
+SERVE_PID=""
+serve_start() {
+	("$DISPO" --config dispo.conf serve 2>&1 & echo $! >serve.pid; wait) | stamp >>serve.log &
+	while [ ! -s serve.pid ]; do sleep 0.01; done
+	SERVE_PID=$(cat serve.pid)
+	until grep -q "connected (IDLE)" serve.log 2>/dev/null; do sleep 0.05; done
+}
+cleanup() {
+	[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+
+# lmtp KIND COUNT [WAIT]: delivers COUNT messages straight into the office's
+# INBOX over Dovecot's LMTP socket, one connection; prints the time of each
+# 250. With WAIT, waits after each for dispo's next "outbox: " log line.
+lmtp() {
+	perl -MIO::Socket::UNIX -MTime::HiRes=time,sleep -e '
+		my ($sock, $kind, $n, $wait, $log, $rcpt) = @ARGV;
+		my $s = IO::Socket::UNIX->new(Peer => $sock) or die "lmtp: $!";
+		sub rd { my $l = <$s>; $l = <$s> while $l =~ /^\d\d\d-/; die "lmtp: $l" unless $l =~ /^[23]/; $l }
+		rd(); print $s "LHLO bench\r\n"; rd();
+		my $seen = 0;
+		if ($wait) { open(my $f, "<", $log) or die; $seen++ while <$f>; close $f }
+		for my $i (1 .. $n) {
+			my $id = "bench-$kind-$i-" . int(time * 1e6);
+			my $body = $kind eq "app"
+			    ? "Nama: Pemohon $i\r\nNIP: 198503122010011004\r\nNIK: 3319011203850001\r\n"
+			    : "Apakah permohonan saya sudah diproses?\r\n";
+			my $from = $kind eq "app" ? "budi.santoso\@kuduskab.go.id" : "warga$i\@example.com";
+			print $s "MAIL FROM:<$from>\r\n"; rd();
+			print $s "RCPT TO:<$rcpt>\r\n"; rd();
+			print $s "DATA\r\n"; rd();
+			print $s "From: <$from>\r\nTo: <$rcpt>\r\nSubject: Permohonan $i\r\nMessage-ID: <$id\@bench>\r\n\r\n$body.\r\n";
+			rd();
+			my $t0 = time;
+			if ($wait) {
+				my $t1;
+				for (my $k = 0; $k < 10000 && !defined $t1; $k++) {
+					open(my $f, "<", $log) or die;
+					my $j = 0;
+					while (my $l = <$f>) {
+						next if $j++ < $seen;
+						$seen = $j;
+						$t1 = $1 if !defined $t1 && $l =~ /^(\S+) .*outbox: [1-9]\d* sent/;
+					}
+					close $f;
+					sleep 0.001 unless defined $t1;
+				}
+				die "no email after message $i\n" unless defined $t1;
+				printf "%.6f\n", $t1 - $t0;
+			}
+		}
+		print $s "QUIT\r\n";
+	' "$SERVERS_DIR/dovecot/run/lmtp" "$@" serve.log $OFFICE
+}
+
+serve_start
+# (1) latency
+lmtp app "$N_LAT" wait >latency.txt || { tail serve.log; exit 1; }
+sort -n latency.txt | awk '{ v[NR] = $1 } END {
+	m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.99 + 0.999)]
+	printf "delivery to next email handed to SMTP, %d messages: median %.1f ms, p99 %.1f ms\n", NR, m * 1000, p * 1000
+	printf "  against a 10-minute poll (Znuny default; average wait 300 s): median %.0fx faster\n", 300 / m
+	printf "  p99 < 250 ms: %s\n", p < 0.25 ? "met" : "missed"
+}'
+
+# (2) reconnect after a Dovecot restart
+kill -TERM "$SERVERS_DOVECOT_PID"
+while kill -0 "$SERVERS_DOVECOT_PID" 2>/dev/null; do sleep 0.05; done
+until grep -q "trying again until it answers" serve.log; do sleep 0.05; done
+servers__spawn "$SERVERS_DIR/dovecot.log" dovecot -F -c "$SERVERS_DIR/dovecot/dovecot.conf"
+SERVERS_DOVECOT_PID=$servers__pid
+SERVERS_PIDS="$SERVERS_PIDS $SERVERS_DOVECOT_PID"
+until servers_listening "$IMAPS_PORT"; do sleep 0.01; done
+back=$(perl -MTime::HiRes=time -e 'printf "%.6f", time')
+until grep -q "connected again after" serve.log; do sleep 0.01; done
+again=$(grep "connected again after" serve.log | head -n 1 | cut -d' ' -f1)
+echo "$back $again" | awk '{ printf "reconnect: connected again %.2f s after Dovecot listened again (backoff 1, 2, 4 s … with jitter)\n", $2 - $1 }'
+
+# (3) memory: RSS after N_SMALL and after N_MANY small messages
+rss() { awk '/^VmRSS/ { print $2 }' /proc/$SERVE_PID/status; }
+taken() { sqlite3 data/dispo.db "select count(*) from messages where kind != 'application'" 2>/dev/null; }
+base=$(taken)
+lmtp q "$N_SMALL" >/dev/null
+until [ "$(taken)" -ge $((base + N_SMALL)) ]; do sleep 0.1; done
+small=$(rss)
+lmtp q $((N_MANY - N_SMALL)) >/dev/null
+until [ "$(taken)" -ge $((base + N_MANY)) ]; do sleep 0.2; done
+many=$(rss)
+echo "$small $many" | awk -v a="$N_SMALL" -v b="$N_MANY" '{
+	printf "RSS of dispo serve: %d kB after %d messages, %d kB after %d: %.2fx\n", $1, a, $2, b, $2 / $1
+	printf "  flat within 10%%: %s\n", ($2 / $1) <= 1.10 ? "met" : "missed"
+}'
+kill -TERM "$SERVE_PID"
+wait
+SERVE_PID=""
