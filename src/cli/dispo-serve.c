@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "daemon/daemon.h"
+#include "rules/rules.h"
 
 int
 cli_serve(dispo_cli *cli, int argc, char **argv)
@@ -37,6 +38,11 @@ cli_serve(dispo_cli *cli, int argc, char **argv)
 	o.config_path = cli->config_path;
 	if (!daemon_run(&o, &e)) {
 		cli_error(cli, "%s", e->message);
+		/* What the administrator must fix before it can start. */
+		if (e->domain == DISPO_CONFIG_ERROR || e->domain == DISPO_RULES_ERROR ||
+		    e->domain == DISPO_OUTBOX_ERROR ||
+		    (e->domain == DISPO_IO_ERROR && e->code == DISPO_IO_ERROR_PERMANENT))
+			return EX_CONFIG;
 		return cli_exit_code(e);
 	}
 	return EX_OK;
