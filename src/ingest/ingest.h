@@ -216,6 +216,11 @@ bool ingest_imap_idle_done(dispo_imap *imap, GError **error);
 bool ingest_imap_noop(dispo_imap *imap, GError **error);
 /* LOGOUT, best effort; then free. */
 void ingest_imap_logout(dispo_imap *imap);
+/* A folder name as IMAP sends it: modified UTF-7 (RFC 3501 5.1.3). */
+char *ingest_imap_folder_encode(const char *utf8);
+/* Whether one untagged line read in IDLE says the mailbox changed
+ * (EXISTS, EXPUNGE, RECENT, FETCH). */
+bool ingest_imap_idle_line_changed(const char *line, size_t len);
 
 /* ---- an IMAP mailbox into the pipeline (imap-sync.c) ---- */
 
