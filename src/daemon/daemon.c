@@ -240,7 +240,9 @@ signals_install(dispo_daemon *d, GError **error)
 {
 	struct sigaction sa = {0};
 
-	if (!g_unix_open_pipe(d->signal_pipe, O_CLOEXEC | O_NONBLOCK, error))
+	if (!g_unix_open_pipe(d->signal_pipe, FD_CLOEXEC, error) ||
+	    !g_unix_set_fd_nonblocking(d->signal_pipe[0], TRUE, error) ||
+	    !g_unix_set_fd_nonblocking(d->signal_pipe[1], TRUE, error))
 		return false;
 	signal_write_fd = d->signal_pipe[1];
 	sa.sa_handler = on_signal;
@@ -284,14 +286,15 @@ daemon_run(const dispo_daemon_options *o, GError **error)
 	g_autofree char *pid = NULL;
 	bool ok = false;
 
+	/* First, so that a SIGTERM while starting is a clean stop too. */
+	if (!signals_install(d, error))
+		goto out;
 	if (!(d->set = daemon_set_load(o->config_path, 0, error)))
-		return false;
+		goto out;
 	db = g_build_filename(d->set->config->data_dir, "dispo.db", NULL);
 	mail = g_build_filename(d->set->config->data_dir, "mail", NULL);
 	if (!dispo_mkdir_p(d->set->config->data_dir, error) ||
 	    !(d->store = store_open(db, mail, d->set->config->busy_timeout_ms, error)))
-		goto out;
-	if (!signals_install(d, error))
 		goto out;
 	opt.now = now_s();
 	opt.rules = d->set->rules;

@@ -27,8 +27,7 @@ struct dispo_imap {
 
 /* ---- errors ---------------------------------------------------------------- */
 
-static bool
-fail(GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static bool fail(GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static bool
 fail(GError **error, int code, const char *fmt, ...)
 {
@@ -74,8 +73,9 @@ check(dispo_imap *imap, int rc, const char *what, GError **error)
 	case MAILIMAP_ERROR_FATAL:
 	case MAILIMAP_ERROR_BAD_STATE:
 	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
-		return fail(error, DISPO_IMAP_ERROR_CONNECT, "%s: the connection to %s was lost or "
-		                                             "timed out (libetpan error %d)",
+		return fail(error, DISPO_IMAP_ERROR_CONNECT,
+		            "%s: the connection to %s was lost or "
+		            "timed out (libetpan error %d)",
 		            what, imap->host, rc);
 	case MAILIMAP_ERROR_LOGIN:
 	case MAILIMAP_ERROR_SASL:
@@ -102,7 +102,8 @@ url_parse(const char *url, char **host, uint16_t *port, bool *implicit, GError *
 	    !g_uri_get_host(u) || !*g_uri_get_host(u) || g_uri_get_userinfo(u) ||
 	    g_uri_get_query(u) || (path && *path && strcmp(path, "/") != 0))
 		return fail(error, DISPO_IMAP_ERROR_CONFIG,
-		            "[imap] url %s: must be imaps://HOST[:PORT] or imap://HOST[:PORT]", url);
+		            "[imap] url %s: must be imaps://HOST[:PORT] or imap://HOST[:PORT]",
+		            url);
 	*implicit = strcmp(scheme, "imaps") == 0;
 	*port = g_uri_get_port(u) > 0 ? (uint16_t)g_uri_get_port(u) : *implicit ? 993 : 143;
 	*host = g_strdup(g_uri_get_host(u));
@@ -156,12 +157,15 @@ cert_verify(dispo_imap *imap, const char *ca_file, GError **error)
 	if (rc < 0 || status != 0) {
 		gnutls_datum_t why = {NULL, 0};
 		if (rc >= 0)
-			gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &why, 0);
+			gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &why,
+			                                             0);
 		fail(error, DISPO_IMAP_ERROR_TLS,
 		     "the certificate of %s is not trusted (%s): name its CA, or the certificate "
 		     "itself, in [imap] ca_file",
 		     imap->host,
-		     rc < 0 ? gnutls_strerror(rc) : why.data ? (const char *)why.data : "not trusted");
+		     rc < 0     ? gnutls_strerror(rc)
+		     : why.data ? (const char *)why.data
+		                : "not trusted");
 		gnutls_free(why.data);
 		goto out;
 	}
@@ -281,8 +285,9 @@ ingest_imap_connect(const dispo_imap_options *o, GError **error)
 	              : mailimap_socket_connect(imap->session, imap->host, port);
 	if (rc != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && rc != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    rc != MAILIMAP_NO_ERROR) {
-		fail(error, DISPO_IMAP_ERROR_CONNECT, "cannot connect to %s port %u%s (libetpan error %d)",
-		     imap->host, port, implicit ? " with TLS" : "", rc);
+		fail(error, DISPO_IMAP_ERROR_CONNECT,
+		     "cannot connect to %s port %u%s (libetpan error %d)", imap->host, port,
+		     implicit ? " with TLS" : "", rc);
 		goto fail;
 	}
 	if (!implicit) {
@@ -292,12 +297,14 @@ ingest_imap_connect(const dispo_imap_options *o, GError **error)
 			goto fail;
 		mailimap_capability_data_free(cap);
 		if (mailimap_has_extension(imap->session, "STARTTLS")) {
-			if (!check(imap, mailimap_socket_starttls(imap->session), "STARTTLS", error))
+			if (!check(imap, mailimap_socket_starttls(imap->session), "STARTTLS",
+			           error))
 				goto fail;
 			implicit = true; /* the stream is TLS now */
 		} else if (o->starttls) {
 			fail(error, DISPO_IMAP_ERROR_TLS,
-			     "%s offers no STARTTLS: dispo does not log in unencrypted (use imaps:// "
+			     "%s offers no STARTTLS: dispo does not log in unencrypted (use "
+			     "imaps:// "
 			     "or, for a server on this host only, [imap] starttls = false)",
 			     imap->host);
 			goto fail;
@@ -372,8 +379,8 @@ ingest_imap_has_move(const dispo_imap *imap)
 /* ---- the mailbox ---------------------------------------------------------------- */
 
 bool
-ingest_imap_select(dispo_imap *imap, const char *mailbox, uint32_t *uidvalidity,
-                   uint32_t *uidnext, GError **error)
+ingest_imap_select(dispo_imap *imap, const char *mailbox, uint32_t *uidvalidity, uint32_t *uidnext,
+                   GError **error)
 {
 	g_autofree char *name = ingest_imap_folder_encode(mailbox);
 	struct mailimap_selection_info *sel;
@@ -385,7 +392,8 @@ ingest_imap_select(dispo_imap *imap, const char *mailbox, uint32_t *uidvalidity,
 	sel = imap->session->imap_selection_info;
 	if (!sel || sel->sel_uidvalidity == 0)
 		return fail(error, DISPO_IMAP_ERROR_PROTOCOL,
-		            "%s: the server gave no UIDVALIDITY: dispo cannot keep its place", mailbox);
+		            "%s: the server gave no UIDVALIDITY: dispo cannot keep its place",
+		            mailbox);
 	*uidvalidity = sel->sel_uidvalidity;
 	*uidnext = sel->sel_uidnext;
 	g_free(imap->selected);
@@ -404,9 +412,10 @@ GArray *
 ingest_imap_uids(dispo_imap *imap, uint32_t after, GError **error)
 {
 	struct mailimap_search_key *key = mailimap_search_key_new_multiple_empty();
-	struct mailimap_search_key *undeleted = mailimap_search_key_new(
-	    MAILIMAP_SEARCH_KEY_UNDELETED, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL);
+	struct mailimap_search_key *undeleted =
+	    mailimap_search_key_new(MAILIMAP_SEARCH_KEY_UNDELETED, NULL, NULL, NULL, NULL, NULL,
+	                            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL,
+	                            NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL);
 	clist *result = NULL;
 	GArray *uids;
 	int rc;
@@ -488,8 +497,8 @@ size_item(const struct mailimap_msg_att_static *att, void *user, GError **error)
 bool
 ingest_imap_size(dispo_imap *imap, uint32_t uid, uint64_t *size, GError **error)
 {
-	return fetch_one(imap, uid, mailimap_fetch_att_new_rfc822_size(), MAILIMAP_MSG_ATT_RFC822_SIZE,
-	                 size_item, size, error);
+	return fetch_one(imap, uid, mailimap_fetch_att_new_rfc822_size(),
+	                 MAILIMAP_MSG_ATT_RFC822_SIZE, size_item, size, error);
 }
 
 typedef struct piece {
@@ -523,8 +532,10 @@ ingest_imap_fetch(dispo_imap *imap, uint32_t uid, size_t chunk, dispo_imap_chunk
 		struct mailimap_fetch_att *att = mailimap_fetch_att_new_body_peek_section_partial(
 		    section, (uint32_t)offset, (uint32_t)chunk);
 		if (offset > UINT32_MAX - chunk)
-			return fail(error, DISPO_IMAP_ERROR_PROTOCOL, "UID %u is larger than 4 GB", uid);
-		if (!fetch_one(imap, uid, att, MAILIMAP_MSG_ATT_BODY_SECTION, piece_item, &p, error))
+			return fail(error, DISPO_IMAP_ERROR_PROTOCOL, "UID %u is larger than 4 GB",
+			            uid);
+		if (!fetch_one(imap, uid, att, MAILIMAP_MSG_ATT_BODY_SECTION, piece_item, &p,
+		               error))
 			return false;
 		offset += p.got;
 	} while (p.got == chunk);
@@ -647,11 +658,13 @@ ingest_imap_idle_line_changed(const char *line, size_t len)
 	if (i >= len || line[i] != ' ')
 		return false;
 	i++;
-	for (const char *const *w = (const char *const[]){"EXISTS", "EXPUNGE", "RECENT", "FETCH", NULL};
+	for (const char *const *w =
+	         (const char *const[]){"EXISTS", "EXPUNGE", "RECENT", "FETCH", NULL};
 	     *w; w++) {
 		size_t n = strlen(*w);
 		if (len - i >= n && g_ascii_strncasecmp(line + i, *w, n) == 0 &&
-		    (len - i == n || line[i + n] == ' ' || line[i + n] == '\r' || line[i + n] == '\n'))
+		    (len - i == n || line[i + n] == ' ' || line[i + n] == '\r' ||
+		     line[i + n] == '\n'))
 			return true;
 	}
 	return false;
@@ -686,8 +699,8 @@ ingest_imap_idle_read(dispo_imap *imap, bool *changed, GError **error)
 		/* "* BYE": the server is going away; the next command fails
 		 * and the caller reconnects. */
 		if (g_str_has_prefix(line, "* BYE"))
-			return fail(error, DISPO_IMAP_ERROR_CONNECT, "%s ended the connection (BYE)",
-			            imap->host);
+			return fail(error, DISPO_IMAP_ERROR_CONNECT,
+			            "%s ended the connection (BYE)", imap->host);
 	}
 	return true;
 }

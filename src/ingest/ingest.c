@@ -296,7 +296,6 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	dispo_ingest_stats delta = {0};
 	g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func(g_free);
 
-	g_string_truncate(ing->outcome, 0);
 	if (ing->pending->len == 0) {
 		/* A duplicate passed: only the checkpoint moves. */
 		if (!ing->cp_source)
@@ -314,6 +313,7 @@ ingest_flush(dispo_ingest *ing, GError **error)
 	}
 	/* A batch is made durable in one go: what the rows name must be on disk
 	 * before they commit. */
+	g_string_truncate(ing->outcome, 0);
 	if (!deferred_sync(ing, error))
 		goto fail;
 	if (!store_begin(ing->store, error))
@@ -387,6 +387,8 @@ ingest_spooled(dispo_ingest *ing, dispo_spool *spool, dispo_time file_time, GErr
 		return false;
 	if (existing) {
 		ing->stats.duplicate++;
+		g_string_truncate(ing->outcome, 0);
+		ingest_outcome_add(ing, "duplicate of message %" G_GINT64_FORMAT, existing);
 		goto done;
 	}
 	if (!store_spool_commit(ing->store, spool, !batched(ing), error))
