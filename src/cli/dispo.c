@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 typedef struct {
 	const char *name;
@@ -83,8 +84,8 @@ cli_error(const dispo_cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dispo%s%s: %s\n", cli->command ? " " : "",
-	        cli->command ? cli->command : "", msg);
+	(void)cli; /* the command named itself in dispo_log_init */
+	dispo_log(LOG_ERR, "%s", msg);
 }
 
 int
@@ -304,6 +305,7 @@ main(int argc, char **argv)
 	(void)dispo_get_resource();
 	cli.program = argv[0];
 	g_set_prgname("dispo");
+	dispo_log_init("dispo");
 	first = take_globals(&cli, argc, argv);
 	if (first < 0 || first >= argc) {
 		if (first < 0)
@@ -324,7 +326,9 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
 		if (strcmp(argv[first], commands[i].name) != 0)
 			continue;
+		g_autofree char *ident = g_strdup_printf("dispo %s", commands[i].name);
 		cli.command = commands[i].name;
+		dispo_log_init(ident);
 		return finish(&cli, commands[i].run(&cli, argc - first, argv + first));
 	}
 	fprintf(stderr, "dispo: unknown command or option '%s'\n\n", argv[first]);

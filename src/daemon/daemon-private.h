@@ -50,8 +50,6 @@ typedef struct dispo_daemon {
 /* Set by the signal handler; read between messages. */
 extern volatile sig_atomic_t daemon_stop_requested;
 
-/* One log line (log.c's format: journald levels, no raw control bytes). */
-void daemon_log(int level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The daemon's health row key = value (store_daemon_set), logged when it
  * cannot be written. */
 void daemon_status_set(dispo_daemon *d, const char *key, const char *value);

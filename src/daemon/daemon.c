@@ -22,32 +22,6 @@ volatile sig_atomic_t daemon_stop_requested;
 static volatile sig_atomic_t reload_requested;
 static int signal_write_fd = -1;
 
-/* TEMPORARY until lib/log.c lands (branch status): plain stderr lines. */
-static void dispo_log(int level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void
-dispo_log(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "<%d>dispo serve: ", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-void
-daemon_log(int level, const char *fmt, ...)
-{
-	g_autofree char *text = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	text = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	dispo_log(level, "%s", text);
-}
-
 static dispo_time
 now_s(void)
 {
@@ -60,7 +34,7 @@ daemon_status_set(dispo_daemon *d, const char *key, const char *value)
 	g_autoptr(GError) e = NULL;
 
 	if (!store_daemon_set(d->store, key, value, now_s(), &e))
-		daemon_log(LOG_WARNING, "cannot record the status (%s): %s", key, e->message);
+		dispo_log(LOG_WARNING, "cannot record the status (%s): %s", key, e->message);
 }
 
 /* ---- the outbox and the timers -------------------------------------------- */
@@ -72,7 +46,7 @@ delivery_failed(dispo_store *store, const dispo_outbox_row *row, const char *why
 	dispo_daemon *d = user;
 
 	(void)store;
-	daemon_log(LOG_WARNING, "email %s to %s failed for good: %s", row->message_id, row->to_addr,
+	dispo_log(LOG_WARNING, "email %s to %s failed for good: %s", row->message_id, row->to_addr,
 	           why);
 	return ingest_delivery_failed(d->ing, row, why, now_s(), error);
 }
@@ -91,19 +65,19 @@ work_run(gpointer user)
 	d->work_source = 0;
 	ingest_set_now(d->ing, now);
 	if (!ingest_timers_run(d->ing, now, &fired, &e)) {
-		daemon_log(LOG_ERR, "SLA timers: %s", e->message);
+		dispo_log(LOG_ERR, "SLA timers: %s", e->message);
 		g_clear_error(&e);
 	} else if (fired) {
-		daemon_log(LOG_INFO, "%u SLA timer%s fired", fired, fired == 1 ? "" : "s");
+		dispo_log(LOG_INFO, "%u SLA timer%s fired", fired, fired == 1 ? "" : "s");
 	}
 	d->set->outbox->failed = delivery_failed;
 	d->set->outbox->failed_user = d;
 	if (!outbox_flush(d->set->outbox, d->store, now_s(), &st, &e)) {
-		daemon_log(LOG_ERR, "outbox: %s", e->message);
+		dispo_log(LOG_ERR, "outbox: %s", e->message);
 		g_clear_error(&e);
 	}
 	if (st.sent || st.deferred || st.failed)
-		daemon_log(LOG_INFO, "outbox: %u sent, %u deferred, %u failed", st.sent,
+		dispo_log(LOG_INFO, "outbox: %u sent, %u deferred, %u failed", st.sent,
 		           st.deferred, st.failed);
 	work_schedule(d);
 	return G_SOURCE_REMOVE;
@@ -120,7 +94,7 @@ work_schedule(dispo_daemon *d)
 	if (d->stopping)
 		return;
 	if (!store_next_due(d->store, &outbox_at, &timer_at, &e))
-		daemon_log(LOG_ERR, "%s", e->message);
+		dispo_log(LOG_ERR, "%s", e->message);
 	if (outbox_at)
 		wait_ms = MIN(wait_ms, MAX(0, (outbox_at - now) * 1000));
 	if (timer_at)
@@ -175,16 +149,16 @@ reload(dispo_daemon *d)
 	dispo_ingest_options opt = {.source = "serve", .batch = 1, .now = now_s()};
 	bool imap_same;
 
-	daemon_log(LOG_NOTICE, "SIGHUP: reloading the configuration, rules and templates");
+	dispo_log(LOG_NOTICE, "SIGHUP: reloading the configuration, rules and templates");
 	set = daemon_set_load(d->config_path, d->generation + 1, &e);
 	if (!set) {
 		g_autofree char *why = g_strdup_printf("refused: %s", e->message);
-		daemon_log(LOG_ERR, "reload refused, the running set stays: %s", e->message);
+		dispo_log(LOG_ERR, "reload refused, the running set stays: %s", e->message);
 		daemon_status_set(d, "reload", why);
 		return;
 	}
 	if (strcmp(set->config->data_dir, d->set->config->data_dir) != 0) {
-		daemon_log(LOG_ERR,
+		dispo_log(LOG_ERR,
 		           "reload refused, the running set stays: data_dir changed (%s to %s); "
 		           "restart dispo to use another data directory",
 		           d->set->config->data_dir, set->config->data_dir);
@@ -208,7 +182,7 @@ reload(dispo_daemon *d)
 	else if (!set->config->imap_url)
 		daemon_status_set(d, "imap", "off");
 	daemon_status_set(d, "reload", "ok");
-	daemon_log(LOG_NOTICE, "reloaded: rules version %s%s", rules_version(set->rules),
+	dispo_log(LOG_NOTICE, "reloaded: rules version %s%s", rules_version(set->rules),
 	           imap_same ? "" : ", IMAP settings changed: reconnecting");
 	daemon_work_soon(d);
 }
@@ -223,7 +197,7 @@ on_signal_pipe(gint fd, GIOCondition cond, gpointer user)
 	while (read(fd, buf, sizeof buf) > 0) {
 	}
 	if (daemon_stop_requested) {
-		daemon_log(LOG_NOTICE, "stopping");
+		dispo_log(LOG_NOTICE, "stopping");
 		d->stopping = true;
 		g_main_loop_quit(d->loop);
 		return G_SOURCE_CONTINUE;
@@ -305,14 +279,14 @@ daemon_run(const dispo_daemon_options *o, GError **error)
 	daemon_status_set(d, "pid", pid);
 	daemon_status_set(d, "heartbeat", NULL);
 	daemon_status_set(d, "stopped", NULL);
-	daemon_log(LOG_NOTICE, "started (pid %s, data in %s, rules version %s)", pid,
+	dispo_log(LOG_NOTICE, "started (pid %s, data in %s, rules version %s)", pid,
 	           d->set->config->data_dir, rules_version(d->set->rules));
 	d->heartbeat_source = g_timeout_add(HEARTBEAT_MS, heartbeat, d);
 	if (d->set->config->imap_url)
 		d->watch = daemon_watch_new(d);
 	else {
 		daemon_status_set(d, "imap", "off");
-		daemon_log(LOG_NOTICE,
+		dispo_log(LOG_NOTICE,
 		           "no [imap] url: mail comes by dispo deliver or dispo import");
 	}
 	/* Overdue timers and due rows from before a restart go first, once. */
@@ -324,7 +298,7 @@ daemon_run(const dispo_daemon_options *o, GError **error)
 	daemon_watch_free(d->watch);
 	d->watch = NULL;
 	daemon_status_set(d, "stopped", "SIGTERM");
-	daemon_log(LOG_NOTICE, "stopped");
+	dispo_log(LOG_NOTICE, "stopped");
 	ok = true;
 out:
 	if (d->work_source)

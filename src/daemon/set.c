@@ -134,7 +134,7 @@ daemon_set_load(const char *config_path, unsigned generation, GError **error)
 	    rules_load_dir(set->config->rules_dir, set->config->templates_dir, diags, error);
 	for (guint i = 0; !set->rules && i < diags->len; i++) {
 		g_autofree char *line = rules_diagnostic_format(diags->pdata[i]);
-		daemon_log(LOG_ERR, "%s", line);
+		dispo_log(LOG_ERR, "%s", line);
 	}
 	if (!set->rules)
 		goto fail;

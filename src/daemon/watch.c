@@ -46,16 +46,16 @@ sync_log(void *user, uint32_t uid, dispo_imap_sync_event what, const char *text,
 	switch (what) {
 	case DISPO_IMAP_SYNC_TAKEN: {
 		g_autofree char *line = g_strdup_printf("uid %u: %s", uid, text);
-		daemon_log(LOG_INFO, "message uid %u: %s (%" G_GINT64_FORMAT " ms)", uid, text, ms);
+		dispo_log(LOG_INFO, "message uid %u: %s (%" G_GINT64_FORMAT " ms)", uid, text, ms);
 		daemon_status_set(w->d, "last_message", line);
 		break;
 	}
 	case DISPO_IMAP_SYNC_DEFERRED:
-		daemon_log(LOG_WARNING, "message uid %u not taken yet, will try again: %s", uid,
+		dispo_log(LOG_WARNING, "message uid %u not taken yet, will try again: %s", uid,
 		           text);
 		break;
 	case DISPO_IMAP_SYNC_QUARANTINED:
-		daemon_log(LOG_ERR, "message uid %u quarantined%s%s: %s", uid,
+		dispo_log(LOG_ERR, "message uid %u quarantined%s%s: %s", uid,
 		           w->d->set->config->imap_quarantine ? " to " : " (flagged in place)",
 		           w->d->set->config->imap_quarantine ? w->d->set->config->imap_quarantine
 		                                              : "",
@@ -106,11 +106,11 @@ watch_down(daemon_watch *w, const GError *e)
 	w->idling = false;
 	if (!w->down_since) {
 		w->down_since = g_get_monotonic_time();
-		daemon_log(LOG_ERR, "IMAP %s: %s; trying again until it answers", w->account,
+		dispo_log(LOG_ERR, "IMAP %s: %s; trying again until it answers", w->account,
 		           e->message);
 		daemon_status_set(w->d, "imap", "disconnected");
 	} else {
-		daemon_log(LOG_DEBUG, "IMAP %s: try %u: %s", w->account, w->failures + 1,
+		dispo_log(LOG_DEBUG, "IMAP %s: try %u: %s", w->account, w->failures + 1,
 		           e->message);
 	}
 	daemon_status_set(w->d, "imap_error", e->message);
@@ -132,7 +132,7 @@ watch_pass(daemon_watch *w)
 			return false;
 		}
 		/* The store could not record: the messages stay on the server. */
-		daemon_log(LOG_ERR, "IMAP %s: %s", w->account, e->message);
+		dispo_log(LOG_ERR, "IMAP %s: %s", w->account, e->message);
 		retry_us = 10 * G_USEC_PER_SEC;
 	}
 	daemon_work_soon(w->d);
@@ -227,6 +227,9 @@ on_readable(gint fd, GIOCondition cond, gpointer user)
 	}
 	if (!changed)
 		return G_SOURCE_CONTINUE;
+	/* With DISPO_DEBUG: when the server's news arrived (bench-serve.sh
+	 * tells the server's share of the latency from dispo's by it). */
+	dispo_log(LOG_DEBUG, "IMAP %s: the server reports a change", w->account);
 	w->fd_source = 0;
 	watch_cycle(w);
 	return G_SOURCE_REMOVE;
@@ -291,11 +294,11 @@ watch_connect(daemon_watch *w)
 	daemon_status_set(w->d, "imap", "connected");
 	if (w->down_since) {
 		int64_t s = (g_get_monotonic_time() - w->down_since) / G_USEC_PER_SEC;
-		daemon_log(LOG_NOTICE,
+		dispo_log(LOG_NOTICE,
 		           "IMAP %s: connected again after %" G_GINT64_FORMAT " s (%u tries)",
 		           w->account, s, w->failures);
 	} else {
-		daemon_log(LOG_NOTICE, "IMAP %s: connected (%s)", w->account,
+		dispo_log(LOG_NOTICE, "IMAP %s: connected (%s)", w->account,
 		           ingest_imap_has_idle(w->conn) ? "IDLE" : "no IDLE: polling");
 	}
 	w->down_since = 0;

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 /* ---- errors ------------------------------------------------------------ */
@@ -273,5 +274,25 @@ void dispo_csv_row_free(dispo_csv_row *row);
  * place: "origin:line:column: sentence", or "line L, column C: sentence"
  * when origin is NULL. */
 GPtrArray *dispo_csv_parse(const char *data, size_t len, const char *origin, GError **error);
+
+/* ---- logging (log.c) ---- */
+
+/* Levels are syslog's (<syslog.h>: LOG_ERR, LOG_WARNING, LOG_NOTICE,
+ * LOG_INFO, LOG_DEBUG). dispo_log_init names the program ("dispo serve"),
+ * finds whether stderr is the journal ($JOURNAL_STREAM), turns debug lines
+ * on when $DISPO_DEBUG is set (not "0"), and routes GLib's and GMime's
+ * warnings through dispo_log. Call it once per command; again is harmless. */
+void dispo_log_init(const char *ident);
+void dispo_log(int level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void dispo_logv(int level, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
+bool dispo_log_debugging(void);
+/* One line as it is written: "<N>msg\n" for the journal, else
+ * "ident: warning: msg\n"; newlines and control characters escaped,
+ * invalid UTF-8 replaced. */
+char *dispo_log_format(int level, const char *ident, const char *msg, bool journal);
+/* Whether $JOURNAL_STREAM's "device:inode" names the file open on fd. */
+bool dispo_log_journal_stream(const char *env, int fd);
+/* For tests: where lines go, and in which form. */
+void dispo_log_set_fd(int fd, bool journal);
 
 #endif

@@ -6,7 +6,9 @@
 
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -515,6 +517,139 @@ test_config_missing_file(void **state)
 	g_clear_error(&e);
 }
 
+/* ---- log.c ---- */
+
+static void
+test_log_format(void **state)
+{
+	char *l;
+
+	(void)state;
+	l = dispo_log_format(LOG_WARNING, "dispo serve", "IMAP down", false);
+	assert_string_equal(l, "dispo serve: warning: IMAP down\n");
+	g_free(l);
+	l = dispo_log_format(LOG_WARNING, "dispo serve", "IMAP down", true);
+	assert_string_equal(l, "<4>IMAP down\n");
+	g_free(l);
+	l = dispo_log_format(LOG_ERR, "dispo import", "cannot open x", false);
+	assert_string_equal(l, "dispo import: cannot open x\n");
+	g_free(l);
+	l = dispo_log_format(LOG_INFO, "dispo serve", "reply SE-2026-000001 approve", true);
+	assert_string_equal(l, "<6>reply SE-2026-000001 approve\n");
+	g_free(l);
+	/* A hostile subject cannot forge a second line or a terminal escape. */
+	l = dispo_log_format(LOG_INFO, "d", "a\nd: fatal: b\r\x1b[2J\tc\x7f", false);
+	assert_string_equal(l, "d: a\\nd: fatal: b\\r\\x1b[2J c\\x7f\n");
+	g_free(l);
+	/* Invalid UTF-8 is replaced, valid Indonesian text kept. */
+	l = dispo_log_format(LOG_NOTICE, "d", "Pak Bu\xc3\xa9 \xff!", false);
+	assert_true(g_utf8_validate(l, -1, NULL));
+	assert_non_null(strstr(l, "Pak Bu\xc3\xa9 "));
+	assert_null(strchr(l, '\xff'));
+	g_free(l);
+	/* An out-of-range level is an error, not a bogus prefix. */
+	l = dispo_log_format(42, "d", "x", true);
+	assert_string_equal(l, "<3>x\n");
+	g_free(l);
+	l = dispo_log_format(LOG_CRIT, "d", "x", false);
+	assert_string_equal(l, "d: fatal: x\n");
+	g_free(l);
+}
+
+static void
+test_log_journal_stream(void **state)
+{
+	g_autofree char *dir = test_tmpdir("log");
+	g_autofree char *path = g_build_filename(dir, "journal", NULL);
+	g_autofree char *env = NULL;
+	g_autofree char *other = NULL;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	env = g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
+	                      (unsigned long long)st.st_ino);
+	other = g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
+	                        (unsigned long long)st.st_ino + 1);
+	assert_true(dispo_log_journal_stream(env, fd));
+	/* stderr redirected elsewhere by a child: no longer the journal. */
+	assert_false(dispo_log_journal_stream(other, fd));
+	assert_false(dispo_log_journal_stream(NULL, fd));
+	assert_false(dispo_log_journal_stream("", fd));
+	assert_false(dispo_log_journal_stream("12", fd));
+	assert_false(dispo_log_journal_stream("1:2:3", fd));
+	assert_false(dispo_log_journal_stream("x:y", fd));
+	assert_false(dispo_log_journal_stream(env, -1));
+	close(fd);
+	dispo_remove_tree(dir, NULL);
+}
+
+static char *
+log_capture_read(int fd)
+{
+	char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	assert_int_equal(ftruncate(fd, 0), 0);
+	return g_strdup(buf);
+}
+
+/* GLib's and a library's warnings come out as dispo's lines; debug lines
+ * only with DISPO_DEBUG. */
+static void
+test_log_glib(void **state)
+{
+	g_autofree char *dir = test_tmpdir("log");
+	g_autofree char *path = g_build_filename(dir, "err", NULL);
+	char *got;
+	int fd;
+
+	(void)state;
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0600);
+	assert_true(fd >= 0);
+	g_unsetenv("DISPO_DEBUG");
+	dispo_log_init("dispo deliver");
+	dispo_log_set_fd(fd, false);
+	g_warning("email %d to %s will not arrive", 3, "a@b\nc");
+	got = log_capture_read(fd);
+	assert_string_equal(got, "dispo deliver: warning: email 3 to a@b\\nc will not arrive\n");
+	g_free(got);
+	g_log("GMime", G_LOG_LEVEL_WARNING, "bad header");
+	got = log_capture_read(fd);
+	assert_string_equal(got, "dispo deliver: warning: GMime: bad header\n");
+	g_free(got);
+	g_message("a bounce about no email dispo knows");
+	got = log_capture_read(fd);
+	assert_string_equal(got, "dispo deliver: a bounce about no email dispo knows\n");
+	g_free(got);
+	dispo_log(LOG_DEBUG, "hidden");
+	assert_false(dispo_log_debugging());
+	got = log_capture_read(fd);
+	assert_string_equal(got, "");
+	g_free(got);
+
+	g_setenv("DISPO_DEBUG", "1", TRUE);
+	dispo_log_init("dispo serve");
+	dispo_log_set_fd(fd, true);
+	assert_true(dispo_log_debugging());
+	dispo_log(LOG_DEBUG, "IMAP: %s", "EXISTS");
+	g_log("GLib", G_LOG_LEVEL_CRITICAL, "assertion failed");
+	got = log_capture_read(fd);
+	assert_string_equal(got, "<7>IMAP: EXISTS\n<3>GLib: assertion failed\n");
+	g_free(got);
+	g_setenv("DISPO_DEBUG", "0", TRUE);
+	dispo_log_init("dispo serve");
+	assert_false(dispo_log_debugging());
+	g_unsetenv("DISPO_DEBUG");
+	dispo_log_set_fd(STDERR_FILENO, false);
+	close(fd);
+	dispo_remove_tree(dir, NULL);
+}
+
 int
 main(void)
 {
@@ -534,6 +669,9 @@ main(void)
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_config_imap),
 	    cmocka_unit_test(test_config_missing_file),
+	    cmocka_unit_test(test_log_format),
+	    cmocka_unit_test(test_log_journal_stream),
+	    cmocka_unit_test(test_log_glib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
