@@ -26,3 +26,4 @@ fi
 "$b/fuzz-reply" "$DISPO_SRCDIR/fuzz/corpus/reply" "$DISPO_SRCDIR/tests/mime/data"
 "$b/fuzz-bounce" "$DISPO_SRCDIR/fuzz/corpus/bounce" "$DISPO_SRCDIR/tests/reply/data/bounces" $extra
 "$b/fuzz-notice" "$DISPO_SRCDIR/fuzz/corpus/notice" "$DISPO_SRCDIR/fuzz/corpus/form"
+"$b/fuzz-imap" "$DISPO_SRCDIR/fuzz/corpus/imap"

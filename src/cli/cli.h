@@ -8,6 +8,7 @@
 #include "outbox/outbox.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "workflow/workflow.h"
 
 #include <json-glib/json-glib.h>
 #include <sysexits.h>
@@ -79,6 +80,11 @@ int cli_certificates(dispo_cli *cli, int argc, char **argv);
 int cli_report(dispo_cli *cli, int argc, char **argv);
 int cli_audit(dispo_cli *cli, int argc, char **argv);
 int cli_serve(dispo_cli *cli, int argc, char **argv);
+int cli_status(dispo_cli *cli, int argc, char **argv);
+/* Counts who is at each step of the rules' workflows now into rep (only:
+ * one workflow, or NULL): `report`'s open and overdue, `status`'s overdue. */
+bool cli_report_feed_open(dispo_report *rep, dispo_store *store, const dispo_rules *rules,
+                          const char *only, GError **error);
 /* `employees import [--dry-run] FILE` (the demo loads the sample register). */
 int cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run);
 /* `requests show` as a table (the demo prints it too). */

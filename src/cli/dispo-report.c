@@ -96,9 +96,10 @@ feed_event(const dispo_report_event *ev, void *user, GError **error)
 	return true;
 }
 
-/* Who is at each step of the rules' workflows now. */
-static bool
-feed_open(dispo_report *rep, dispo_store *store, const dispo_rules *rules, const char *only,
+/* Who is at each step of the rules' workflows now (dispo status counts the
+ * overdue by it too). */
+bool
+cli_report_feed_open(dispo_report *rep, dispo_store *store, const dispo_rules *rules, const char *only,
           GError **error)
 {
 	const GPtrArray *wfs = rules_workflows(rules);
@@ -427,7 +428,7 @@ cli_report(dispo_cli *cli, int argc, char **argv)
 	if (!store_report_events(store, date_start(&from, cli->config->tz),
 	                         date_start(&end, cli->config->tz), workflow, feed_event, &feed,
 	                         &e) ||
-	    !feed_open(rep, store, rules, workflow, &e)) {
+	    !cli_report_feed_open(rep, store, rules, workflow, &e)) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}

@@ -38,6 +38,7 @@ static const command commands[] = {
     {"report", cli_report, "SLA compliance per step, in working time, against the SOP's standard"},
     {"audit", cli_audit, "check the audit trail's hash chains (audit verify)"},
     {"serve", cli_serve, "the daemon: IMAP IDLE intake, the outbox sender, the SLA timers"},
+    {"status", cli_status, "health for a monitor: the daemon, IMAP, outbox, overdue steps"},
 };
 
 GOptionGroup *

@@ -163,3 +163,57 @@ store_next_due(dispo_store *store, dispo_time *outbox_at, dispo_time *timer_at, 
 	       first_time(store, "SELECT min(due_at) FROM requests WHERE due_at IS NOT NULL",
 	                  timer_at, error);
 }
+
+/* ---- health, for `dispo status` ------------------------------------------ */
+
+/* One row of counts: each column an integer (NULL reads as 0). */
+static bool
+count_row(dispo_store *store, const char *sql, dispo_time since, int64_t *out, int n,
+          GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store, sql, error);
+	int rc;
+
+	memset(out, 0, sizeof *out * (size_t)n);
+	if (!st)
+		return false;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (int i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "cannot read the health counts");
+	return true;
+}
+
+bool
+store_health(dispo_store *store, dispo_time since, dispo_health *h, GError **error)
+{
+	int64_t o[5], q[2];
+
+	memset(h, 0, sizeof *h);
+	if (!count_row(store,
+	               "SELECT count(*) FILTER (WHERE state IN ('pending', 'sending')),"
+	               " count(*) FILTER (WHERE state IN ('pending', 'sending') AND attempts > 0),"
+	               " min(coalesce(next_attempt_at, created_at))"
+	               "   FILTER (WHERE state IN ('pending', 'sending')),"
+	               " count(*) FILTER (WHERE state = 'failed'),"
+	               " count(*) FILTER (WHERE state = 'failed' AND created_at >= ?1)"
+	               " FROM outbox",
+	               since, o, 5, error) ||
+	    !count_row(store,
+	               "SELECT count(*), count(*) FILTER (WHERE at >= ?1) FROM imap_quarantine",
+	               since, q, 2, error))
+		return false;
+	h->outbox_pending = (unsigned)o[0];
+	h->outbox_retrying = (unsigned)o[1];
+	h->outbox_oldest_due = o[2];
+	h->outbox_failed = (unsigned)o[3];
+	h->outbox_failed_recent = (unsigned)o[4];
+	h->quarantined = (unsigned)q[0];
+	h->quarantined_recent = (unsigned)q[1];
+	return true;
+}

@@ -609,4 +609,15 @@ bool store_daemon_get(dispo_store *store, const char *key, char **value, dispo_t
 bool store_next_due(dispo_store *store, dispo_time *outbox_at, dispo_time *timer_at,
                     GError **error);
 
+/* What `dispo status` counts: emails waiting (pending or being sent; those
+ * tried before; when the oldest was due, 0: none), emails failed for good
+ * (all, and created since `since`), messages quarantined (all, since). */
+typedef struct dispo_health {
+	unsigned outbox_pending, outbox_retrying;
+	dispo_time outbox_oldest_due;
+	unsigned outbox_failed, outbox_failed_recent;
+	unsigned quarantined, quarantined_recent;
+} dispo_health;
+bool store_health(dispo_store *store, dispo_time since, dispo_health *h, GError **error);
+
 #endif

@@ -174,6 +174,12 @@ wait_for_mail $BUDI 2 || fail "the applicant was not told the decision"
 [ "$(sql $DB "select count(*) from outbox where state != 'sent'")" = 0 ] || fail "emails were left unsent"
 ok "the whole SOP over IMAP and SMTP: four officials answer from their mailboxes, the certificate is registered, the applicant told"
 
+# What a monitor sees meanwhile: healthy, connected to the office's box.
+D status >status.out || { cat status.out; fail "dispo status is not healthy while serving"; }
+grep -q "^imap          connected since .*($OFFICE@127.0.0.1/INBOX)" status.out || { cat status.out; fail "status does not say connected"; }
+grep -q "^last message  .*terbit" status.out || { cat status.out; fail "status does not name the last message"; }
+ok "dispo status: OK, IMAP connected, the last message named"
+
 # SIGHUP with a broken rules file: refused, the old set keeps working.
 cp rules/sop-067-pendaftaran.rules good.rules
 printf '\nstep rusak {\n' >>rules/sop-067-pendaftaran.rules
