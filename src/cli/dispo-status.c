@@ -294,16 +294,6 @@ json_time(JsonBuilder *b, const char *name, dispo_time t, GTimeZone *tz)
 }
 
 static void
-json_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
-static void
 json_int(JsonBuilder *b, const char *name, int64_t value)
 {
 	json_builder_set_member_name(b, name);
@@ -317,7 +307,7 @@ print_json(const status *s)
 	bool connected = s->daemon_running && g_strcmp0(s->imap.value, "connected") == 0;
 
 	json_builder_begin_object(b);
-	json_string(b, "status", level_name(s->level));
+	cli_json_string(b, "status", level_name(s->level));
 	json_builder_set_member_name(b, "problems");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < s->problems->len; i++)
@@ -336,7 +326,7 @@ print_json(const status *s)
 		json_builder_add_null_value(b);
 	json_time(b, "started_at", s->pid.at, s->tz);
 	json_time(b, "heartbeat_at", s->heartbeat.at, s->tz);
-	json_string(b, "stopped", s->stopped.value);
+	cli_json_string(b, "stopped", s->stopped.value);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "imap");
@@ -346,14 +336,14 @@ print_json(const status *s)
 	json_builder_set_member_name(b, "connected");
 	json_builder_add_boolean_value(b, s->imap_configured && connected);
 	json_time(b, "since", s->imap_configured ? s->imap.at : 0, s->tz);
-	json_string(b, "account", s->imap_account.value);
-	json_string(b, "last_error", s->imap_error.value);
+	cli_json_string(b, "account", s->imap_account.value);
+	cli_json_string(b, "last_error", s->imap_error.value);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "last_message");
 	json_builder_begin_object(b);
 	json_time(b, "at", s->last_message.at, s->tz);
-	json_string(b, "text", s->last_message.value);
+	cli_json_string(b, "text", s->last_message.value);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "outbox");
@@ -387,7 +377,7 @@ print_json(const status *s)
 
 	json_builder_set_member_name(b, "reload");
 	json_builder_begin_object(b);
-	json_string(b, "result", s->reload.value);
+	cli_json_string(b, "result", s->reload.value);
 	json_time(b, "at", s->reload.at, s->tz);
 	json_builder_end_object(b);
 	json_builder_end_object(b);
