@@ -45,6 +45,7 @@ typedef struct dispo_daemon {
 	int signal_pipe[2];
 	daemon_watch *watch; /* NULL when [imap] has no url */
 	bool stopping;
+	int64_t heartbeat_us; /* monotonic time of the last heartbeat */
 } dispo_daemon;
 
 /* Set by the signal handler; read between messages. */
@@ -53,6 +54,10 @@ extern volatile sig_atomic_t daemon_stop_requested;
 /* The daemon's health row key = value (store_daemon_set), logged when it
  * cannot be written. */
 void daemon_status_set(dispo_daemon *d, const char *key, const char *value);
+/* Writes the heartbeat `dispo status` reads; with if_due only when the
+ * last is 30 s old (between the messages of a long catch-up, while the
+ * main loop's own timer cannot run). */
+void daemon_heartbeat(dispo_daemon *d, bool if_due);
 /* The outbox and timers should run now (a message just committed). */
 void daemon_work_soon(dispo_daemon *d);
 

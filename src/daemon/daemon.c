@@ -114,10 +114,21 @@ daemon_work_soon(dispo_daemon *d)
 	d->work_source = g_idle_add(work_run, d);
 }
 
+void
+daemon_heartbeat(dispo_daemon *d, bool if_due)
+{
+	int64_t now = g_get_monotonic_time();
+
+	if (if_due && now - d->heartbeat_us < HEARTBEAT_MS * 1000LL)
+		return;
+	d->heartbeat_us = now;
+	daemon_status_set(d, "heartbeat", NULL);
+}
+
 static gboolean
 heartbeat(gpointer user)
 {
-	daemon_status_set(user, "heartbeat", NULL);
+	daemon_heartbeat(user, false);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -277,7 +288,7 @@ daemon_run(const dispo_daemon_options *o, GError **error)
 
 	pid = g_strdup_printf("%d", (int)getpid());
 	daemon_status_set(d, "pid", pid);
-	daemon_status_set(d, "heartbeat", NULL);
+	daemon_heartbeat(d, false);
 	daemon_status_set(d, "stopped", NULL);
 	dispo_log(LOG_NOTICE, "started (pid %s, data in %s, rules version %s)", pid,
 	           d->set->config->data_dir, rules_version(d->set->rules));

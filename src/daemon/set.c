@@ -142,12 +142,18 @@ daemon_set_load(const char *config_path, unsigned generation, GError **error)
 		goto fail;
 	if (!(set->outbox = outbox_open(set->config, error)))
 		goto fail;
-	if (set->config->imap_url && set->config->imap_credentials_file &&
-	    !g_file_test(set->config->imap_credentials_file, G_FILE_TEST_IS_REGULAR)) {
-		g_set_error(error, DISPO_CONFIG_ERROR, DISPO_CONFIG_ERROR_NOT_FOUND,
-		            "[imap] credentials_file %s does not exist",
-		            set->config->imap_credentials_file);
-		goto fail;
+	/* Read now, by the rules the connection will read it with (a regular
+	 * file, owned by this user, 0600 or 0400): a file others may read
+	 * is refused at start or reload, not found out at the first connect. */
+	if (set->config->imap_url && set->config->imap_credentials_file) {
+		char *user = NULL, *password = NULL;
+		bool ok = dispo_credentials_read(set->config->imap_credentials_file,
+		                                 "IMAP", false, &user, &password,
+		                                 error);
+		dispo_secret_free(user);
+		dispo_secret_free(password);
+		if (!ok)
+			goto fail;
 	}
 	return set;
 fail:

@@ -9,6 +9,9 @@
 #include <glib-unix.h>
 #include <string.h>
 
+/* Messages one pass takes before the main loop runs again. */
+#define PASS_MAX 100
+
 struct daemon_watch {
 	dispo_daemon *d;
 	dispo_imap *conn;
@@ -16,6 +19,8 @@ struct daemon_watch {
 	guint fd_source;
 	guint renew_source; /* IDLE renewal, or the next poll */
 	guint retry_source; /* a deferred message's next try, or a reconnect */
+	guint again_source; /* another pass: the last one took messages */
+	unsigned taken;     /* messages the pass in progress took */
 	bool idling;
 	unsigned failures;  /* connection attempts failed in this outage */
 	int64_t down_since; /* monotonic µs; 0 while connected */
@@ -29,7 +34,7 @@ static gboolean on_retry(gpointer user);
 static void
 sources_clear(daemon_watch *w)
 {
-	guint *ids[] = {&w->fd_source, &w->renew_source, &w->retry_source};
+	guint *ids[] = {&w->fd_source, &w->renew_source, &w->retry_source, &w->again_source};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
 		if (*ids[i]) {
@@ -48,6 +53,7 @@ sync_log(void *user, uint32_t uid, dispo_imap_sync_event what, const char *text,
 		g_autofree char *line = g_strdup_printf("uid %u: %s", uid, text);
 		dispo_log(LOG_INFO, "message uid %u: %s (%" G_GINT64_FORMAT " ms)", uid, text, ms);
 		daemon_status_set(w->d, "last_message", line);
+		w->taken++;
 		break;
 	}
 	case DISPO_IMAP_SYNC_DEFERRED:
@@ -67,8 +73,12 @@ sync_log(void *user, uint32_t uid, dispo_imap_sync_event what, const char *text,
 static bool
 sync_stop(void *user)
 {
-	(void)user;
-	return daemon_stop_requested != 0;
+	daemon_watch *w = user;
+
+	daemon_heartbeat(w->d, true);
+	/* A long catch-up yields to the main loop now and then: the emails
+	 * of what it took go out meanwhile, a SIGHUP is read. */
+	return daemon_stop_requested != 0 || w->taken >= PASS_MAX;
 }
 
 static int64_t
@@ -168,7 +178,24 @@ watch_wake(daemon_watch *w)
 	return true;
 }
 
-/* Out of IDLE, take in, back into IDLE. */
+static gboolean on_again(gpointer user);
+
+/* A pass, then another (when it took messages) or IDLE. */
+static void
+watch_take(daemon_watch *w)
+{
+	w->taken = 0;
+	if (!watch_pass(w))
+		return;
+	if (w->taken > 0 && !daemon_stop_requested)
+		w->again_source = g_idle_add(on_again, w);
+	else
+		watch_listen(w);
+}
+
+/* Out of IDLE, take in, back into IDLE. A pass that took messages is
+ * followed by another before IDLE: what arrived during it was announced
+ * in its commands' untagged replies, which IDLE does not repeat. */
 static void
 watch_cycle(daemon_watch *w)
 {
@@ -176,8 +203,18 @@ watch_cycle(daemon_watch *w)
 		return;
 	if (daemon_stop_requested)
 		return;
-	if (watch_pass(w))
-		watch_listen(w);
+	watch_take(w);
+}
+
+static gboolean
+on_again(gpointer user)
+{
+	daemon_watch *w = user;
+
+	w->again_source = 0;
+	if (w->conn)
+		watch_cycle(w);
+	return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -303,8 +340,7 @@ watch_connect(daemon_watch *w)
 	}
 	w->down_since = 0;
 	w->failures = 0;
-	if (watch_pass(w))
-		watch_listen(w);
+	watch_take(w);
 }
 
 daemon_watch *
