@@ -180,6 +180,24 @@ grep -q "^imap          connected since .*($OFFICE@127.0.0.1/INBOX)" status.out 
 grep -q "^last message  .*terbit" status.out || { cat status.out; fail "status does not name the last message"; }
 ok "dispo status: OK, IMAP connected, the last message named"
 
+# A burst straight into the INBOX over LMTP while dispo idles: what arrives
+# during a pass is announced in that pass's replies, never again in IDLE;
+# every message must still be taken.
+before=$(sql $DB "select count(*) from messages")
+perl -MIO::Socket::UNIX -e '
+	my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "lmtp: $!";
+	sub rd { my $l = <$s>; $l = <$s> while $l =~ /^\d\d\d-/; die "lmtp: $l" unless $l =~ /^[23]/ }
+	rd(); print $s "LHLO test\r\n"; rd();
+	for my $i (1 .. 150) {
+		print $s "MAIL FROM:<warga$i\@example.com>\r\n"; rd();
+		print $s "RCPT TO:<$ARGV[1]>\r\n"; rd();
+		print $s "DATA\r\n"; rd();
+		print $s "From: <warga$i\@example.com>\r\nSubject: Tanya $i\r\nMessage-ID: <burst-$i\@example.com>\r\n\r\nHalo\r\n.\r\n"; rd();
+	}
+	print $s "QUIT\r\n";' "$SERVERS_DIR/dovecot/run/lmtp" $OFFICE || fail "LMTP burst"
+wait_sql "select count(*) from messages" $((before + 150)) 60 || fail "a burst during IDLE was not all taken"
+ok "150 messages in a burst during IDLE: all taken"
+
 # SIGHUP with a broken rules file: refused, the old set keeps working.
 cp rules/sop-067-pendaftaran.rules good.rules
 printf '\nstep rusak {\n' >>rules/sop-067-pendaftaran.rules
