@@ -125,6 +125,33 @@ size_t dispo_utf8_width(const char *s);
 /* Copies s cut to at most width columns, ending in "…" when cut. */
 char *dispo_utf8_truncate(const char *s, size_t width);
 
+/* ---- text people read (text.c) ------------------------------------------ */
+
+/* text (\n line ends) with every line wider than width columns broken at
+ * spaces as RFC 3676 format=flowed has it: a soft break leaves the line
+ * ending in one space, so a phone joins it again; hard line ends lose
+ * their trailing spaces; lines starting with a space, ">" or "From " are
+ * space-stuffed; "--" alone becomes the signature separator "-- ". A
+ * broken indented line goes on under its value ("  Nama  : …") or item
+ * ("  - …"). A word wider than the line stays whole. */
+char *dispo_text_flow(const char *text, size_t width);
+/* A name without its titles: the degrees after the first comma and the
+ * titles before it ("Drs.", "dr.", "H.", "Hj.", "Prof."), spaces folded:
+ * "Drs. H. Hendro Wibisono, M.Si." → "Hendro Wibisono". */
+char *dispo_name_bare(const char *name);
+typedef enum {
+	DISPO_GENDER_UNKNOWN,
+	DISPO_GENDER_MALE,
+	DISPO_GENDER_FEMALE,
+} dispo_gender;
+/* The gender a valid 18-digit NIP encodes (its 15th digit). */
+dispo_gender dispo_gender_of_nip(const char *nip);
+/* How a letter or email addresses someone: "Bapak Agus Prasetyo", "Ibu
+ * Sri Wahyuningsih", "Bapak/Ibu Budi Santoso" (gender unknown),
+ * "Bapak/Ibu" (name unknown); English "Mr Agus Prasetyo", "Ms …", the
+ * name alone, or "Sir or Madam". */
+char *dispo_salutation(const char *name, dispo_gender gender, const char *lang);
+
 /* ---- configuration ----------------------------------------------------- */
 
 #define DISPO_CONFIG_ERROR (dispo_config_error_quark())
