@@ -8,6 +8,7 @@
 #include "template/template.h"
 
 #include <gio/gio.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const months_id[] = {"Januari",   "Februari", "Maret",    "April",
@@ -38,6 +39,19 @@ intake_date_text(dispo_time t, GTimeZone *tz, const char *lang)
 	                       g_date_time_get_day_of_month(d), (en ? months_en : months_id)[m],
 	                       g_date_time_get_year(d), g_date_time_get_hour(d),
 	                       g_date_time_get_minute(d), abbr);
+}
+
+char *
+intake_day_text(const char *ymd, const char *lang)
+{
+	int y, m, d;
+	char end;
+
+	if (!ymd || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || m < 1 || m > 12 ||
+	    !g_date_valid_dmy(d, m, y))
+		return NULL;
+	return g_strdup_printf("%d %s %d", d,
+	                       (g_strcmp0(lang, "en") == 0 ? months_en : months_id)[m - 1], y);
 }
 
 static GKeyFile *
@@ -95,6 +109,68 @@ intake_reason_text(dispo_ingest *ing, const dispo_reason *r)
 		out = template_render(text, data, NULL, DISPO_TEMPLATE_ESCAPE_NONE, NULL);
 		return out ? out : g_strdup(text);
 	}
+}
+
+/* "Kepala Seksi TI dan Persandian (Agus Prasetyo, S.Kom.)": a role by its
+ * title and whoever holds it at `at`. */
+static char *
+role_in_words(dispo_ingest *ing, const char *key, dispo_time at)
+{
+	const dispo_rules_role *role = rules_role_get(ing->opt.rules, key);
+	g_autoptr(GPtrArray) holders =
+	    store_role_holders(ing->store, key, at, ing->config->tz, NULL);
+	GString *out = g_string_new(role && role->title ? role->title : key);
+	bool en = g_strcmp0(ing->config->language, "en") == 0;
+
+	for (guint i = 0; holders && i < holders->len; i++) {
+		const dispo_employee *e = holders->pdata[i];
+		g_string_append(out, i == 0 ? " (" : en ? " or " : " atau ");
+		g_string_append(out, e->name);
+		if (i + 1 == holders->len)
+			g_string_append_c(out, ')');
+	}
+	return g_string_free(out, false);
+}
+
+char *
+intake_explanation(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *code,
+                   const char *detail, const char *word, dispo_time at, bool discreet)
+{
+	GKeyFile *kf = reason_texts(ing);
+	const dispo_rules_step *step = wf && detail ? rules_step_get(wf, detail) : NULL;
+	g_autofree char *key = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *role = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) data = NULL;
+	char *out;
+
+	/* Someone who may not learn where a request is learns only that. */
+	if (discreet)
+		key = g_strdup("not_permitted");
+	else if (g_strcmp0(code, "not_your_step") == 0 && g_strcmp0(detail, "applicant") == 0)
+		key = g_strdup("not_your_step_applicant");
+	else
+		key = g_strdup(code ? code : "unknown");
+	text = g_key_file_get_string(kf, "explanations", key, NULL);
+	if (!text)
+		text = g_key_file_get_string(kf, "explanations", "unknown", NULL);
+	if (!text)
+		return g_strdup(g_strcmp0(ing->config->language, "en") == 0
+		                    ? "dispo could not carry out your reply."
+		                    : "balasan Anda tidak dapat kami jalankan.");
+	if (detail && !step && rules_role_get(ing->opt.rules, detail))
+		role = role_in_words(ing, detail, at);
+	json_builder_begin_object(b);
+	intake_json_string(b, "step", step ? step->title : NULL);
+	intake_json_string(b, "role", role);
+	intake_json_string(b, "word", word);
+	/* Nothing else of the detail: it is the engine's (step and role
+	 * keys, command names), never for people. */
+	json_builder_end_object(b);
+	data = json_builder_get_root(b);
+	out = template_render(text, data, NULL, DISPO_TEMPLATE_ESCAPE_NONE, NULL);
+	return out ? out : g_steal_pointer(&text);
 }
 
 static const char *
@@ -178,6 +254,181 @@ cc_add(GPtrArray *list, const char *value, const char *to)
 	}
 }
 
+/* ---- what every email's template may use ------------------------------ */
+
+static void
+object_set_string(JsonObject *o, const char *name, const char *value)
+{
+	if (value)
+		json_object_set_string_member(o, name, value);
+	else
+		json_object_set_null_member(o, name);
+}
+
+/* "office": who signs. The administrator is named only when there is
+ * one: people are never told to write to the robot's own mailbox. */
+static JsonObject *
+office_object(const dispo_config *c, const dispo_rules_workflow *wf)
+{
+	JsonObject *o = json_object_new();
+
+	object_set_string(o, "name", c->office_name);
+	object_set_string(o, "service", c->service_name);
+	object_set_string(o, "mailbox", wf->mailbox);
+	object_set_string(o, "admin", c->admin_address);
+	object_set_string(o, "phone", c->letter_phone);
+	object_set_string(o, "website", c->letter_website);
+	return o;
+}
+
+static const char *
+object_string(JsonObject *o, const char *member)
+{
+	JsonNode *n = o && json_object_has_member(o, member) ? json_object_get_member(o, member)
+	                                                     : NULL;
+	return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+	           ? json_node_get_string(n)
+	           : NULL;
+}
+
+static JsonObject *
+object_object(JsonObject *o, const char *member)
+{
+	JsonNode *n = o && json_object_has_member(o, member) ? json_object_get_member(o, member)
+	                                                     : NULL;
+	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+/* "greeting": the recipient as a letter addresses them, by the register
+ * (name and the NIP's gender), else by what the application says of its
+ * applicant, else "Bapak/Ibu". */
+static char *
+greeting(dispo_ingest *ing, JsonObject *data, const char *to)
+{
+	g_autoptr(dispo_employee) emp = NULL;
+	JsonObject *applicant = object_object(data, "applicant");
+	const char *lang = ing->config->language;
+
+	if (to && store_employee_find_by_email(ing->store, to, &emp, NULL) && emp)
+		return dispo_salutation(emp->name, dispo_gender_of_nip(emp->nip), lang);
+	if (applicant && to && g_ascii_strcasecmp(to, object_string(applicant, "email") ?: "") == 0) {
+		g_autofree char *nip = NULL;
+		const char *form_nip = object_string(applicant, "nip");
+		if (form_nip)
+			policy_nip_check(form_nip, 0, &nip, NULL);
+		return dispo_salutation(object_string(applicant, "name"), dispo_gender_of_nip(nip),
+		                        lang);
+	}
+	return dispo_salutation(NULL, DISPO_GENDER_UNKNOWN, lang);
+}
+
+/* "attachments": what the email carries, so that its text lists exactly
+ * that (the generated letter included). */
+static JsonArray *
+attachments_array(const GArray *files)
+{
+	JsonArray *list = json_array_new();
+
+	for (guint i = 0; files && i < files->len; i++) {
+		const dispo_answer_file *f = &g_array_index(files, dispo_answer_file, i);
+		JsonObject *o = json_object_new();
+		g_autoptr(GFile) file = g_file_new_for_path(f->path);
+		g_autoptr(GFileInfo) info = g_file_query_info(
+		    file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+		object_set_string(o, "name", f->name);
+		if (info) {
+			g_autofree char *size = dispo_size_format(g_file_info_get_size(info));
+			object_set_string(o, "size", size);
+		}
+		json_object_set_boolean_member(o, "generated", f->generated);
+		json_array_add_object_element(list, o);
+	}
+	return list;
+}
+
+static void
+data_complete(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
+              JsonObject *data)
+{
+	g_autofree char *hello = greeting(ing, data, a->to);
+
+	json_object_set_object_member(data, "office", office_object(ing->config, wf));
+	json_object_set_string_member(data, "greeting", hello);
+	json_object_set_array_member(data, "attachments", attachments_array(a->files));
+	json_object_set_boolean_member(data, "has_attachments", a->files && a->files->len > 0);
+	json_object_set_string_member(data, "reply_address", a->reply_to ? a->reply_to : wf->mailbox);
+}
+
+/* RFC 6068: a mailto: URL's subject and body, percent-encoded as UTF-8. */
+static char *
+mailto_url(const char *to, const char *subject, const char *body)
+{
+	g_autofree char *s = g_uri_escape_string(subject, NULL, false);
+	g_autofree char *b = g_uri_escape_string(body, NULL, false);
+
+	return g_strdup_printf("mailto:%s?subject=%s&body=%s", to, s, b);
+}
+
+/* Each command of an official's email gets "mailto": a link whose email,
+ * sent as it is, answers with that word (TOLAK and KEMBALIKAN only start
+ * the line: the reason is the official's to write, and without one the
+ * reply is answered, never obeyed). */
+static void
+commands_mailto(JsonObject *data, const char *reply_address, const char *subject)
+{
+	JsonNode *n = json_object_has_member(data, "commands")
+	                  ? json_object_get_member(data, "commands")
+	                  : NULL;
+	JsonArray *cmds = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+	g_autofree char *re = g_strdup_printf("Re: %s", subject);
+
+	for (guint i = 0; cmds && i < json_array_get_length(cmds); i++) {
+		JsonObject *cmd = json_array_get_object_element(cmds, i);
+		const char *word = cmd ? object_string(cmd, "word") : NULL;
+		g_autofree char *body = NULL;
+		g_autofree char *url = NULL;
+		if (!word)
+			continue;
+		body = g_strdup_printf("%s%s", word,
+		                       json_object_get_boolean_member_with_default(cmd, "needs_reason",
+		                                                                   false)
+		                           ? " "
+		                           : "");
+		url = mailto_url(reply_address, re, body);
+		json_object_set_string_member(cmd, "mailto", url);
+	}
+}
+
+/* An email to the applicant that answers no message of theirs (the
+ * decision, a request to correct) goes in the thread of the
+ * acknowledgement they received, not under an official's reply they
+ * never saw. */
+static bool
+thread_under_acknowledgement(dispo_ingest *ing, const dispo_answer *a, char **in_reply_to,
+                             char **references, GError **error)
+{
+	g_autoptr(dispo_outbox_row) ack = NULL;
+	g_autofree char *first = NULL;
+	GError *e = NULL;
+
+	*in_reply_to = *references = NULL;
+	ack = store_outbox_first_of_kind(ing->store, a->request_id, "acknowledgement", a->to, &e);
+	if (!ack) {
+		if (!g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND)) {
+			g_propagate_error(error, e);
+			return false;
+		}
+		g_clear_error(&e);
+		return true;
+	}
+	if (!store_request_message_id(ing->store, a->request_id, &first, error))
+		return false;
+	*in_reply_to = g_strdup_printf("<%s>", ack->message_id);
+	*references = first ? g_strdup_printf("<%s> <%s>", first, ack->message_id)
+	                    : g_strdup(*in_reply_to);
+	return true;
+}
+
 bool
 intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
               int64_t *outbox_id, char **message_id, GError **error)
@@ -186,7 +437,7 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	g_autoptr(dispo_email_text) email = NULL;
 	g_autofree char *token = dispo_random_token(15);
 	g_autofree char *mid = g_strdup_printf("%s@%s", token, mailbox_domain(wf->mailbox));
-	g_autofree char *name = display_name(wf->title);
+	g_autofree char *name = display_name(c->sender_name);
 	g_autofree char *from = g_strdup_printf("\"%s\" <%s>", name, wf->mailbox);
 	g_autofree char *subject = NULL;
 	g_autoptr(dispo_compose) comp = NULL;
@@ -198,6 +449,15 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	gsize len;
 	const char *data;
 
+	g_autofree char *body = NULL;
+	g_autofree char *html = NULL;
+	g_autofree char *irt = NULL;
+	g_autofree char *refs = NULL;
+	JsonObject *tdata = a->data && JSON_NODE_HOLDS_OBJECT(a->data) ? json_node_get_object(a->data)
+	                                                              : NULL;
+
+	if (tdata)
+		data_complete(ing, wf, a, tdata);
 	email = template_email_render(c->templates_dir, c->language, a->template, a->data, error);
 	if (!email)
 		return false;
@@ -210,7 +470,20 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 	} else
 		subject = g_strdup(email->subject);
 
-	comp = mime_compose_new(from, a->to, subject, email->body);
+	/* Wrapped after the values went in, so that a long name or unit
+	 * cannot push a line past what a phone shows. */
+	body = dispo_text_flow(email->body, 72);
+	comp = mime_compose_new(from, a->to, subject, body);
+	mime_compose_set_flowed(comp);
+	if (tdata) {
+		commands_mailto(tdata, a->reply_to ? a->reply_to : wf->mailbox, subject);
+		html = template_html_render(c->templates_dir, c->language, a->template, a->data,
+		                            error);
+		if (!html && error && *error)
+			return false;
+		if (html)
+			mime_compose_set_html(comp, html);
+	}
 	mime_compose_set_message_id(comp, mid);
 	mime_compose_set_date(comp, a->at, c->tz);
 	mime_compose_set_header(comp, "Reply-To", a->reply_to ? a->reply_to : wf->mailbox);
@@ -224,16 +497,20 @@ intake_answer(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_ans
 		mime_compose_set_header(comp, "X-Dispo-Request", a->request);
 	if (a->step)
 		mime_compose_set_header(comp, "X-Dispo-Step", a->step);
-	if (a->answers && a->answers->message_id) {
-		GString *refs = g_string_new(NULL);
-		g_autofree char *irt = g_strdup_printf("<%s>", a->answers->message_id);
+	if (a->thread_acknowledgement && a->request_id &&
+	    !thread_under_acknowledgement(ing, a, &irt, &refs, error))
+		return false;
+	if (!irt && a->answers && a->answers->message_id) {
+		GString *r = g_string_new(NULL);
+		irt = g_strdup_printf("<%s>", a->answers->message_id);
 		for (guint i = 0; i < a->answers->references->len; i++)
-			g_string_append_printf(refs, "<%s> ",
-			                       (char *)a->answers->references->pdata[i]);
-		g_string_append(refs, irt);
+			g_string_append_printf(r, "<%s> ", (char *)a->answers->references->pdata[i]);
+		g_string_append(r, irt);
+		refs = g_string_free(r, false);
+	}
+	if (irt) {
 		mime_compose_set_header(comp, "In-Reply-To", irt);
-		mime_compose_set_header(comp, "References", refs->str);
-		g_string_free(refs, true);
+		mime_compose_set_header(comp, "References", refs);
 	}
 	if (a->cc)
 		cc_add(cc, a->cc, a->to);

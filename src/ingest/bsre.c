@@ -434,6 +434,8 @@ intake_bsre_commit(dispo_ingest *ing, pending_item *p, int64_t message_id, GErro
 		return tell_admin(ing, p, &NO_SERIAL, numbers, message_id, error);
 	id = g_array_index(ids, int64_t, 0);
 	ev.serial = n->serial;
+	ev.valid_from = n->valid_from;
+	ev.valid_until = n->valid_until;
 	if (!intake_workflow_event(ing, id, &ev, message_id, p->mail, &res, error))
 		return false;
 	if (res->moved && n->kind != DISPO_RECORD_REVOCATION && (n->valid_from || n->valid_until) &&

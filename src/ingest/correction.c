@@ -467,7 +467,7 @@ correction_documents(const dispo_ingest *ing, const dispo_request_row *row, GArr
 		const char *sha = member_string(d, "sha256");
 		const char *type = member_string(d, "type");
 		char sub[3];
-		dispo_answer_file f = {NULL, "application/octet-stream", NULL};
+		dispo_answer_file f = {NULL, "application/octet-stream", NULL, false};
 		if (!sha || !dispo_sha256_hex_valid(sha))
 			continue;
 		sub[0] = sha[0], sub[1] = sha[1], sub[2] = 0;

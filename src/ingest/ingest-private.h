@@ -301,6 +301,7 @@ typedef struct dispo_answer_file {
 	const char *name;
 	const char *content_type;
 	const char *path;
+	bool generated; /* made by dispo (the recommendation letter), not the applicant's */
 } dispo_answer_file;
 
 typedef struct dispo_answer {
@@ -319,6 +320,9 @@ typedef struct dispo_answer {
 	dispo_time at;
 	const GArray *files; /* dispo_answer_file, or NULL */
 	bool generated;      /* a workflow email (auto-generated), not an answer (auto-replied) */
+	/* To the applicant, answering nothing of theirs: In-Reply-To and
+	 * References name their acknowledgement instead of `answers`. */
+	bool thread_acknowledgement;
 	char **message_id;   /* when not NULL: receives the Message-ID */
 } dispo_answer;
 
@@ -335,9 +339,17 @@ char *intake_reply_address(const dispo_rules_workflow *wf, const char *token);
  * them in the hour before nor answers_per_day in the day before. */
 bool intake_answer_allowed(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *address,
                            dispo_time at, bool limited, bool *allowed, GError **error);
+/* Why a reply was not carried out, as a sentence in the configured
+ * language (reasons.ini [explanations]): the step and the role named in
+ * words, the role with its holders at `at`; word is the command as the
+ * official wrote it. discreet: only that they may not act on it. */
+char *intake_explanation(dispo_ingest *ing, const dispo_rules_workflow *wf, const char *code,
+                         const char *detail, const char *word, dispo_time at, bool discreet);
 /* The sentence for a reason code in the configured language. */
 char *intake_reason_text(dispo_ingest *ing, const dispo_reason *r);
 /* "24 November 2026 pukul 10.15 WIB" / "24 November 2026, 10:15 WIB". */
 char *intake_date_text(dispo_time t, GTimeZone *tz, const char *lang);
+/* "2028-12-07" → "7 Desember 2028" / "7 December 2028"; NULL when it is no date. */
+char *intake_day_text(const char *ymd, const char *lang);
 
 #endif

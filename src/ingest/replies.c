@@ -95,6 +95,11 @@ explain(dispo_ingest *ing, const pending_item *p, const dispo_rules_workflow *wf
 	intake_json_string(b, "workflow", wf->title);
 	intake_json_string(b, "mailbox", wf->mailbox);
 	intake_json_string(b, "reason", reason);
+	{
+		g_autofree char *why =
+		    intake_explanation(ing, wf, reason, detail, NULL, p->arrived, !may_see);
+		intake_json_string(b, "explanation", why);
+	}
 	if (may_see) {
 		intake_json_string(b, "detail", detail);
 		intake_json_string(b, "current_step", now ? now->title : prog->step);

@@ -156,8 +156,42 @@ email_data(run_ctx *c, const dispo_wf_action *a, const char *recipient_name, con
 		intake_json_string(b, "note", a->note);
 	intake_json_string(b, "reason", a->reason);
 	intake_json_string(b, "detail", c->discreet ? NULL : a->detail);
+	if (a->kind == DISPO_ACT_EXPLAIN) {
+		g_autofree char *why = intake_explanation(
+		    c->ing, c->wf, a->reason, a->detail,
+		    c->ev->kind == DISPO_WF_COMMAND ? rules_command_word(c->ev->command, lang) : NULL,
+		    c->ev->at, c->discreet);
+		intake_json_string(b, "explanation", why);
+	}
 	intake_json_string(b, "serial", c->ev->serial);
+	{
+		g_autofree char *from = intake_day_text(c->ev->valid_from, lang);
+		g_autofree char *until = intake_day_text(c->ev->valid_until, lang);
+		intake_json_string(b, "valid_from", from);
+		intake_json_string(b, "valid_until", until);
+	}
 	intake_json_string(b, "actor", c->ev->actor);
+	/* How the request ended, for the applicant's decision: issued and
+	 * revoked are what the register records; any other end refuses. */
+	if (!step || step->is_end) {
+		bool issued = false, revoked = false;
+		const char *serial = c->ev->serial;
+		for (guint i = 0; i < c->res->actions->len; i++) {
+			const dispo_wf_action *x = c->res->actions->pdata[i];
+			issued |= x->kind == DISPO_ACT_RECORD_CERTIFICATE;
+			revoked |= x->kind == DISPO_ACT_RECORD_REVOCATION;
+			/* SELESAI <serial>: the engine read it from the reply. */
+			if (x->kind == DISPO_ACT_RECORD_CERTIFICATE && x->serial && !serial)
+				serial = x->serial;
+		}
+		intake_json_string(b, "certificate_serial", serial);
+		json_builder_set_member_name(b, "issued");
+		json_builder_add_boolean_value(b, issued);
+		json_builder_set_member_name(b, "revoked");
+		json_builder_add_boolean_value(b, revoked);
+		json_builder_set_member_name(b, "refused");
+		json_builder_add_boolean_value(b, !issued && !revoked);
+	}
 	json_builder_set_member_name(b, "reminder");
 	json_builder_add_boolean_value(b, g_strcmp0(a->reason, "reminder") == 0);
 	json_builder_set_member_name(b, "expired");
@@ -256,7 +290,7 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 		for (guint i = 0; i < letters->len; i++) {
 			const dispo_file_row *f = letters->pdata[i];
 			char *path = store_blob_path(c->ing->store, f->sha256);
-			dispo_answer_file af = {f->name, f->content_type, path};
+			dispo_answer_file af = {f->name, f->content_type, path, true};
 			g_ptr_array_add(letter_paths, path);
 			g_array_append_val(files, af);
 		}
@@ -278,6 +312,9 @@ send_one(run_ctx *c, const dispo_wf_action *a, const char *to, const char *name,
 		    .at = c->ev->at,
 		    .files = files,
 		    .generated = true,
+		    /* Limited emails answer what the applicant wrote. */
+		    .thread_acknowledgement =
+		        !limited && g_ascii_strcasecmp(to, c->p->applicant) == 0,
 		};
 		if (!intake_answer(c->ing, c->wf, &ans, &outbox_id, NULL, error))
 			return false;
@@ -426,7 +463,7 @@ load_documents(run_ctx *c)
 		const dispo_attachment_info *a = c->row->attachments->pdata[i];
 		char sub[3] = {a->sha256[0], a->sha256[1], 0};
 		char *path;
-		dispo_answer_file f;
+		dispo_answer_file f = {0};
 		if (a->depth != depth || a->size == 0)
 			continue;
 		path = g_build_filename(c->ing->attachment_dir, sub, a->sha256, NULL);

@@ -34,6 +34,9 @@ static const char *const known_keys[] = {
     "general.rules_dir",
     "general.templates_dir",
     "general.admin_address",
+    "general.office_name",
+    "general.service_name",
+    "general.sender_name",
     "calendar.timezone",
     "calendar.working_days",
     "calendar.working_hours",
@@ -59,6 +62,8 @@ static const char *const known_keys[] = {
     "policy.answers_per_hour",
     "policy.answers_per_day",
     "letter.city",
+    "letter.phone",
+    "letter.website",
     "letter.letterhead",
     "letter.logo",
     "letter.number_format",
@@ -493,10 +498,21 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		invalid(error, origin, "general", "admin_address", "must be one plain address");
 		return NULL;
 	}
+	/* Who signs the emails: the office and its service, never "dispo". */
+	c->office_name =
+	    get_string(kf, "general", "office_name", "Dinas Komunikasi dan Informatika Kabupaten Kudus");
+	c->service_name = get_string(kf, "general", "service_name", "Layanan Sertifikat Elektronik");
+	c->sender_name = get_string(kf, "general", "sender_name", "");
+	if (!*c->sender_name) {
+		g_free(c->sender_name);
+		c->sender_name = g_strdup(c->service_name);
+	}
 	c->working_days = get_string(kf, "calendar", "working_days", "mon-fri");
 	c->working_hours = get_string(kf, "calendar", "working_hours", "07:30-16:00");
 	c->holidays = optional_path(kf, "calendar", "holidays", base_dir);
 	c->letter_city = get_string(kf, "letter", "city", "Kudus");
+	c->letter_phone = get_string(kf, "letter", "phone", "(0291) 435316");
+	c->letter_website = get_string(kf, "letter", "website", "diskominfo.kuduskab.go.id");
 	{
 		g_autofree char *lh =
 		    get_string(kf, "letter", "letterhead",
@@ -575,6 +591,11 @@ dispo_config_free(dispo_config *c)
 	g_free(c->rules_dir);
 	g_free(c->templates_dir);
 	g_free(c->admin_address);
+	g_free(c->office_name);
+	g_free(c->letter_phone);
+	g_free(c->letter_website);
+	g_free(c->service_name);
+	g_free(c->sender_name);
 	g_free(c->working_days);
 	g_free(c->working_hours);
 	g_free(c->holidays);

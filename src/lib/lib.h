@@ -215,12 +215,17 @@ typedef struct dispo_config {
 	char *rules_dir;
 	char *templates_dir;
 	char *admin_address; /* [general]: escalations and notices for people; NULL none */
+	char *office_name;   /* [general]: the office that signs the emails */
+	char *service_name;  /* [general]: its service ("Layanan Sertifikat Elektronik") */
+	char *sender_name;   /* [general]: the From display name; service_name when unset */
 	/* [calendar]: working time for SLA deadlines */
 	char *working_days;  /* "mon-fri", "mon,tue,wed,thu,fri,sat" (or sen-jum) */
 	char *working_hours; /* "07:30-16:00" */
 	char *holidays;      /* a file of yyyy-mm-dd lines, or NULL */
 	/* [letter]: the recommendation letter's kop surat and number */
 	char *letter_city;
+	char *letter_phone;   /* the office's telephone, for the kop and the emails */
+	char *letter_website; /* its website */
 	char **letter_letterhead;   /* lines */
 	char *letter_logo;          /* PNG path, or NULL */
 	char *letter_number_format; /* %N the year's sequence (3 digits), %Y the year */

@@ -27,7 +27,7 @@ span_width(const char *s, const char *end)
 }
 
 /* Where a broken line goes on: under the value of "  Nama   : value", under
- * the text of "  - item", else at the line's own indentation. */
+ * the text of "  - item" or "  1. item", else at the line's own indentation. */
 static size_t
 continuation_indent(const char *line, size_t len)
 {
@@ -38,6 +38,11 @@ continuation_indent(const char *line, size_t len)
 		lead++;
 	if (lead + 2 <= len && (line[lead] == '-' || line[lead] == '*') && line[lead + 1] == ' ')
 		return lead + 2;
+	/* "  1. step" */
+	for (i = lead; i < len && i < lead + 3 && g_ascii_isdigit(line[i]); i++)
+		;
+	if (i > lead && i + 2 <= len && (line[i] == '.' || line[i] == ')') && line[i + 1] == ' ')
+		return i + 2;
 	colon = lead ? memchr(line, ':', MIN(len, 40)) : NULL;
 	if (colon && (size_t)(colon - line) + 2 <= len && colon[1] == ' ' && colon[-1] == ' ') {
 		for (i = colon - line + 1; i < len && line[i] == ' '; i++)

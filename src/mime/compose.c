@@ -10,8 +10,31 @@
 struct dispo_compose {
 	GMimeMessage *msg;
 	GMimeMultipart *mixed; /* created on the first attachment */
+	GMimeMultipart *alternative; /* text and HTML, when there is HTML */
 	GMimeTextPart *text;
 };
+
+/* The part the message's text is: the text alone, or text and HTML. */
+static GMimeObject *
+compose_body(dispo_compose *c)
+{
+	return c->alternative ? GMIME_OBJECT(c->alternative) : GMIME_OBJECT(c->text);
+}
+
+static GMimeTextPart *
+text_part_new(const char *subtype, const char *body)
+{
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype(subtype);
+	g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(body, strlen(body));
+	g_autoptr(GMimeDataWrapper) w =
+	    g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_mime_part_set_content(GMIME_PART(part), w);
+	/* Always UTF-8 (GMime would pick the "best" charset, e.g. Latin-1):
+	 * one charset for every email dispo writes, as the design says. */
+	g_mime_text_part_set_charset(part, "utf-8");
+	return part;
+}
 
 dispo_compose *
 mime_compose_new(const char *from, const char *to, const char *subject, const char *text_body)
@@ -29,17 +52,7 @@ mime_compose_new(const char *from, const char *to, const char *subject, const ch
 	if (t)
 		internet_address_list_append(g_mime_message_get_to(c->msg), t);
 	g_mime_message_set_subject(c->msg, subject, "utf-8");
-	c->text = g_mime_text_part_new_with_subtype("plain");
-	/* Always UTF-8 (GMime would pick the "best" charset, e.g. Latin-1):
-	 * one charset for every email dispo writes, as the design says. */
-	{
-		const char *body = text_body ? text_body : "";
-		g_autoptr(GMimeStream) s = g_mime_stream_mem_new_with_buffer(body, strlen(body));
-		g_autoptr(GMimeDataWrapper) w =
-		    g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
-		g_mime_part_set_content(GMIME_PART(c->text), w);
-		g_mime_text_part_set_charset(c->text, "utf-8");
-	}
+	c->text = text_part_new("plain", text_body ? text_body : "");
 	g_mime_message_set_mime_part(c->msg, GMIME_OBJECT(c->text));
 	return c;
 }
@@ -78,7 +91,7 @@ mime_compose_attach(dispo_compose *c, const char *filename, const char *content_
 
 	if (!c->mixed) {
 		c->mixed = g_mime_multipart_new_with_subtype("mixed");
-		g_mime_multipart_add(c->mixed, GMIME_OBJECT(c->text));
+		g_mime_multipart_add(c->mixed, compose_body(c));
 		g_mime_message_set_mime_part(c->msg, GMIME_OBJECT(c->mixed));
 	}
 	g_mime_part_set_content(part, w);
@@ -86,6 +99,32 @@ mime_compose_attach(dispo_compose *c, const char *filename, const char *content_
 	g_mime_object_set_disposition(GMIME_OBJECT(part), "attachment");
 	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
 	g_mime_multipart_add(c->mixed, GMIME_OBJECT(part));
+}
+
+void
+mime_compose_set_flowed(dispo_compose *c)
+{
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(c->text), "format", "flowed");
+	/* Quoted-printable keeps a soft break's trailing space (as =20) through
+	 * every transport; 7bit or 8bit lines may lose it to a relay. */
+	g_mime_part_set_content_encoding(GMIME_PART(c->text),
+	                                 GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+}
+
+void
+mime_compose_set_html(dispo_compose *c, const char *html)
+{
+	GMimeTextPart *part;
+
+	if (c->alternative || c->mixed)
+		return; /* once, and before the first attachment */
+	part = text_part_new("html", html);
+	c->alternative = g_mime_multipart_new_with_subtype("alternative");
+	/* RFC 2046 5.1.4: the plainest first; clients show the last they can. */
+	g_mime_multipart_add(c->alternative, GMIME_OBJECT(c->text));
+	g_mime_multipart_add(c->alternative, GMIME_OBJECT(part));
+	g_object_unref(part);
+	g_mime_message_set_mime_part(c->msg, GMIME_OBJECT(c->alternative));
 }
 
 GBytes *
@@ -110,6 +149,8 @@ mime_compose_free(dispo_compose *c)
 	g_object_unref(c->text);
 	if (c->mixed)
 		g_object_unref(c->mixed);
+	if (c->alternative)
+		g_object_unref(c->alternative);
 	g_object_unref(c->msg);
 	g_free(c);
 }

@@ -153,6 +153,11 @@ void mime_compose_set_date(dispo_compose *c, dispo_time t, GTimeZone *tz);
 void mime_compose_set_message_id(dispo_compose *c, const char *id);
 void mime_compose_attach(dispo_compose *c, const char *filename, const char *content_type,
                          const void *data, size_t len);
+/* The text is format=flowed (RFC 3676; dispo_text_flow wrote it). */
+void mime_compose_set_flowed(dispo_compose *c);
+/* An HTML alternative of the text (multipart/alternative, text first).
+ * Set it before the first attachment; a second call does nothing. */
+void mime_compose_set_html(dispo_compose *c, const char *html);
 /* The message as RFC 5322 bytes with CRLF line ends. */
 GBytes *mime_compose_render(dispo_compose *c);
 void mime_compose_free(dispo_compose *c);

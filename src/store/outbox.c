@@ -183,6 +183,23 @@ store_outbox_find(dispo_store *store, const char *message_id, GError **error)
 }
 
 dispo_outbox_row *
+store_outbox_first_of_kind(dispo_store *store, int64_t request_id, const char *kind,
+                           const char *address, GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT " OUTBOX_COLUMNS " WHERE o.request_id = ? AND o.kind = ?"
+	                              " AND o.to_addr = lower(?) ORDER BY o.id LIMIT 1",
+	                              error);
+
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, request_id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, address);
+	return outbox_row_one(store, st, "of that kind for the request", error);
+}
+
+dispo_outbox_row *
 store_outbox_last_sent_to(dispo_store *store, const char *address, GError **error)
 {
 	sqlite3_stmt *st =

@@ -597,6 +597,28 @@ store_request_lookup(dispo_store *store, int64_t request_id, char **number, char
 }
 
 bool
+store_request_message_id(dispo_store *store, int64_t request_id, char **message_id,
+                         GError **error)
+{
+	sqlite3_stmt *st = store_stmt(store,
+	                              "SELECT m.message_id FROM requests r"
+	                              " JOIN messages m ON m.id = r.message_id WHERE r.id = ?",
+	                              error);
+	int rc;
+
+	*message_id = NULL;
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*message_id = store_column_dup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ||
+	       store_fail(store, error, "cannot read a request's message");
+}
+
+bool
 store_request_id(dispo_store *store, const char *number, int64_t *request_id, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(store, "SELECT id FROM requests WHERE number = ?", error);

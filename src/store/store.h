@@ -167,6 +167,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_request_row, store_request_row_free)
 GPtrArray *store_requests_list(dispo_store *store, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
+/* The Message-ID (without brackets) of the message that opened the
+ * request; *message_id NULL when it had none. */
+bool store_request_message_id(dispo_store *store, int64_t request_id, char **message_id,
+                              GError **error);
 /* The id of the request numbered number (0 when none). */
 bool store_request_id(dispo_store *store, const char *number, int64_t *request_id, GError **error);
 /* Moves a request to another state (and step, NULL for none). */
@@ -232,6 +236,12 @@ GPtrArray *store_outbox_claim(dispo_store *store, dispo_time now, dispo_time lea
                               GError **error);
 /* The row whose Message-ID is message_id; NULL with NOT_FOUND when none. */
 dispo_outbox_row *store_outbox_find(dispo_store *store, const char *message_id, GError **error);
+/* The request's first row of kind to address (ASCII case-insensitive):
+ * the acknowledgement an applicant's later emails thread under. NULL with
+ * NOT_FOUND when none. */
+dispo_outbox_row *store_outbox_first_of_kind(dispo_store *store, int64_t request_id,
+                                             const char *kind, const char *address,
+                                             GError **error);
 /* The newest sent row to address; NULL with NOT_FOUND when none. */
 dispo_outbox_row *store_outbox_last_sent_to(dispo_store *store, const char *address,
                                             GError **error);

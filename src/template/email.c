@@ -346,9 +346,11 @@ partial_load(const char *name, const char **text, void *user_data, GError **erro
 	return true;
 }
 
-dispo_email_text *
-template_email_render(const char *dir, const char *lang, const char *name, JsonNode *data,
-                      GError **error)
+/* Renders <dir>/<lang>/<name>.mustache (else <dir>/id/…) with escape;
+ * *path names the file for messages. */
+static char *
+template_file_render(const char *dir, const char *lang, const char *name, JsonNode *data,
+                     dispo_template_escape escape, char **path_out, GError **error)
 {
 	g_autoptr(GFile) root = NULL;
 	g_autoptr(GFile) found = NULL;
@@ -359,7 +361,6 @@ template_email_render(const char *dir, const char *lang, const char *name, JsonN
 	partials ps = {{NULL, NULL}, NULL};
 	const char *langs[] = {lang, "id"};
 	GError *e = NULL;
-	dispo_email_text *email;
 
 	g_return_val_if_fail(dir != NULL, NULL);
 	if (!component_valid(lang) || !component_valid(name)) {
@@ -408,7 +409,7 @@ template_email_render(const char *dir, const char *lang, const char *name, JsonN
 		g_clear_object(&ps.dirs[1]);
 	ps.loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	rendered =
-	    template_render_full(text, data, partial_load, &ps, DISPO_TEMPLATE_ESCAPE_EMAIL, &e);
+	    template_render_full(text, data, partial_load, &ps, escape, &e);
 	g_hash_table_unref(ps.loaded);
 	g_clear_object(&ps.dirs[1]);
 	if (!rendered) {
@@ -420,10 +421,46 @@ template_email_render(const char *dir, const char *lang, const char *name, JsonN
 		    path);
 		return NULL;
 	}
+	*path_out = g_steal_pointer(&path);
+	return g_steal_pointer(&rendered);
+}
+
+dispo_email_text *
+template_email_render(const char *dir, const char *lang, const char *name, JsonNode *data,
+                      GError **error)
+{
+	g_autofree char *path = NULL;
+	g_autofree char *rendered =
+	    template_file_render(dir, lang, name, data, DISPO_TEMPLATE_ESCAPE_EMAIL, &path, error);
+	GError *e = NULL;
+	dispo_email_text *email;
+
+	if (!rendered)
+		return NULL;
 	email = template_email_parse(rendered, &e);
 	if (!email)
 		g_propagate_prefixed_error(error, e, "%s: ", path);
 	return email;
+}
+
+char *
+template_html_render(const char *dir, const char *lang, const char *name, JsonNode *data,
+                     GError **error)
+{
+	g_autofree char *html_name = g_strconcat(name ? name : "", ".html", NULL);
+	g_autofree char *path = NULL;
+	char *out;
+
+	if (!template_exists(dir, lang, html_name))
+		return NULL;
+	out = template_file_render(dir, lang, html_name, data, DISPO_TEMPLATE_ESCAPE_HTML, &path,
+	                           error);
+	if (out && !g_utf8_validate(out, -1, NULL)) {
+		g_set_error(error, DISPO_TEMPLATE_ERROR, DISPO_TEMPLATE_ERROR_INVALID,
+		            "%s: the rendered HTML is not valid UTF-8", path);
+		g_clear_pointer(&out, g_free);
+	}
+	return out;
 }
 
 bool

@@ -74,6 +74,13 @@ dispo_email_text *template_email_parse(const char *rendered, GError **error);
 dispo_email_text *template_email_render(const char *dir, const char *lang, const char *name,
                                         JsonNode *data, GError **error);
 
+/* The HTML alternative of email template name: <dir>/<lang>/<name>.html.mustache
+ * (else id/) rendered with HTML escaping ({{x}} escaped, {{{x}}} as it is),
+ * partials from the same directories. NULL without error when there is
+ * no such file: the text part alone goes out. */
+char *template_html_render(const char *dir, const char *lang, const char *name, JsonNode *data,
+                           GError **error);
+
 /* True when <dir>/<lang>/<name>.mustache or <dir>/id/<name>.mustache exists
  * (rules check). */
 bool template_exists(const char *dir, const char *lang, const char *name);

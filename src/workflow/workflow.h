@@ -176,6 +176,9 @@ typedef struct dispo_wf_event {
 	 * the reply parser's, or else the argument's first word when it looks
 	 * like one (letters, digits, ':' and '-', with a digit). */
 	const char *serial;
+	/* BSRE: the certificate's validity as the notice gives it (yyyy-mm-dd),
+	 * NULL when unsaid; for the applicant's email, the engine ignores it. */
+	const char *valid_from, *valid_until;
 	/* ADMIN: "cancel" (close it in the cancelled end) or "move:<step>"
 	 * (enter that step or end: send its email again, restart its SLA). */
 	const char *admin_action;

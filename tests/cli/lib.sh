@@ -26,7 +26,14 @@ expect_exit() {
 	[ "$got" = "$want" ] || { cat "$WORK/out" "$WORK/err" >&2; fail "$* exited $got, want $want"; }
 }
 # contains FILE TEXT
-contains() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks: $2"; }; }
+# An email is also searched as its reader sees it: headers decoded, the text
+# part transfer-decoded and its format=flowed lines joined.
+readable() { python3 "$DISPO_SRCDIR/tests/cli/mailpart.py" --readable "$1"; }
+is_mail() { head -c 8192 "$1" | tr -d '\r' | sed '/^$/q' | grep -qi '^MIME-Version:'; }
+contains() {
+	grep -qF -- "$2" "$1" || { is_mail "$1" && readable "$1" | grep -qF -- "$2"; } ||
+		{ cat "$1" >&2; fail "$1 lacks: $2"; }
+}
 # sql DB QUERY: one value
 sql() { sqlite3 -batch "$1" "$2"; }
 

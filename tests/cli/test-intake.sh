@@ -20,8 +20,8 @@ DB=data/dispo.db
 OUT=data/outbox/new
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 
-# body FILE: the text after the header block, CRLF made LF.
-body() { tr -d '\r' <"$1" | sed '1,/^$/d'; }
+# body FILE: the text part as sent (transfer-decoded, lines as wrapped).
+body() { python3 "$DISPO_SRCDIR/tests/cli/mailpart.py" "$1"; }
 # golden NAME FILE: the answer's body is exactly tests/cli/data/NAME.
 golden() {
 	body "$2" >"$WORK/got"
@@ -334,7 +334,7 @@ mid=$(header Message-Id $conf2)
 reply ahmad.baru@kuduskab.go.id "$replyto2" | sed 's/Message-ID: </Message-ID: <second/' >late-yes2.eml
 expect_exit 0 L deliver <late-yes2.eml
 [ "$(sql $DB "select state from requests where applicant = 'ahmad.baru@kuduskab.go.id'")" = disposisi_kadin ] || fail "the fresh token confirms"
-contains "$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)" "Yth. Ahmad Baru,"
+contains "$(grep -l "To: ahmad.baru@kuduskab.go.id" $OUT/* | tail -n 1)" "Yth. Bapak/Ibu Ahmad Baru,"
 ok "a confirmation after the window keeps the application and sends a fresh token"
 
 # ---- uninformative file names: asked, not guessed ---------------------------

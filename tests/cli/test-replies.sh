@@ -31,7 +31,8 @@ BUDI=budi.santoso@kuduskab.go.id
 RINA=rina.marlina@kuduskab.go.id
 
 hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
-body() { tr -d '\r' <"$1" | sed '1,/^$/d'; }
+# body FILE: the text part as its reader sees it (decoded, flowed lines joined).
+body() { python3 "$DISPO_SRCDIR/tests/cli/mailpart.py" --unflow "$1"; }
 state() { sql $DB "select state from requests where number = '$1'"; }
 # last_to ADDRESS [TEMPLATE]: the newest outbox file to ADDRESS (of TEMPLATE)
 last_to() {
@@ -89,7 +90,9 @@ ok "an unclear reply gets help with a token; SETUJU in answer to the help email 
 before=$(count_to $KADIS penjelasan)
 answer "$disp" $KADIS "SETUJU"
 [ "$(count_to $KADIS penjelasan)" = $((before + 1)) ] || fail "an answer to a passed step was not answered"
-body "$OUT/$(last_to $KADIS penjelasan)" | grep -q "step_passed" || fail "the explanation does not say the step has passed"
+b=$(body "$OUT/$(last_to $KADIS penjelasan)")
+echo "$b" | grep -q "sudah lewat" || fail "the explanation does not say the step has passed"
+! echo "$b" | grep -q "step_passed" || fail "the explanation shows its internal code"
 # The Kabid forwards with her disposition, then answers it again: that
 # email was decided on; she is told so, not ignored.
 KABID=sri.wahyuningsih@kuduskab.go.id
@@ -101,7 +104,7 @@ before=$(count_to $KABID penjelasan)
 answer "$kdisp" $KABID "TERUSKAN"
 [ "$(count_to $KABID penjelasan)" = $((before + 1)) ] || fail "an answer to a decided email was dropped in silence"
 expl=$(last_to $KABID penjelasan)
-body "$OUT/$expl" | grep -q "already_decided" || { body "$OUT/$expl"; fail "the explanation does not say it was decided"; }
+body "$OUT/$expl" | grep -q "sudah diputuskan sebelumnya" || { body "$OUT/$expl"; fail "the explanation does not say it was decided"; }
 [ "$(sql $DB "select count(*) from events where kind = 'reply_again'")" = 1 ] || fail "the second answer is not on the record"
 body "$OUT/$expl" | grep -q "Verifikasi berkas" || fail "the explanation does not say where the request is"
 # The request is now the Kasi's: no token she could never use.
@@ -271,7 +274,7 @@ answer "$kd" $KABID "KEMBALIKAN\nMohon dicek ulang unit kerjanya"
 NOW=2026-11-23T11:00:00+07:00
 answer "$h1" $KADIS "SETUJU"
 [ "$(state $R3)" = disposisi_kadin ] || fail "a token of the first visit decided the second"
-body "$OUT/$(last_to $KADIS penjelasan)" | grep -q "step_passed" || fail "the old email's answer is not told why"
+body "$OUT/$(last_to $KADIS penjelasan)" | grep -q "yang sudah lewat" || fail "the old email's answer is not told why"
 d2=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R3' and o.step = 'disposisi_kadin' and o.template = 'disposisi' order by o.id desc limit 1")
 [ "$d2" != "$d1" ] || fail "no new disposition for the second visit"
 answer "$d2" $KADIS "SETUJU"

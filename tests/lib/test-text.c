@@ -74,7 +74,9 @@ test_flow_indented(void **state)
 	                 "(BAPPEDA) Bidang Perencanaan\n"
 	                 "  - Surat Permohonan Penerbitan Sertifikat Elektronik atas nama Budi "
 	                 "Santoso.pdf\n"
-	                 "From now on\n> not a quote\n";
+	                 "From now on\n> not a quote\n"
+	                 "  1. Buka email dari BSrE di alamat dinas Anda dan masuk ke sistem BSrE "
+	                 "dengan nama pengguna\n";
 	g_autofree char *out = dispo_text_flow(in, 72);
 	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
 
@@ -88,6 +90,8 @@ test_flow_indented(void **state)
 	assert_true(g_str_has_prefix(lines[3], "     ") && lines[3][5] != ' ');
 	assert_string_equal(lines[4], " From now on");
 	assert_string_equal(lines[5], " > not a quote");
+	assert_true(g_str_has_prefix(lines[6], "   1. Buka"));
+	assert_true(g_str_has_prefix(lines[7], "      ") && lines[7][6] != ' ');
 }
 
 static void

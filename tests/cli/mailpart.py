@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# mailpart.py: prints one part of an email as a reader sees it, for the
+# shell tests. mailpart.py [--html | --flowed | --unflow] FILE
+#   (default) the text/plain part, transfer-decoded, lines as sent
+#   --unflow  the text/plain part as a format=flowed reader shows it (RFC
+#             3676: stuffing removed, soft breaks joined), except that the
+#             hanging indent dispo gives a broken item's next line (for
+#             readers that do not reflow) is taken out again
+#   --html    the text/html part
+#   --names   the attachments' file names, one a line
+#   --readable the header fields decoded, a blank line, then --unflow's text
+import email
+import sys
+from email import policy
+
+
+def main():
+    args = sys.argv[1:]
+    mode = args.pop(0) if args and args[0].startswith("--") else ""
+    with open(args[0], "rb") as f:
+        msg = email.message_from_binary_file(f, policy=policy.default)
+    if mode == "--names":
+        for part in msg.walk():
+            if part.get_filename():
+                print(part.get_filename())
+        return 0
+    if mode == "--readable":
+        for name, value in msg.items():
+            print("%s: %s" % (name, " ".join(str(value).split())))
+        print()
+        mode = "--unflow"
+    want = "text/html" if mode == "--html" else "text/plain"
+    for part in msg.walk():
+        if part.get_content_type() == want and not part.get_filename():
+            text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            text = text.replace("\r\n", "\n")
+            if mode == "--unflow":
+                out, lines = [], text.split("\n")
+                for line in lines:
+                    if line.startswith(" "):
+                        line = line[1:]
+                    soft = line.endswith(" ") and line != "-- "
+                    if out and out[-1][1]:
+                        out[-1] = (out[-1][0] + line.lstrip(" "), soft)
+                    else:
+                        out.append((line, soft))
+                text = "\n".join(l for l, _ in out)
+            sys.stdout.write(text)
+            return 0
+    sys.stderr.write("mailpart.py: %s has no %s part\n" % (args[0], want))
+    return 1
+
+
+sys.exit(main())
