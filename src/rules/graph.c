@@ -164,21 +164,10 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 }
 
 char *
-rules_graph_dot(const dispo_rules *rules, const char *workflow)
+rules_graph_dot(const dispo_rules *rules, const dispo_rules_workflow *wf)
 {
 	GString *out = g_string_new(NULL);
-	bool any = false;
 
-	for (guint i = 0; i < rules->workflows->len; i++) {
-		const dispo_rules_workflow *wf = rules->workflows->pdata[i];
-		if (workflow && strcmp(wf->name, workflow) != 0)
-			continue;
-		workflow_dot(out, rules, wf);
-		any = true;
-	}
-	if (!any) {
-		g_string_free(out, TRUE);
-		return NULL;
-	}
+	workflow_dot(out, rules, wf);
 	return g_string_free(out, FALSE);
 }
