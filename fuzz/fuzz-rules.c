@@ -20,15 +20,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rules && (!e || diags->len == 0))
 		__builtin_trap();
 	if (rules) {
-		char *dot = rules_graph_dot(rules, NULL);
 		const GPtrArray *wfs = rules_workflows(rules);
 		for (guint i = 0; i < wfs->len; i++) {
 			const dispo_rules_workflow *wf = wfs->pdata[i];
+			char *dot = rules_graph_dot(rules, wf);
 			if (!rules_step_get(wf, ((dispo_rules_step *)wf->steps->pdata[0])->name))
 				__builtin_trap();
+			/* Whatever the titles held, the DOT is UTF-8 whose only control
+			 * characters are its own tabs and line ends (see graph.c). */
+			if (!g_utf8_validate(dot, -1, NULL))
+				__builtin_trap();
+			for (const char *p = dot; *p; p++)
+				if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+					__builtin_trap();
+			g_free(dot);
 		}
 		rules_workflow_for(rules, NULL, text);
-		g_free(dot);
 	}
 	for (guint i = 0; i < diags->len; i++)
 		g_free(rules_diagnostic_format(diags->pdata[i]));

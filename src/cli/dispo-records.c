@@ -146,10 +146,17 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 	const char *what;
 	int rc;
 
+	/* certificates is a command of its own for the administrator, so its
+	 * help describes the register, not the records command it shares. */
 	if (!cli_parse(cli, entries, fixed ? "[list]" : "applications | letters | certificates",
-	               "The SOP's records: the applications, the recommendation letters, and the\n"
-	               "employees with certificates (issued and revoked), for a spreadsheet with\n"
-	               "--format csv.",
+	               fixed
+	                   ? "The register of issued certificates: each employee who holds or held "
+	                     "one,\nwith its serial, state (issued or revoked), validity and the "
+	                     "requests\nthat issued and revoked it; the revocation workflow "
+	                     "checks senders\nagainst it. For a spreadsheet, --format csv."
+	                   : "The SOP's records: the applications, the recommendation letters, and "
+	                     "the\nemployees with certificates (issued and revoked), for a "
+	                     "spreadsheet with\n--format csv.",
 	               &argc, &argv))
 		return EX_USAGE;
 	if (format_s && strcmp(format_s, "json") == 0)
@@ -164,8 +171,11 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 	if ((fixed && argc > 1 && strcmp(argv[1], "list") != 0) || (!fixed && argc != 2) || !what ||
 	    (strcmp(what, "applications") != 0 && strcmp(what, "letters") != 0 &&
 	     strcmp(what, "certificates") != 0)) {
-		cli_error(cli, "use 'records applications', 'records letters' or "
-		               "'records certificates'");
+		if (fixed)
+			cli_error(cli, "use '%s' or '%s list'", fixed, fixed);
+		else
+			cli_error(cli, "use 'records applications', 'records letters' or "
+			               "'records certificates'");
 		return EX_USAGE;
 	}
 	if ((rc = cli_start(cli, &store)) != EX_OK)

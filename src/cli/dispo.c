@@ -225,10 +225,15 @@ cli_start(dispo_cli *cli, dispo_store **store)
 static void
 usage(FILE *out)
 {
+	int width = 0;
+
 	fprintf(out, "Usage: dispo [--config FILE] [--now TIME] COMMAND [OPTIONS]\n\n"
 	             "dispo runs an office's procedures (SOPs) by email.\n\nCommands:\n");
+	/* As wide as the longest name: "certificates" outgrew a fixed column. */
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		width = MAX(width, (int)strlen(commands[i].name));
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		fprintf(out, "  %-*s %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out, "\n'dispo COMMAND --help' shows a command's options; man dispo tells more.\n");
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 /* clang-format off */
 G_DEFINE_QUARK(dispo-config-error-quark, dispo_config_error)
@@ -92,28 +93,120 @@ static const char *const known_keys[] = {
     "imap.max_tries",
 };
 
-static bool
-key_known(const char *group, const char *key)
+/* The groups of known_keys, each once, in the table's order. */
+static GPtrArray *
+known_groups(void)
 {
-	g_autofree char *full = g_strconcat(group, ".", key, NULL);
+	GPtrArray *groups = g_ptr_array_new_with_free_func(g_free);
 
-	for (size_t i = 0; i < G_N_ELEMENTS(known_keys); i++)
-		if (strcmp(full, known_keys[i]) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(known_keys); i++) {
+		const char *dot = strchr(known_keys[i], '.');
+		g_autofree char *group = g_strndup(known_keys[i], (gsize)(dot - known_keys[i]));
+		if (!g_ptr_array_find_with_equal_func(groups, group, g_str_equal, NULL))
+			g_ptr_array_add(groups, g_steal_pointer(&group));
+	}
+	return groups;
 }
 
+/* The keys of group, or with group NULL the groups that have key. */
+static GPtrArray *
+known_in(const char *group, const char *key)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(known_keys); i++) {
+		const char *dot = strchr(known_keys[i], '.');
+		size_t glen = (size_t)(dot - known_keys[i]);
+		if (group && strlen(group) == glen && strncmp(known_keys[i], group, glen) == 0)
+			g_ptr_array_add(out, g_strdup(dot + 1));
+		else if (!group && strcmp(dot + 1, key) == 0)
+			g_ptr_array_add(out, g_strndup(known_keys[i], glen));
+	}
+	return out;
+}
+
+/* The candidate that word is a typo of: one equal but for case first
+ * (GKeyFile's names are case-sensitive, so [General] is unknown), else
+ * the nearest by edit distance; NULL when none is near. */
+static const char *
+config_suggest(const char *word, const GPtrArray *candidates)
+{
+	for (guint i = 0; i < candidates->len; i++)
+		if (g_ascii_strcasecmp(word, candidates->pdata[i]) == 0)
+			return candidates->pdata[i];
+	return dispo_suggest(word, (const char *const *)candidates->pdata, candidates->len);
+}
+
+/* "[imap] or [smtp]" */
+static char *
+groups_list(const GPtrArray *groups, const char *last_sep)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < groups->len; i++)
+		g_string_append_printf(out, "%s[%s]",
+		                       i == 0                 ? ""
+		                       : i + 1 == groups->len ? last_sep
+		                                              : ", ",
+		                       (const char *)groups->pdata[i]);
+	return g_string_free(out, FALSE);
+}
+
+/* A typo in dispo.conf is said, never silently ignored: an unknown group
+ * once (not once per key in it), with the group it is nearest to; an
+ * unknown key with its nearest in the group, or the group it belongs in.
+ * Warnings, not errors: a file written for a newer dispo still loads. */
 static void
-warn_unknown_keys(GKeyFile *kf, const char *origin)
+warn_unknown(GKeyFile *kf, const char *origin)
 {
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	g_autoptr(GPtrArray) known = known_groups();
 
 	for (size_t g = 0; groups[g]; g++) {
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
-		for (size_t k = 0; keys && keys[k]; k++)
-			if (!key_known(groups[g], keys[k]))
-				g_printerr("dispo: %s: unknown setting [%s] %s (ignored)\n", origin,
-				           groups[g], keys[k]);
+		g_autoptr(GPtrArray) group_keys = NULL;
+
+		if (!g_ptr_array_find_with_equal_func(known, groups[g], g_str_equal, NULL)) {
+			const char *near = config_suggest(groups[g], known);
+			if (near) {
+				dispo_log(
+				    LOG_WARNING,
+				    "%s: unknown group [%s]; did you mean [%s]? (its settings are "
+				    "ignored)",
+				    origin, groups[g], near);
+			} else {
+				g_autofree char *all = groups_list(known, " and ");
+				dispo_log(
+				    LOG_WARNING,
+				    "%s: unknown group [%s] (its settings are ignored; the groups "
+				    "are %s)",
+				    origin, groups[g], all);
+			}
+			continue;
+		}
+		group_keys = known_in(groups[g], NULL);
+		for (size_t k = 0; keys && keys[k]; k++) {
+			g_autoptr(GPtrArray) elsewhere = NULL;
+			const char *near;
+
+			if (g_ptr_array_find_with_equal_func(group_keys, keys[k], g_str_equal,
+			                                     NULL))
+				continue;
+			elsewhere = known_in(NULL, keys[k]);
+			if (elsewhere->len) {
+				g_autofree char *where = groups_list(elsewhere, " or ");
+				dispo_log(LOG_WARNING,
+				          "%s: unknown key %s in [%s] (ignored); it belongs in %s",
+				          origin, keys[k], groups[g], where);
+			} else if ((near = config_suggest(keys[k], group_keys))) {
+				dispo_log(LOG_WARNING,
+				          "%s: unknown key %s in [%s] (ignored); did you mean %s?",
+				          origin, keys[k], groups[g], near);
+			} else {
+				dispo_log(LOG_WARNING, "%s: unknown key %s in [%s] (ignored)",
+				          origin, keys[k], groups[g]);
+			}
+		}
 	}
 }
 
@@ -429,7 +522,7 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 		            e->message);
 		return NULL;
 	}
-	warn_unknown_keys(kf, origin);
+	warn_unknown(kf, origin);
 
 	data_dir = get_string(kf, "general", "data_dir", "/var/lib/dispo");
 	if (!*data_dir) {

@@ -124,6 +124,11 @@ char *dispo_utf8_clean(const char *s, gssize len);
 size_t dispo_utf8_width(const char *s);
 /* Copies s cut to at most width columns, ending in "…" when cut. */
 char *dispo_utf8_truncate(const char *s, size_t width);
+/* The closest of candidates to word when close enough to be a typo (edit
+ * distance ignoring ASCII case, a swap of neighbours one edit), else NULL;
+ * a candidate equal to word but for case is not a suggestion. For "did you
+ * mean" in the rules and the configuration alike. */
+const char *dispo_suggest(const char *word, const char *const *candidates, guint n);
 
 /* ---- text people read (text.c) ------------------------------------------ */
 

@@ -279,6 +279,56 @@ dispo_utf8_truncate(const char *s, size_t width)
 	return g_string_free(out, FALSE);
 }
 
+/* Edit distance of two short words, ignoring ASCII case, where swapping two
+ * neighbours counts as one edit (the commonest typo); G_MAXUINT when long. */
+static guint
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	guint d[66][66];
+
+	if (la > 64 || lb > 64)
+		return G_MAXUINT;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (guint)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (guint)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			char x = g_ascii_tolower(a[i - 1]), y = g_ascii_tolower(b[j - 1]);
+			d[i][j] =
+			    MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (x != y));
+			if (i > 1 && j > 1 && x == g_ascii_tolower(b[j - 2]) &&
+			    g_ascii_tolower(a[i - 2]) == y)
+				d[i][j] = MIN(d[i][j], d[i - 2][j - 2] + 1);
+		}
+	return d[la][lb];
+}
+
+const char *
+dispo_suggest(const char *word, const char *const *candidates, guint n)
+{
+	size_t len = strlen(word);
+	const char *best = NULL;
+	guint best_d = G_MAXUINT;
+
+	if (len == 0)
+		return NULL;
+	for (guint i = 0; i < n; i++) {
+		const char *c = candidates[i];
+		size_t lc = strlen(c);
+		guint d = distance(word, c);
+		bool prefix = MIN(len, lc) >= 4 && g_ascii_strncasecmp(word, c, MIN(len, lc)) == 0;
+		if (d == 0)
+			continue;
+		if ((d <= MAX(1u, (guint)len / 3) || prefix) && d < best_d) {
+			best = c;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 char *
 dispo_random_token(size_t bytes)
 {

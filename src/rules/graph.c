@@ -7,18 +7,33 @@
 
 #include <string.h>
 
-/* Appends s as the inside of a DOT double-quoted string. */
+/* Appends s as a DOT double-quoted string that Graphviz shows as written,
+ * whatever a title holds: the DOT lexer takes \" for a quote; the layout
+ * engines then read \\, \n, \N, \G... as escString escapes
+ * (so a backslash is doubled and a line break is \n), and turn entities
+ * such as &lt; or &#1; into characters (so & is &amp;, or a title could smuggle
+ * a control character into an SVG). The rules lexer lets tab, CR, VT and FF
+ * into quoted text and GLib lets U+FFFE/U+FFFF through its UTF-8 check;
+ * XML forbids most of them, so they become a space and U+FFFD. */
 static void
 quoted(GString *out, const char *s)
 {
 	g_string_append_c(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '"' || c == '\\')
 			g_string_append_c(out, '\\');
-		if (*s == '\n')
+		if (c == '\n')
 			g_string_append(out, "\\n");
+		else if (c == '&')
+			g_string_append(out, "&amp;");
+		else if (c < 0x20)
+			g_string_append_c(out, ' ');
+		else if (c == 0xfffe || c == 0xffff)
+			g_string_append(out, "\uFFFD");
 		else
-			g_string_append_c(out, *s);
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
 	}
 	g_string_append_c(out, '"');
 }
@@ -56,10 +71,12 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 	quoted(out, wf->name);
 	g_string_append(out, " {\n\tlabel=");
 	quoted(out, title);
-	g_string_append(out, ";\n\tlabelloc=t;\n\trankdir=LR;\n\tcompound=true;\n"
-	                     "\tnode [shape=box, style=rounded, fontname=\"sans-serif\"];\n"
-	                     "\tedge [fontname=\"sans-serif\", fontsize=10];\n"
-	                     "\t\"@start\" [shape=point, label=\"\"];\n");
+	/* Graphviz's default, said so that no reader guesses Latin-1. */
+	g_string_append(out,
+	                ";\n\tcharset=\"UTF-8\";\n\tlabelloc=t;\n\trankdir=LR;\n\tcompound=true;\n"
+	                "\tnode [shape=box, style=rounded, fontname=\"sans-serif\"];\n"
+	                "\tedge [fontname=\"sans-serif\", fontsize=10];\n"
+	                "\t\"@start\" [shape=point, label=\"\"];\n");
 	for (guint i = 0; i < wf->steps->len; i++) {
 		const dispo_rules_step *s = wf->steps->pdata[i];
 		bool seen = false;
@@ -147,21 +164,10 @@ workflow_dot(GString *out, const dispo_rules *rules, const dispo_rules_workflow 
 }
 
 char *
-rules_graph_dot(const dispo_rules *rules, const char *workflow)
+rules_graph_dot(const dispo_rules *rules, const dispo_rules_workflow *wf)
 {
 	GString *out = g_string_new(NULL);
-	bool any = false;
 
-	for (guint i = 0; i < rules->workflows->len; i++) {
-		const dispo_rules_workflow *wf = rules->workflows->pdata[i];
-		if (workflow && strcmp(wf->name, workflow) != 0)
-			continue;
-		workflow_dot(out, rules, wf);
-		any = true;
-	}
-	if (!any) {
-		g_string_free(out, TRUE);
-		return NULL;
-	}
+	workflow_dot(out, rules, wf);
 	return g_string_free(out, FALSE);
 }

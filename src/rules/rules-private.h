@@ -75,8 +75,6 @@ void rules_parse(rules_loader *ld, const char *file, const char *data, size_t le
 void rules_diag(rules_loader *ld, const char *file, unsigned line, unsigned col, const char *fmt,
                 ...) G_GNUC_PRINTF(5, 6);
 guint rules_diag_count(const rules_loader *ld);
-/* The closest of candidates to word, when close enough to be a typo. */
-const char *rules_suggest(const char *word, const char *const *candidates, guint n);
 /* " (did you mean 'x'?)" or "". */
 char *rules_did_you_mean(const char *word, const char *const *candidates, guint n);
 /* Reports a template that neither language has. */

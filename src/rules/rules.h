@@ -157,8 +157,10 @@ const dispo_rules_transition *rules_transition_resolve(const dispo_rules_step *s
 guint rules_transition_commands(const dispo_rules_step *step, const dispo_rules_transition *t,
                                 dispo_command *out, guint max);
 
-/* Graphviz DOT: a cluster (lane) per role, steps as nodes with their SLA,
- * commands on the edges. */
-char *rules_graph_dot(const dispo_rules *rules, const char *workflow);
+/* One workflow of rules as one Graphviz DOT document (dot reads only the
+ * first graph of a stream, so each workflow is a document of its own): a
+ * cluster (lane) per role, steps as nodes with their SLA, commands on the
+ * edges. Every title is escaped so that any text gives valid DOT. */
+char *rules_graph_dot(const dispo_rules *rules, const dispo_rules_workflow *wf);
 
 #endif

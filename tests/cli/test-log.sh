@@ -4,7 +4,8 @@
 # receives it: "dispo deliver: ..." lines in a pipe, "<N>" priority
 # prefixes when stderr is the journal ($JOURNAL_STREAM names the file it
 # is), GLib's own warnings in the same form, never raw. (Escaping of
-# control characters is test-lib's test_log_format.)
+# control characters is test-lib's test_log_format; configuration typos
+# are warnings here too.)
 . "$(dirname "$0")/lib.sh"
 
 cat >dispo.conf <<CONF
@@ -54,3 +55,18 @@ grep -q '^<3>.*missing.conf' journal.err || { cat journal.err >&2; fail "<3> for
 grep -q '^dispo serve: .*missing.conf' other.err || { cat other.err >&2; fail "plain line off the journal"; }
 unset JOURNAL_STREAM
 ok "errors: <3> in the journal, plain elsewhere"
+
+# A typo in the configuration's group names is a warning naming the group
+# meant, in either form; the command still runs.
+printf '[genral]\ndata_dir = data\n[policy]\nrequire_authentication = false\n[smpt]\nurl = smtp://x\n' >typo.conf
+expect_exit 0 "$DISPO" --config typo.conf rules check --templates "$DISPO_SRCDIR/templates" "$DISPO_SRCDIR"/rules/*.rules
+contains err "dispo rules: warning: typo.conf: unknown group [genral]; did you mean [general]?"
+contains err "dispo rules: warning: typo.conf: unknown group [smpt]; did you mean [smtp]?"
+[ "$(wc -l <err)" = 2 ] || { cat err >&2; fail "one line per unknown group"; }
+: >journal.err
+JOURNAL_STREAM=$(stat -c '%d:%i' journal.err) "$DISPO" --config typo.conf rules check \
+	--templates "$DISPO_SRCDIR/templates" "$DISPO_SRCDIR"/rules/*.rules >/dev/null 2>>journal.err ||
+	fail "rules check with a typo in the configuration"
+grep -qxF '<4>typo.conf: unknown group [genral]; did you mean [general]? (its settings are ignored)' journal.err ||
+	{ cat journal.err >&2; fail "<4> for a configuration warning"; }
+ok "a misspelt group: a warning that names the group meant"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-lib.c: sizes, times, UTF-8 cleaning, durable writes, configuration. */
+/* test-lib.c: sizes, times, UTF-8 cleaning, typo suggestions, durable writes,
+ * configuration. */
 #include "config.h"
 
 #include "lib/lib.h"
@@ -650,6 +651,107 @@ test_log_glib(void **state)
 	dispo_remove_tree(dir, NULL);
 }
 
+/* The nearest candidate, when near enough to be a typo. */
+static void
+test_suggest(void **state)
+{
+	static const char *const groups[] = {"general", "calendar", "limits",
+	                                     "store",   "smtp",     "imap"};
+	static const struct {
+		const char *word;
+		const char *want; /* NULL: no suggestion */
+	} cases[] = {
+	    {"genral", "general"},
+	    {"smpt", "smtp"},
+	    {"imao", "imap"},
+	    {"calender", "calendar"},
+	    {"stroe", "store"},
+	    {"limit", "limits"},
+	    {"frobnicate", NULL},
+	    {"general", NULL},
+	    {"", NULL},
+	    {"x", NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *got = dispo_suggest(cases[i].word, groups, G_N_ELEMENTS(groups));
+		if (g_strcmp0(got, cases[i].want) != 0)
+			fail_msg("'%s': want %s, got %s", cases[i].word,
+			         cases[i].want ? cases[i].want : "(none)", got ? got : "(none)");
+	}
+}
+
+/* A typo in a group or key name is a warning through dispo_log that names
+ * what was meant; the file still loads, without what it ignored. */
+static void
+test_config_unknown(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want; /* everything logged, exactly */
+	} cases[] = {
+	    {"[genral]\ndata_dir = /srv/x\n", "dispo test: warning: dispo.conf: unknown group "
+	                                      "[genral]; did you mean [general]? (its "
+	                                      "settings are ignored)\n"},
+	    /* Once per group, not once per key in it. */
+	    {"[smpt]\nurl = smtp://mail\nstarttls = false\n",
+	     "dispo test: warning: dispo.conf: unknown group [smpt]; did you mean [smtp]? (its "
+	     "settings are ignored)\n"},
+	    /* GKeyFile's names are case-sensitive. */
+	    {"[General]\n", "dispo test: warning: dispo.conf: unknown group [General]; did you "
+	                    "mean [general]? (its "
+	                    "settings are ignored)\n"},
+	    {"[frobnicate]\na = 1\n", "dispo test: warning: dispo.conf: unknown group [frobnicate] "
+	                              "(its settings are ignored; "
+	                              "the groups are [general], [calendar], [limits], [store], "
+	                              "[intake], [policy], [letter], "
+	                              "[bsre], [smtp] and [imap])\n"},
+	    {"[general]\ndata_dri = /srv/x\n", "dispo test: warning: dispo.conf: unknown key "
+	                                       "data_dri in [general] (ignored); did you "
+	                                       "mean data_dir?\n"},
+	    {"[store]\nadmin_address = a@kuduskab.go.id\n",
+	     "dispo test: warning: dispo.conf: unknown key admin_address in [store] (ignored); it "
+	     "belongs in [general]\n"},
+	    {"[general]\ntimeout = 1s\n", "dispo test: warning: dispo.conf: unknown key timeout in "
+	                                  "[general] (ignored); it belongs "
+	                                  "in [smtp] or [imap]\n"},
+	    {"[policy]\nzzz = 1\n", "dispo test: warning: dispo.conf: unknown key zzz in [policy] "
+	                            "(ignored)\n"},
+	    {"[general]\ndata_dir = /srv/x\nadmin_address = a@kuduskab.go.id\n", ""},
+	};
+	g_autofree char *dir = test_tmpdir("config-unknown");
+	g_autofree char *path = g_build_filename(dir, "err", NULL);
+	int fd;
+
+	(void)state;
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0600);
+	assert_true(fd >= 0);
+	dispo_log_init("dispo test");
+	dispo_log_set_fd(fd, false);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GError *e = NULL;
+		g_autofree char *text = g_strconcat(
+		    "[policy]\ntrusted_authserv_id = mx.kuduskab.go.id\n", cases[i].text, NULL);
+		dispo_config *c = dispo_config_load_data(text, "dispo.conf", "/etc/dispo", &e);
+		g_autofree char *got = log_capture_read(fd);
+
+		if (!c)
+			fail_msg("case %zu: %s", i, e->message);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: want '%s', got '%s'", i, cases[i].want, got);
+		/* What a misspelt group held is not applied. */
+		if (i == 0)
+			assert_string_equal(c->data_dir, "/var/lib/dispo");
+		if (i == 1)
+			assert_null(c->smtp_url);
+		dispo_config_free(c);
+	}
+	dispo_log_set_fd(STDERR_FILENO, false);
+	close(fd);
+	dispo_remove_tree(dir, NULL);
+}
+
 int
 main(void)
 {
@@ -672,6 +774,8 @@ main(void)
 	    cmocka_unit_test(test_log_format),
 	    cmocka_unit_test(test_log_journal_stream),
 	    cmocka_unit_test(test_log_glib),
+	    cmocka_unit_test(test_suggest),
+	    cmocka_unit_test(test_config_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
