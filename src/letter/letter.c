@@ -37,7 +37,7 @@ G_DEFINE_QUARK(dispo - letter - error - quark, dispo_letter_error)
 #define LOGO_GAP     CM(0.3)
 /* The signature block takes the right half of the text; a longer jabatan or
  * name widens it leftwards up to this, then the jabatan is broken. */
-#define SIGN_MAX_W (TEXT_W * 0.62)
+#define SIGN_MAX_W (TEXT_W * 0.7)
 #define DATE_GAP   CM(0.5)
 
 #define LOGO_FILE_MAX (4 << 20)
