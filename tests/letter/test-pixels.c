@@ -11,7 +11,7 @@
  * pixels differ) under tests/tmp/pixels/ in the build tree. */
 #include "config.h"
 
-#include "letter/letter-private.h"
+#include "letter/letter.h"
 
 #include "testutil.h"
 
