@@ -24,6 +24,7 @@ typedef enum {
 	COL_EMAIL,
 	COL_UNIT,
 	COL_JABATAN,
+	COL_PANGKAT,
 	COL_STATUS,
 	COL_ROLE,
 	COL_DEPUTY,
@@ -42,6 +43,9 @@ static const struct {
     [COL_EMAIL] = {"email", true},
     [COL_UNIT] = {"unit_kerja", true},
     [COL_JABATAN] = {"jabatan", true},
+    /* Optional, so that registers made before it still import: the letter
+     * leaves the signer's pangkat line out when it is empty. */
+    [COL_PANGKAT] = {"pangkat", false},
     [COL_STATUS] = {"status", true},
     [COL_ROLE] = {"role", false},
     [COL_DEPUTY] = {"deputy", false},
@@ -152,8 +156,8 @@ read_header(reading *rd, const dispo_csv_row *header)
 		g_ptr_array_add(rd->errors,
 		                g_strdup_printf("%s:%u: the header lacks the column%s %s (the "
 		                                "first line names the columns: nip, nik, nama, "
-		                                "email, unit_kerja, jabatan, status, role, "
-		                                "deputy, valid_from, valid_until)",
+		                                "email, unit_kerja, jabatan, pangkat, status, "
+		                                "role, deputy, valid_from, valid_until)",
 		                                rd->path, header->line,
 		                                strchr(missing->str, ',') ? "s" : "",
 		                                missing->str));
@@ -323,6 +327,7 @@ read_row(reading *rd, const dispo_csv_row *row)
 		e->email = g_strdup(v[COL_EMAIL]);
 		e->unit = *v[COL_UNIT] ? g_strdup(v[COL_UNIT]) : NULL;
 		e->position = *v[COL_JABATAN] ? g_strdup(v[COL_JABATAN]) : NULL;
+		e->rank = *v[COL_PANGKAT] ? g_strdup(v[COL_PANGKAT]) : NULL;
 		e->status = g_ascii_strdown(v[COL_STATUS], -1);
 		if (*v[COL_ROLE])
 			g_ptr_array_add(e->roles, store_role_grant_new(v[COL_ROLE], v[COL_DEPUTY],
@@ -359,6 +364,7 @@ merge(reading *rd, entry *first, dispo_employee *e, unsigned line)
 	    {COL_EMAIL, f->email, e->email},
 	    {COL_UNIT, f->unit, e->unit},
 	    {COL_JABATAN, f->position, e->position},
+	    {COL_PANGKAT, f->rank, e->rank},
 	    {COL_STATUS, f->status, e->status},
 	};
 
@@ -564,6 +570,7 @@ list_json(dispo_cli *cli, const GPtrArray *list)
 		cli_json_string(b, "email", e->email);
 		cli_json_string(b, "unit", e->unit);
 		cli_json_string(b, "position", e->position);
+		cli_json_string(b, "rank", e->rank);
 		cli_json_string(b, "status", e->status);
 		cli_json_string(b, "updated_at", updated);
 		json_builder_set_member_name(b, "roles");
@@ -649,7 +656,7 @@ cli_employees(dispo_cli *cli, int argc, char **argv)
 	if (!cli_parse(cli, entries, "import [--dry-run] FILE.csv | list [--format json]",
 	               "Imports the employee register (a CSV file with the columns nip, nik, "
 	               "nama, email, unit_kerja, jabatan, status, role, deputy, valid_from, "
-	               "valid_until), or lists it.",
+	               "valid_until, and optionally pangkat), or lists it.",
 	               &argc, &argv))
 		return EX_USAGE;
 	if (format_s && strcmp(format_s, "json") == 0)

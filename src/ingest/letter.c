@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* letter.c: makes a request's recommendation letter: the body from the
  * template and the applicant's data, the kop surat and number from the
- * configuration, the signature block of the head who holds the workflow's
- * first role; the PDF is stored by hash and listed with the request. */
+ * configuration, the signature block (jabatan, name, pangkat, NIP) of the
+ * head who holds the workflow's first role, from the employee register; the
+ * PDF is stored by hash and listed with the request. */
 #include "config.h"
 
 #include "ingest/ingest-private.h"
@@ -99,12 +100,23 @@ intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_reque
 		const char *const recipient[] = {
 		    "Yth. Kepala Balai Besar Sertifikasi Elektronik (BSrE)", "di", "Jakarta", NULL};
 		dispo_letter l = {
-		    .letterhead = (const char *const *)c->letter_letterhead,
-		    .logo_path = c->letter_logo,
+		    .head =
+		        {
+		            .government = c->letter_government,
+		            .office = c->letter_office,
+		            .address = c->letter_address,
+		            .lines = (const char *const *)c->letter_lines,
+		            .phone = c->letter_phone,
+		            .email = c->letter_email,
+		            .website = c->letter_website,
+		            .logo_path = c->letter_logo,
+		        },
 		    .city = c->letter_city,
 		    .date = at,
 		    .tz = c->tz,
 		    .number = number,
+		    /* A recommendation is neither urgent nor confidential. */
+		    .nature = "Biasa",
 		    .attachment = NULL,
 		    .subject = "Rekomendasi Penerbitan Sertifikat Elektronik",
 		    .recipient = recipient,
@@ -113,7 +125,7 @@ intake_letter_make(dispo_ingest *ing, const dispo_progress *p, const dispo_reque
 		                       : role ? role->title
 		                              : "Kepala Dinas",
 		    .signer_name = signer ? signer->name : "(belum ada pejabat)",
-		    .signer_rank = NULL,
+		    .signer_rank = signer ? signer->rank : NULL,
 		    .signer_nip = signer ? signer->nip : NULL,
 		};
 		if (!(pdf = letter_render(&l, error)))

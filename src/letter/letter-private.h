@@ -34,11 +34,28 @@ void letter_piece_free(gpointer piece);
 #define LETTERHEAD_LINES_MAX 6
 #define RECIPIENT_LINES_MAX  8
 
+/* The width of text as it will be drawn, for the line breaking below. */
+typedef double (*letter_measure_fn)(const char *text, void *data);
+
+/* A signer's jabatan as lines no wider than max, broken where a reader
+ * expects: before the region ("Kabupaten Kudus", "Kota", "Provinsi"),
+ * after a comma, never right after a word that joins ("dan", "Kepala",
+ * "Plt."); as few lines as fit, then as even as possible. A word wider
+ * than max stands alone on its line. NULL-terminated, never empty for a
+ * non-blank position. */
+char **letter_position_lines(const char *position, double max, letter_measure_fn measure,
+                             void *data);
+
+/* The kop's lines under its headings: "address, Telepon phone", the given
+ * lines, "Pos-el email, Laman website"; empty parts and lines left out. */
+char **letter_kop_lines(const dispo_letter_head *head);
+
 /* The letter's strings after cleaning and bounding. */
 typedef struct letter_fields {
-	char **letterhead;
+	char *government, *office; /* the kop's headings, possibly empty */
+	char **kop;                /* the kop's smaller lines: address, lines, contact */
 	char **recipient;
-	char *city, *date, *number, *attachment, *subject, *body;
+	char *city, *date, *number, *nature, *attachment, *subject, *body;
 	char *position, *name, *rank, *nip;
 } letter_fields;
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* letter.c: lays the recommendation letter out on A4 with Pango and writes
- * it as PDF with Cairo: kop with logo and double rule, date, Nomor block,
- * recipient, body, signature block, continuing onto further pages. */
+ * it as PDF with Cairo, as a surat dinas of Permendagri 1/2023: kop with
+ * logo and double rule, Nomor/Sifat/Lampiran/Hal with the place and date on
+ * Nomor's line, Yth., body, signature block, continuing onto further pages. */
 #include "config.h"
 
 #include "letter/letter-private.h"
 
 #include <cairo-pdf.h>
+#include <gio/gio.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -33,6 +35,10 @@ G_DEFINE_QUARK(dispo - letter - error - quark, dispo_letter_error)
 #define COLON_GAP    CM(0.25)
 #define LOGO_BOX     CM(2.3)
 #define LOGO_GAP     CM(0.3)
+/* The signature block takes the right half of the text; a longer jabatan or
+ * name widens it leftwards up to this, then the jabatan is broken. */
+#define SIGN_MAX_W (TEXT_W * 0.7)
+#define DATE_GAP   CM(0.5)
 
 #define LOGO_FILE_MAX (4 << 20)
 #define LOGO_SIDE_MAX 4096
@@ -46,7 +52,7 @@ typedef struct cell {
 /* Side-by-side layouts drawn line by line in step (a table row: label,
  * colon, value), so that any block can continue on the next page. */
 typedef struct block {
-	cell cell[3];
+	cell cell[4];
 	unsigned n;
 	double gap; /* space before it, dropped at the top of a page */
 } block;
@@ -56,7 +62,7 @@ typedef struct row {
 	struct {
 		PangoLayoutLine *line;
 		double x, base;
-	} cell[3];
+	} cell[4];
 } row;
 
 typedef struct pager {
@@ -152,10 +158,10 @@ block_text(PangoContext *ctx, const char *text, double x, double width, PangoAli
 	return b;
 }
 
-/* label : value, the colon at x + label_w; the value wraps at the margin. */
+/* label : value, the colon at x + label_w; the value wraps at right. */
 static block
-block_row(PangoContext *ctx, const char *label, const char *value, double x, double label_w,
-          double gap)
+block_row_to(PangoContext *ctx, const char *label, const char *value, double x, double label_w,
+             double right, double gap)
 {
 	block b = {.gap = gap};
 	double colon_x = x + label_w + COLON_GAP;
@@ -163,8 +169,15 @@ block_row(PangoContext *ctx, const char *label, const char *value, double x, dou
 
 	block_add(&b, layout_new(ctx, label, BODY_PT, false, label_w), x);
 	block_add(&b, layout_new(ctx, ":", BODY_PT, false, 0), colon_x);
-	block_add(&b, layout_new(ctx, value, BODY_PT, false, TEXT_X + TEXT_W - value_x), value_x);
+	block_add(&b, layout_new(ctx, value, BODY_PT, false, right - value_x), value_x);
 	return b;
+}
+
+static block
+block_row(PangoContext *ctx, const char *label, const char *value, double x, double label_w,
+          double gap)
+{
+	return block_row_to(ctx, label, value, x, label_w, TEXT_X + TEXT_W, gap);
 }
 
 /* ---- pages -------------------------------------------------------------- */
@@ -332,6 +345,29 @@ png_read(void *closure, unsigned char *data, unsigned int length)
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* A path, or a GIO URI: the demo's logo is built into dispo as
+ * resource:///dispo/templates/logo-contoh.png. */
+static bool
+logo_read(const char *path, char **data, size_t *len, GError **error)
+{
+	g_autoptr(GFile) f = NULL;
+	gsize n = 0;
+
+	if (!strstr(path, "://"))
+		return dispo_file_read(path, LOGO_FILE_MAX, data, len, error);
+	f = g_file_new_for_uri(path);
+	if (!g_file_load_contents(f, NULL, data, &n, NULL, error))
+		return false;
+	if (n > LOGO_FILE_MAX) {
+		g_clear_pointer(data, g_free);
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s is larger than %d bytes",
+		            path, LOGO_FILE_MAX);
+		return false;
+	}
+	*len = n;
+	return true;
+}
+
 /* The administrator configured the logo, so a missing or broken one is an
  * error to fix rather than a letter quietly printed without it. */
 static cairo_surface_t *
@@ -346,7 +382,7 @@ logo_load(const char *path, GError **error)
 	png_reader r;
 	cairo_surface_t *logo;
 
-	if (!dispo_file_read(path, LOGO_FILE_MAX, &data, &len, &e)) {
+	if (!logo_read(path, &data, &len, &e)) {
 		g_set_error(error, DISPO_LETTER_ERROR, DISPO_LETTER_ERROR_LOGO, "logo: %s",
 		            e->message);
 		g_error_free(e);
@@ -380,34 +416,39 @@ logo_load(const char *path, GError **error)
 	return logo;
 }
 
-/* The kop: logo on the left, the lines centred beside it (the first two
- * bold and larger), a thick and a thin rule under both. */
+/* The kop: logo on the left, the lines centred beside it (the government
+ * and the office bold and larger), a thick and a thin rule under both. */
 static void
-letterhead_draw(pager *pg, char **lines, cairo_surface_t *logo)
+letterhead_draw(pager *pg, const letter_fields *f, cairo_surface_t *logo)
 {
-	static const double size[] = {13.0, 15.0};
 	double x = TEXT_X, w = TEXT_W, th = 0, hh, y;
 	PangoLayout *layouts[LETTERHEAD_LINES_MAX];
-	guint n = MIN(g_strv_length(lines), LETTERHEAD_LINES_MAX);
+	guint n = 0;
 
 	if (logo) {
 		x += LOGO_BOX + LOGO_GAP;
 		w -= LOGO_BOX + LOGO_GAP;
 	}
-	for (guint i = 0; i < n; i++) {
-		bool heading = i < G_N_ELEMENTS(size);
-		double pt = heading ? size[i] : 9.5;
-		g_autoptr(PangoLayout) natural = layout_new(pg->ctx, lines[i], pt, heading, 0);
-		double nw = layout_width(natural);
+	for (guint i = 0; n < LETTERHEAD_LINES_MAX && (i < 2 || f->kop[i - 2]); i++) {
+		bool heading = i < 2;
+		const char *text = i == 0 ? f->government : i == 1 ? f->office : f->kop[i - 2];
+		double pt = i == 0 ? 13.0 : i == 1 ? 15.0 : 9.5;
+		g_autoptr(PangoLayout) natural = NULL;
+		double nw;
 
-		/* One line each, as printed kop paper has: a long address line
-		 * is set smaller, down to 7 pt, and only then cut. */
+		if (!*text)
+			continue;
+		natural = layout_new(pg->ctx, text, pt, heading, 0);
+		nw = layout_width(natural);
+		/* One line each, as printed kop paper has: a long line is set
+		 * smaller, down to 7 pt, and only then cut. */
 		if (nw > w)
 			pt = MAX(7.0, pt * w / nw * 0.99);
-		layouts[i] = layout_new(pg->ctx, lines[i], pt, heading, w);
-		pango_layout_set_alignment(layouts[i], PANGO_ALIGN_CENTER);
-		pango_layout_set_ellipsize(layouts[i], PANGO_ELLIPSIZE_END);
-		th += layout_height(layouts[i]);
+		layouts[n] = layout_new(pg->ctx, text, pt, heading, w);
+		pango_layout_set_alignment(layouts[n], PANGO_ALIGN_CENTER);
+		pango_layout_set_ellipsize(layouts[n], PANGO_ELLIPSIZE_END);
+		th += layout_height(layouts[n]);
+		n++;
 	}
 	hh = MAX(th, logo ? LOGO_BOX : 0);
 	if (logo) {
@@ -482,15 +523,43 @@ piece_block(PangoContext *ctx, const letter_piece *p, double label_w)
 	return b;
 }
 
+static double
+measure_body(const char *text, void *ctx)
+{
+	return text_width(ctx, text);
+}
+
+/* Jabatan, room for the signature and the stamp, the name (bold,
+ * underlined), the pangkat and the NIP, centred on each other. The block
+ * takes the right half of the text, or as much more leftwards as its
+ * longest line needs, up to SIGN_MAX_W; a jabatan longer than that is
+ * broken where letter_position_lines says, never by Pango mid-name. */
 static block
 signature_block(PangoContext *ctx, const char *position, const char *name, const char *rank,
                 const char *nip)
 {
-	g_autoptr(GString) s = g_string_new(position);
+	g_auto(GStrv) lines = letter_position_lines(position, SIGN_MAX_W, measure_body, ctx);
+	g_autofree char *jabatan = g_strjoinv("\n", lines);
+	g_autoptr(GString) s = g_string_new(jabatan);
+	g_autofree char *nip_line = nip ? g_strdup_printf("NIP. %s", nip) : NULL;
 	PangoAttrList *attrs = pango_attr_list_new();
 	PangoAttribute *a;
 	block b = {.gap = 2 * PARA_GAP};
 	PangoLayout *layout;
+	double w = TEXT_W / 2;
+
+	for (guint i = 0; lines[i]; i++)
+		w = MAX(w, text_width(ctx, lines[i]));
+	{
+		g_autoptr(PangoLayout) bold = layout_new(ctx, name, BODY_PT, true, 0);
+		w = MAX(w, layout_width(bold));
+	}
+	if (rank)
+		w = MAX(w, text_width(ctx, rank));
+	if (nip_line)
+		w = MAX(w, text_width(ctx, nip_line));
+	/* A point of slack: the measured width must not wrap when drawn. */
+	w = MIN(w, SIGN_MAX_W) + 1;
 
 	/* Three empty lines: room for the signature and the stamp. */
 	g_string_append(s, "\n\n\n\n");
@@ -503,15 +572,15 @@ signature_block(PangoContext *ctx, const char *position, const char *name, const
 	}
 	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
 	g_string_append(s, name);
-	if (rank && *rank)
+	if (rank)
 		g_string_append_printf(s, "\n%s", rank);
-	if (nip)
-		g_string_append_printf(s, "\nNIP. %s", nip);
-	layout = layout_new(ctx, s->str, BODY_PT, false, TEXT_W / 2);
+	if (nip_line)
+		g_string_append_printf(s, "\n%s", nip_line);
+	layout = layout_new(ctx, s->str, BODY_PT, false, w);
 	pango_layout_set_attributes(layout, attrs);
 	pango_attr_list_unref(attrs);
 	pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
-	block_add(&b, layout, TEXT_X + TEXT_W / 2);
+	block_add(&b, layout, TEXT_X + TEXT_W - w);
 	return b;
 }
 
@@ -523,20 +592,41 @@ letter_draw(pager *pg, const letter_fields *f, cairo_surface_t *logo)
 	PangoContext *ctx = pg->ctx;
 	g_autoptr(GPtrArray) pieces = letter_body_parse(f->body);
 	g_autofree char *dated = g_strdup_printf("%s, %s", f->city, f->date);
-	static const char *const labels[] = {"Nomor", "Lampiran", "Perihal"};
-	const char *values[] = {f->number, f->attachment, f->subject};
+	static const char *const labels[] = {"Nomor", "Sifat", "Lampiran", "Hal"};
+	const char *values[] = {f->number, f->nature, f->attachment, f->subject};
 	double label_w = 0, line_h;
 	block last = {0}, sig;
 	unsigned table = 0;
 
-	letterhead_draw(pg, f->letterhead, logo);
-	block_emit_free(pg, block_text(ctx, dated, TEXT_X, TEXT_W, PANGO_ALIGN_RIGHT, 0));
+	letterhead_draw(pg, f, logo);
 
 	for (guint i = 0; i < G_N_ELEMENTS(labels); i++)
 		label_w = MAX(label_w, text_width(ctx, labels[i]));
-	for (guint i = 0; i < G_N_ELEMENTS(labels); i++)
-		block_emit_free(
-		    pg, block_row(ctx, labels[i], values[i], TEXT_X, label_w, i ? 0 : PARA_GAP));
+	/* The place and date stand at the right of Nomor's line; when the
+	 * number would not leave them room, on their own line above it. */
+	{
+		double date_w = text_width(ctx, dated);
+		double value_x = TEXT_X + label_w + 2 * COLON_GAP + text_width(ctx, ":");
+		double right = TEXT_X + TEXT_W - date_w - DATE_GAP;
+		double gap = PARA_GAP;
+		block nomor;
+
+		if (right - value_x < CM(4) || right - value_x < text_width(ctx, f->number)) {
+			block_emit_free(
+			    pg, block_text(ctx, dated, TEXT_X, TEXT_W, PANGO_ALIGN_RIGHT, 0));
+			right = TEXT_X + TEXT_W;
+		} else {
+			gap = 0;
+		}
+		nomor = block_row_to(ctx, labels[0], values[0], TEXT_X, label_w, right, gap);
+		if (right < TEXT_X + TEXT_W)
+			block_add(&nomor, layout_new(ctx, dated, BODY_PT, false, 0),
+			          right + DATE_GAP);
+		block_emit_free(pg, nomor);
+	}
+	for (guint i = 1; i < G_N_ELEMENTS(labels); i++)
+		if (values[i])
+			block_emit_free(pg, block_row(ctx, labels[i], values[i], TEXT_X, label_w, 0));
 
 	{
 		g_autoptr(PangoLayout) one = layout_new(ctx, "X", BODY_PT, false, 0);
@@ -644,7 +734,7 @@ pdf_render(const dispo_letter *l, const letter_fields *f, cairo_surface_t *logo,
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, f->subject);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
-	                               f->letterhead[1] ? f->letterhead[1] : f->letterhead[0]);
+	                               *f->office ? f->office : f->government);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "dispo");
 
 	pg.cr = cairo_create(surface);
@@ -686,7 +776,7 @@ letter_render(const dispo_letter *l, GError **error)
 	g_return_val_if_fail(l != NULL, NULL);
 	if (!letter_fields_init(&f, l, error))
 		return NULL;
-	if (l->logo_path && !(logo = logo_load(l->logo_path, error)))
+	if (l->head.logo_path && !(logo = logo_load(l->head.logo_path, error)))
 		return NULL;
 	ctx = context_new();
 	if (font_check(ctx, error))

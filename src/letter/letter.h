@@ -23,20 +23,35 @@ typedef enum {
 #define LETTER_BODY_MAX  65536 /* bytes of body text */
 #define LETTER_PAGES_MAX 20
 
+/* The kop surat (Permendagri 1/2023): the government and the office in
+ * capitals and bold, then the address and a contact line that the letter
+ * composes from phone, e-mail and website ("Telepon (0291) 435316, Pos-el
+ * ..., Laman ..."). Empty or NULL parts are left out. */
+typedef struct dispo_letter_head {
+	const char *government; /* "PEMERINTAH KABUPATEN KUDUS" */
+	const char *office;     /* "DINAS KOMUNIKASI DAN INFORMATIKA", the largest line */
+	const char *address;    /* "Jl. Simpang Tujuh No. 1, Kudus 59313" */
+	/* Lines printed as given after the address, NULL-terminated or NULL:
+	 * what a configuration's old letterhead key had past its third line. */
+	const char *const *lines;
+	const char *phone;   /* "(0291) 435316" */
+	const char *email;   /* "diskominfo@kuduskab.go.id" */
+	const char *website; /* "diskominfo.kuduskab.go.id" */
+	const char *logo_path; /* PNG (a path or a GIO URI such as resource://) drawn
+	                        * left of the kop; NULL for none */
+} dispo_letter_head;
+
 /* Every string is untrusted UTF-8: it is cleaned of control and bidi
  * override characters and drawn as plain text, never as markup. */
 typedef struct dispo_letter {
-	/* Kop surat, NULL-terminated: the first two lines are the bold headings
-	 * ("PEMERINTAH KABUPATEN KUDUS", "DINAS KOMUNIKASI DAN INFORMATIKA"),
-	 * the rest (address, telephone/e-mail/website) smaller. */
-	const char *const *letterhead;
-	const char *logo_path;  /* PNG drawn left of the kop; NULL for none */
+	dispo_letter_head head;
 	const char *city;       /* "Kudus" */
 	dispo_time date;        /* printed "Kudus, 24 November 2026" */
 	GTimeZone *tz;          /* the office's zone; NULL is UTC */
 	const char *number;     /* Nomor: 800/123/28.01/2026 */
+	const char *nature;     /* Sifat: "Biasa", "Segera"…; NULL leaves the line out */
 	const char *attachment; /* Lampiran; NULL prints "-" */
-	const char *subject;    /* Perihal */
+	const char *subject;    /* Hal */
 	/* "Yth. Kepala Balai Besar Sertifikasi Elektronik", "di", "Jakarta";
 	 * NULL-terminated; a line after a line "di" is indented. */
 	const char *const *recipient;
@@ -46,9 +61,12 @@ typedef struct dispo_letter {
 	 * "Label : value" (space before the colon) form a table with aligned
 	 * colons. */
 	const char *body;
-	const char *signer_position; /* "Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus" */
-	const char *signer_name;     /* printed bold and underlined */
-	const char *signer_rank;     /* "Pembina Utama Muda (IV/c)"; NULL to omit */
+	/* "Kepala Dinas Komunikasi dan Informatika Kabupaten Kudus": as wide as
+	 * the signature block may be, else broken where a reader expects it
+	 * (letter_position_lines), never inside a unit's name. */
+	const char *signer_position;
+	const char *signer_name; /* printed bold and underlined */
+	const char *signer_rank; /* pangkat "Pembina Utama Muda (IV/c)"; NULL or "" to omit */
 	const char *signer_nip; /* 18 digits, printed "NIP. 19690314 199403 1 006"; NULL to omit */
 } dispo_letter;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* text.c: the letter's words before layout: cleaning and checking untrusted
- * strings, the Indonesian date, the NIP's printed form, and the body's
- * paragraphs, list items and "Label : value" tables. */
+ * strings, the Indonesian date, the NIP's printed form, the kop's lines,
+ * where a signer's jabatan may break, and the body's paragraphs, list
+ * items and "Label : value" tables. */
 #include "config.h"
 
 #include "letter/letter-private.h"
@@ -256,11 +257,14 @@ letter_body_parse(const char *body)
 void
 letter_fields_clear(letter_fields *f)
 {
-	g_strfreev(f->letterhead);
+	g_free(f->government);
+	g_free(f->office);
+	g_strfreev(f->kop);
 	g_strfreev(f->recipient);
 	g_free(f->city);
 	g_free(f->date);
 	g_free(f->number);
+	g_free(f->nature);
 	g_free(f->attachment);
 	g_free(f->subject);
 	g_free(f->body);
@@ -277,6 +281,165 @@ lines_clean(const char *const *in, guint max)
 
 	for (guint i = 0; in && in[i] && out->len < max; i++)
 		g_ptr_array_add(out, letter_text_clean(in[i], LETTER_FIELD_MAX, false));
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* NULL for a part that is absent or blank after cleaning. */
+static char *
+part_clean(const char *s)
+{
+	char *c = s ? letter_text_clean(s, LETTER_FIELD_MAX, false) : NULL;
+
+	if (c && !*c)
+		g_clear_pointer(&c, g_free);
+	return c;
+}
+
+/* "Telepon x", "Pos-el y", "Laman z" joined by ", "; NULL when all are empty. */
+static char *
+labelled_join(const char *const *label, const char *const *value, size_t n, const char *first)
+{
+	GString *s = g_string_new(first);
+
+	for (size_t i = 0; i < n; i++) {
+		g_autofree char *v = part_clean(value[i]);
+		if (v)
+			g_string_append_printf(s, "%s%s %s", s->len ? ", " : "", label[i], v);
+	}
+	if (!s->len) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	return g_string_free(s, FALSE);
+}
+
+char **
+letter_kop_lines(const dispo_letter_head *h)
+{
+	/* The words of Permendagri 1/2023's kop: Pos-el and Laman, not the
+	 * English e-mail and website. The telephone follows the address and
+	 * the two addresses share the next line, so that neither line has to
+	 * be set much smaller than the other. */
+	static const char *const phone_label[] = {"Telepon"};
+	static const char *const net_label[] = {"Pos-el", "Laman"};
+	const char *const net[] = {h->email, h->website};
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) extra = lines_clean(h->lines, LETTERHEAD_LINES_MAX);
+	g_autofree char *address = part_clean(h->address);
+	char *v;
+
+	if ((v = labelled_join(phone_label, &h->phone, 1, address)))
+		g_ptr_array_add(out, v);
+	for (guint i = 0; extra[i]; i++)
+		if (*extra[i])
+			g_ptr_array_add(out, g_strdup(extra[i]));
+	if ((v = labelled_join(net_label, net, G_N_ELEMENTS(net), NULL)))
+		g_ptr_array_add(out, v);
+	/* The headings take two of the kop's lines. */
+	if (out->len > LETTERHEAD_LINES_MAX - 2)
+		g_ptr_array_set_size(out, LETTERHEAD_LINES_MAX - 2);
+	g_ptr_array_set_free_func(out, NULL);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* ---- the signer's jabatan on lines ---------------------------------------- */
+
+/* Words after which a line must not end: they join what follows. */
+static bool
+word_joins(const char *w)
+{
+	static const char *const joining[] = {
+	    "dan", "serta", "atau", "dan/atau", "di", "pada", "untuk", "&",
+	    "Kepala", "Wakil", "Plt.", "Plh.", "Pj.", "a.n.", "u.b.",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(joining); i++)
+		if (g_ascii_strcasecmp(w, joining[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Words a line may well begin with: the region closes a unit's name. */
+static bool
+word_opens_region(const char *w)
+{
+	static const char *const region[] = {"Kabupaten", "Kota", "Provinsi"};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(region); i++)
+		if (g_ascii_strcasecmp(w, region[i]) == 0)
+			return true;
+	return false;
+}
+
+static char *
+words_join(char **words, guint from, guint to)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = from; i < to; i++)
+		g_string_append_printf(s, "%s%s", i > from ? " " : "", words[i]);
+	return g_string_free(s, FALSE);
+}
+
+char **
+letter_position_lines(const char *position, double max, letter_measure_fn measure, void *data)
+{
+	g_auto(GStrv) split = g_strsplit(position ? position : "", " ", -1);
+	g_autoptr(GPtrArray) words = g_ptr_array_new();
+	g_autofree double *cost = NULL;
+	g_autofree guint *from = NULL;
+	GPtrArray *out = g_ptr_array_new();
+	/* Costs in units of max²: one more line outweighs any slack and any
+	 * preference below, so the block is never taller than it must be. */
+	const double unit = max > 0 ? max * max : 1, line_cost = 100 * unit;
+	guint n;
+
+	for (guint i = 0; split[i]; i++)
+		if (*split[i])
+			g_ptr_array_add(words, split[i]);
+	n = words->len;
+	cost = g_new(double, n + 1);
+	from = g_new0(guint, n + 1);
+	/* cost[j]: the best way to set words 0..j-1, its last line from[j]..j-1.
+	 * Every line's slack counts, the last one's too: the lines are centred,
+	 * and a long line over a short one looks lopsided. */
+	cost[0] = 0;
+	for (guint j = 1; j <= n; j++) {
+		cost[j] = G_MAXDOUBLE;
+		for (guint i = j; i-- > 0;) {
+			g_autofree char *line = words_join((char **)words->pdata, i, j);
+			double w = measure(line, data), c;
+
+			if (w > max && j - i > 1)
+				break; /* wider still with more words */
+			c = cost[i] + line_cost + (w < max ? (max - w) * (max - w) : 0);
+			if (j < n) {
+				const char *last = words->pdata[j - 1];
+				const char *next = words->pdata[j];
+				if (word_joins(last))
+					c += 3 * unit;
+				else if (g_str_has_suffix(last, ",") || word_opens_region(next))
+					c -= 0.5 * unit;
+				/* "Komunikasi / dan Informatika" splits a name too,
+				 * if less badly than "Komunikasi dan / Informatika". */
+				else if (word_joins(next))
+					c += unit;
+			}
+			if (c < cost[j]) {
+				cost[j] = c;
+				from[j] = i;
+			}
+		}
+	}
+	{
+		g_autoptr(GPtrArray) rev = g_ptr_array_new();
+		for (guint j = n; j > 0; j = from[j])
+			g_ptr_array_add(rev, words_join((char **)words->pdata, from[j], j));
+		for (guint i = rev->len; i-- > 0;)
+			g_ptr_array_add(out, rev->pdata[i]);
+	}
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
 }
@@ -298,22 +461,24 @@ letter_fields_init(letter_fields *f, const dispo_letter *l, GError **error)
 		            strlen(l->body), LETTER_BODY_MAX);
 		return false;
 	}
-	f->letterhead = lines_clean(l->letterhead, LETTERHEAD_LINES_MAX);
+	f->government = letter_text_clean(l->head.government, LETTER_FIELD_MAX, false);
+	f->office = letter_text_clean(l->head.office, LETTER_FIELD_MAX, false);
+	f->kop = letter_kop_lines(&l->head);
 	f->recipient = lines_clean(l->recipient, RECIPIENT_LINES_MAX);
 	f->city = letter_text_clean(l->city, LETTER_FIELD_MAX, false);
 	f->number = letter_text_clean(l->number, LETTER_FIELD_MAX, false);
+	f->nature = part_clean(l->nature);
 	f->attachment =
 	    letter_text_clean(l->attachment ? l->attachment : "-", LETTER_FIELD_MAX, false);
 	f->subject = letter_text_clean(l->subject, LETTER_FIELD_MAX, false);
 	f->body = letter_text_clean(l->body, LETTER_BODY_MAX, true);
 	f->position = letter_text_clean(l->signer_position, LETTER_FIELD_MAX, false);
 	f->name = letter_text_clean(l->signer_name, LETTER_FIELD_MAX, false);
-	f->rank =
-	    l->signer_rank ? letter_text_clean(l->signer_rank, LETTER_FIELD_MAX, false) : NULL;
+	f->rank = part_clean(l->signer_rank);
 	f->date = letter_date_text(l->date, l->tz);
 
-	if (!f->letterhead[0] || !*f->letterhead[0])
-		return invalid(error, "letterhead (kop surat)");
+	if (!*f->government && !*f->office)
+		return invalid(error, "letterhead (kop surat): neither government nor office");
 	if (!*f->city)
 		return invalid(error, "city for the date line");
 	if (!f->date)
@@ -321,7 +486,7 @@ letter_fields_init(letter_fields *f, const dispo_letter *l, GError **error)
 	if (!*f->number)
 		return invalid(error, "number (Nomor)");
 	if (!*f->subject)
-		return invalid(error, "subject (Perihal)");
+		return invalid(error, "subject (Hal)");
 	if (!f->recipient[0] || !*f->recipient[0])
 		return invalid(error, "recipient (Yth.)");
 	if (!f->body[strspn(f->body, " \n")])

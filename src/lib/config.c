@@ -26,7 +26,11 @@ const char dispo_config_default_text[] =
     "[policy]\n"
     "agency_domains = kuduskab.go.id\n"
     "require_authentication = false\n"
-    "trusted_authserv_id = mx.kuduskab.go.id\n";
+    "trusted_authserv_id = mx.kuduskab.go.id\n"
+    "\n"
+    "# A neutral emblem drawn for the demo, never an office's real logo.\n"
+    "[letter]\n"
+    "logo = resource:///dispo/templates/logo-contoh.png\n";
 
 /* Keys dispo knows, so that a typo is reported instead of silently ignored. */
 static const char *const known_keys[] = {
@@ -63,7 +67,11 @@ static const char *const known_keys[] = {
     "policy.answers_per_hour",
     "policy.answers_per_day",
     "letter.city",
+    "letter.government",
+    "letter.office",
+    "letter.address",
     "letter.phone",
+    "letter.email",
     "letter.website",
     "letter.letterhead",
     "letter.logo",
@@ -365,6 +373,73 @@ optional_path(GKeyFile *kf, const char *group, const char *key, const char *base
 	return g_path_is_absolute(v) ? g_steal_pointer(&v) : g_build_filename(base_dir, v, NULL);
 }
 
+/* [letter]: the kop surat. Each part is its own key, defaulting to the
+ * Kudus office's; an empty value leaves a part out. A file from before
+ * those keys names the kop as `letterhead` lines: still read (as the
+ * government, the office, the address and further lines, printed as
+ * before) with a warning saying which keys to write instead, but never
+ * beside the new keys, where which one wins would be a guess. */
+static bool
+letter_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_dir,
+            GError **error)
+{
+	static const char *const named[] = {"government", "office", "address",
+	                                    "phone",      "email",  "website"};
+	static const char *const dflt[] = {
+	    "PEMERINTAH KABUPATEN KUDUS", "DINAS KOMUNIKASI DAN INFORMATIKA",
+	    "Jl. Simpang Tujuh No. 1, Kudus 59313", "(0291) 435316", "diskominfo@kuduskab.go.id",
+	    "diskominfo.kuduskab.go.id"};
+	char **values[] = {&c->letter_government, &c->letter_office, &c->letter_address,
+	                   &c->letter_phone,      &c->letter_email,  &c->letter_website};
+	g_autofree char *legacy = get_string(kf, "letter", "letterhead", NULL);
+	g_autofree char *logo = get_string(kf, "letter", "logo", "");
+
+	c->letter_city = get_string(kf, "letter", "city", "Kudus");
+	/* A URI is kept as written: the demo's logo is built into dispo. */
+	c->letter_logo = strstr(logo, "://") ? g_steal_pointer(&logo)
+	                                     : optional_path(kf, "letter", "logo", base_dir);
+	c->letter_number_format = get_string(kf, "letter", "number_format", "800/%N/28.01/%Y");
+	if (legacy) {
+		g_auto(GStrv) lines = split_items(legacy, false);
+		guint n = g_strv_length(lines);
+
+		for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
+			if (g_key_file_has_key(kf, "letter", named[i], NULL))
+				return invalid(error, origin, "letter", "letterhead",
+				               "cannot stand beside government, office, address, "
+				               "phone, email and website; move its lines to those keys "
+				               "and remove it");
+		if (n == 0)
+			return invalid(error, origin, "letter", "letterhead",
+			               "is empty; remove it (the kop then takes government, office, "
+			               "address, phone, email and website)");
+		for (size_t i = 0; i < 3; i++)
+			*values[i] = g_strdup(i < n ? lines[i] : "");
+		for (size_t i = 3; i < G_N_ELEMENTS(named); i++)
+			*values[i] = g_strdup("");
+		c->letter_lines = g_strdupv(n > 3 ? lines + 3 : lines + n);
+		g_printerr("dispo: %s: warning: [letter] letterhead is deprecated; its lines are read "
+		           "as government, office and address (the rest printed as given): write "
+		           "them as the keys government, office, address, phone, email and website "
+		           "(dispo.conf(5))\n",
+		           origin);
+		return true;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
+		*values[i] = get_string(kf, "letter", named[i], dflt[i]);
+	c->letter_lines = g_new0(char *, 1);
+	if (!*c->letter_government && !*c->letter_office)
+		return invalid(error, origin, "letter", "office",
+		               "the kop surat needs the office's name (or the government's)");
+	if (*c->letter_email &&
+	    (!strchr(c->letter_email, '@') || strpbrk(c->letter_email, " \t<>\",;")))
+		return invalid(error, origin, "letter", "email", "must be one plain address");
+	if (strpbrk(c->letter_website, " \t"))
+		return invalid(error, origin, "letter", "website",
+		               "must be one address such as diskominfo.kuduskab.go.id");
+	return true;
+}
+
 /* [smtp]: without a url, outgoing mail goes to the Maildir outbox. */
 static bool
 smtp_load(dispo_config *c, GKeyFile *kf, const char *origin, const char *base_dir, GError **error)
@@ -603,20 +678,8 @@ dispo_config_load_data(const char *text, const char *origin, const char *base_di
 	c->working_days = get_string(kf, "calendar", "working_days", "mon-fri");
 	c->working_hours = get_string(kf, "calendar", "working_hours", "07:30-16:00");
 	c->holidays = optional_path(kf, "calendar", "holidays", base_dir);
-	c->letter_city = get_string(kf, "letter", "city", "Kudus");
-	c->letter_phone = get_string(kf, "letter", "phone", "(0291) 435316");
-	c->letter_website = get_string(kf, "letter", "website", "diskominfo.kuduskab.go.id");
-	{
-		g_autofree char *lh =
-		    get_string(kf, "letter", "letterhead",
-		               "PEMERINTAH KABUPATEN KUDUS;DINAS KOMUNIKASI DAN INFORMATIKA;"
-		               "Jl. Simpang Tujuh No. 1, Kudus 59313;"
-		               "Telepon (0291) 000000, Pos-el diskominfo@kuduskab.go.id, Laman "
-		               "kuduskab.go.id");
-		c->letter_letterhead = split_items(lh, false);
-	}
-	c->letter_logo = optional_path(kf, "letter", "logo", base_dir);
-	c->letter_number_format = get_string(kf, "letter", "number_format", "800/%N/28.01/%Y");
+	if (!letter_load(c, kf, origin, base_dir, error))
+		return NULL;
 	{
 		g_autofree char *bsre = get_string(kf, "bsre", "senders", "");
 		c->bsre_senders = split_list(bsre);
@@ -685,8 +748,6 @@ dispo_config_free(dispo_config *c)
 	g_free(c->templates_dir);
 	g_free(c->admin_address);
 	g_free(c->office_name);
-	g_free(c->letter_phone);
-	g_free(c->letter_website);
 	g_free(c->service_name);
 	g_free(c->sender_name);
 	g_free(c->working_days);
@@ -705,7 +766,13 @@ dispo_config_free(dispo_config *c)
 	g_free(c->imap_mailbox);
 	g_free(c->imap_processed);
 	g_free(c->imap_quarantine);
-	g_strfreev(c->letter_letterhead);
+	g_free(c->letter_government);
+	g_free(c->letter_office);
+	g_free(c->letter_address);
+	g_strfreev(c->letter_lines);
+	g_free(c->letter_phone);
+	g_free(c->letter_email);
+	g_free(c->letter_website);
 	g_free(c->letter_logo);
 	g_free(c->letter_number_format);
 	g_strfreev(c->bsre_senders);

@@ -227,12 +227,15 @@ typedef struct dispo_config {
 	char *working_days;  /* "mon-fri", "mon,tue,wed,thu,fri,sat" (or sen-jum) */
 	char *working_hours; /* "07:30-16:00" */
 	char *holidays;      /* a file of yyyy-mm-dd lines, or NULL */
-	/* [letter]: the recommendation letter's kop surat and number */
+	/* [letter]: the recommendation letter's kop surat and number; empty
+	 * strings are parts the office left out */
 	char *letter_city;
-	char *letter_phone;   /* the office's telephone, for the kop and the emails */
-	char *letter_website; /* its website */
-	char **letter_letterhead;   /* lines */
-	char *letter_logo;          /* PNG path, or NULL */
+	char *letter_government; /* "PEMERINTAH KABUPATEN KUDUS" */
+	char *letter_office;     /* "DINAS KOMUNIKASI DAN INFORMATIKA" */
+	char *letter_address;
+	char **letter_lines; /* kop lines past the address (an old letterhead key's), or empty */
+	char *letter_phone, *letter_email, *letter_website;
+	char *letter_logo;          /* PNG path or resource:// URI, or NULL */
 	char *letter_number_format; /* %N the year's sequence (3 digits), %Y the year */
 	/* [bsre]: addresses whose mail is a BSrE notification */
 	char **bsre_senders;

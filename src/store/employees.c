@@ -70,6 +70,7 @@ store_employee_free(dispo_employee *e)
 	g_free(e->email);
 	g_free(e->unit);
 	g_free(e->position);
+	g_free(e->rank);
 	g_free(e->status);
 	if (e->roles)
 		g_ptr_array_unref(e->roles);
@@ -100,7 +101,7 @@ store_employee_change_free(dispo_employee_change *c)
 
 /* ---- reading ------------------------------------------------------------- */
 
-#define EMPLOYEE_COLUMNS "id, nip, nik, name, email, unit, position, status, updated_at"
+#define EMPLOYEE_COLUMNS "id, nip, nik, name, email, unit, position, status, updated_at, rank"
 
 static dispo_employee *
 employee_from_row(sqlite3_stmt *st, int64_t *id)
@@ -116,6 +117,7 @@ employee_from_row(sqlite3_stmt *st, int64_t *id)
 	e->position = store_column_dup(st, 6);
 	e->status = store_column_dup(st, 7);
 	e->updated_at = sqlite3_column_int64(st, 8);
+	e->rank = store_column_dup(st, 9);
 	return e;
 }
 
@@ -316,6 +318,7 @@ diff(dispo_store *store, const GPtrArray *employees, GHashTable **stored_by_nip,
 		compare_field(c->fields, "email", s->email, e->email);
 		compare_field(c->fields, "unit", s->unit, e->unit);
 		compare_field(c->fields, "position", s->position, e->position);
+		compare_field(c->fields, "rank", s->rank, e->rank);
 		compare_field(c->fields, "status", s->status, e->status);
 		roles_before = roles_text(s->roles);
 		roles_after = roles_text(e->roles);
@@ -407,12 +410,12 @@ employee_write(dispo_store *store, const dispo_employee *e, int64_t *id, dispo_t
 	if (*id)
 		st = store_stmt(store,
 		                "UPDATE employees SET nik = ?1, name = ?2, email = ?3, unit = ?4,"
-		                " position = ?5, status = ?6, updated_at = ?7 WHERE id = ?8",
+		                " position = ?5, status = ?6, updated_at = ?7, rank = ?10 WHERE id = ?8",
 		                error);
 	else
 		st = store_stmt(store,
 		                "INSERT INTO employees (nik, name, email, unit, position, status,"
-		                " updated_at, nip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9)",
+		                " updated_at, nip, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?10)",
 		                error);
 	if (!st)
 		return false;
@@ -423,6 +426,7 @@ employee_write(dispo_store *store, const dispo_employee *e, int64_t *id, dispo_t
 	store_bind_text(st, 5, e->position);
 	store_bind_text(st, 6, e->status);
 	sqlite3_bind_int64(st, 7, now);
+	store_bind_text(st, 10, e->rank && *e->rank ? e->rank : NULL);
 	if (*id)
 		sqlite3_bind_int64(st, 8, *id);
 	else
@@ -554,7 +558,7 @@ store_role_holders(dispo_store *store, const char *role, dispo_time at, GTimeZon
 	}
 	st = store_stmt(store,
 	                "SELECT e.id, e.nip, e.nik, e.name, e.email, e.unit, e.position, e.status,"
-	                " e.updated_at, r.deputy, r.valid_from, r.valid_until"
+	                " e.updated_at, e.rank, r.deputy, r.valid_from, r.valid_until"
 	                " FROM role_holders r JOIN employees e ON e.id = r.employee_id"
 	                " WHERE r.role = ?1 AND e.status = 'aktif'"
 	                " AND (r.valid_from IS NULL OR r.valid_from <= ?2)"
@@ -569,9 +573,9 @@ store_role_holders(dispo_store *store, const char *role, dispo_time at, GTimeZon
 		int64_t id;
 		dispo_employee *e = employee_from_row(st, &id);
 		g_ptr_array_add(e->roles,
-		                store_role_grant_new(role, (const char *)sqlite3_column_text(st, 9),
-		                                     (const char *)sqlite3_column_text(st, 10),
-		                                     (const char *)sqlite3_column_text(st, 11)));
+		                store_role_grant_new(role, (const char *)sqlite3_column_text(st, 10),
+		                                     (const char *)sqlite3_column_text(st, 11),
+		                                     (const char *)sqlite3_column_text(st, 12)));
 		g_ptr_array_add(out, e);
 	}
 	sqlite3_reset(st);

@@ -280,5 +280,10 @@ static const char v11[] = "CREATE TABLE imap_state ("
                           "  at INTEGER NOT NULL"
                           ");";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+/* v12: the employee's pangkat/golongan ("Pembina Utama Muda (IV/c)"),
+ * printed under a signer's name on letters; NULL where the register does
+ * not say, and the letter then leaves the line out. */
+static const char v12[] = "ALTER TABLE employees ADD COLUMN rank TEXT;";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

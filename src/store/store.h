@@ -518,6 +518,7 @@ typedef struct dispo_employee {
 	char *email;
 	char *unit;
 	char *position;
+	char *rank;   /* pangkat/golongan, "Pembina Utama Muda (IV/c)", or NULL */
 	char *status; /* aktif, pensiun, cuti, …, tidak_terdaftar */
 	dispo_time updated_at;
 	GPtrArray *roles; /* dispo_role_grant *, never NULL */
@@ -538,7 +539,7 @@ typedef enum {
 } dispo_employee_change_kind;
 
 typedef struct dispo_field_change {
-	char *field;  /* nik, name, email, unit, position, status, roles */
+	char *field;  /* nik, name, email, unit, position, rank, status, roles */
 	char *before; /* "" when empty */
 	char *after;
 } dispo_field_change;

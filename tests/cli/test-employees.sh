@@ -27,6 +27,9 @@ contains out "10 employees: 10 added, 0 updated, 0 deactivated, 0 unchanged; 5 r
 	fail "the sample's roles, one Plt."
 [ "$(sql $DB "select status from employees where name like 'Suparman%'")" = pensiun ] ||
 	fail "the retired employee"
+[ "$(sql $DB "select rank from employees where email = 'kadis@kuduskab.go.id'")" = \
+	"Pembina Utama Muda (IV/c)" ] || fail "the head's pangkat, for the letter"
+[ "$(sql $DB "select count(*) from employees where rank is null")" = 1 ] || fail "an empty pangkat"
 [ "$(sql $DB "select count(*) from employees where nik is null")" = 1 ] || fail "an empty NIK"
 ok "the sample register imports"
 
@@ -47,15 +50,16 @@ expect_exit 0 D employees import --dry-run "$SAMPLE"
 contains out "no changes"
 ok "re-importing the same register changes nothing"
 
-# A modified copy: Sri's address changes, the retired man leaves the file,
-# someone joins, and Agus's Plt. window moves.
-sed -e 's/sri.wahyuningsih@/sri@/' -e '/Suparman/d' -e 's/2026-12-14,2026-12-31/2027-01-04,2027-01-15/' \
+# A modified copy: Sri's address and pangkat change, the retired man leaves
+# the file, someone joins, and Agus's Plt. window moves.
+sed -e 's/sri.wahyuningsih@/sri@/' -e 's/Pembina (IV\/a)/Pembina Tingkat I (IV\/b)/' -e '/Suparman/d' -e 's/2026-12-14,2026-12-31/2027-01-04,2027-01-15/' \
 	"$SAMPLE" >changed.csv
-printf '%s\r\n' '199501012020121001,,"Siti Aminah, S.H.",siti.aminah@kuduskab.go.id,Kecamatan Jati,Analis Hukum,aktif,,,,' >>changed.csv
+printf '%s\r\n' '199501012020121001,,"Siti Aminah, S.H.",siti.aminah@kuduskab.go.id,Kecamatan Jati,Analis Hukum,,aktif,,,,' >>changed.csv
 cp $DB before.db
 sql $DB "select * from employees order by id; select * from role_holders order by id" >before.txt
 expect_exit 0 D employees import --dry-run changed.csv
 contains out 'email: "sri.wahyuningsih@kuduskab.go.id" -> "sri@kuduskab.go.id"'
+contains out 'rank: "Pembina (IV/a)" -> "Pembina Tingkat I (IV/b)"'
 contains out "add     199501012020121001  Siti Aminah, S.H."
 contains out "unlist  196206151985031005  Suparman, S.Sos."
 contains out 'status: "pensiun" -> "tidak_terdaftar"'
@@ -118,4 +122,6 @@ contains out "1 employee: 1 added"
 [ "$(sql fresh/dispo.db "select e.name || '|' || r.role from employees e join role_holders r
 	on r.employee_id = e.id")" = "Drs. Hendro Wibisono, M.Si.|kepala_dinas" ] ||
 	fail "the example line's employee and role"
-ok "the issue's example line imports"
+[ "$(sql fresh/dispo.db "select count(*) from employees where rank is null")" = 1 ] ||
+	fail "a register without the pangkat column leaves it empty"
+ok "the issue's example line imports (no pangkat column: none)"

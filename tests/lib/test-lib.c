@@ -475,6 +475,84 @@ test_config_errors(void **state)
 	}
 }
 
+/* [letter]: the kop's parts as named keys with the Kudus office's
+ * defaults, an empty value leaving a part out, the old letterhead lines
+ * still read (with a warning) but never beside the new keys. */
+static void
+test_config_letter(void **state)
+{
+	static const char base[] = "[policy]\ntrusted_authserv_id = mx.example.go.id\n[letter]\n";
+	static const struct {
+		const char *text;
+		const char *government, *office, *address, *phone, *email, *website;
+		const char *lines; /* joined by '|' */
+	} cases[] = {
+	    {"", "PEMERINTAH KABUPATEN KUDUS", "DINAS KOMUNIKASI DAN INFORMATIKA",
+	     "Jl. Simpang Tujuh No. 1, Kudus 59313", "(0291) 435316", "diskominfo@kuduskab.go.id",
+	     "diskominfo.kuduskab.go.id", ""},
+	    {"office = DINAS KESEHATAN\naddress = Jl. Diponegoro No. 15\nphone =\n"
+	     "email = dinkes@kuduskab.go.id\nwebsite = \n",
+	     "PEMERINTAH KABUPATEN KUDUS", "DINAS KESEHATAN", "Jl. Diponegoro No. 15", "",
+	     "dinkes@kuduskab.go.id", "", ""},
+	    {"letterhead = PEMERINTAH KABUPATEN KUDUS;DINAS KOMUNIKASI DAN INFORMATIKA;"
+	     "Jl. Simpang Tujuh No. 1;Telepon (0291) 435316;Kudus 59313\n",
+	     "PEMERINTAH KABUPATEN KUDUS", "DINAS KOMUNIKASI DAN INFORMATIKA",
+	     "Jl. Simpang Tujuh No. 1", "", "", "", "Telepon (0291) 435316|Kudus 59313"},
+	    {"letterhead = DINAS KOMINFO\n", "DINAS KOMINFO", "", "", "", "", "", ""},
+	};
+	static const struct {
+		const char *text, *message;
+	} errors[] = {
+	    {"letterhead = A;B\noffice = C\n", "[letter] letterhead: cannot stand beside"},
+	    {"letterhead = ;\n", "[letter] letterhead: is empty"},
+	    {"government =\noffice =\n", "[letter] office: the kop surat needs"},
+	    {"email = diskominfo at kuduskab\n", "[letter] email: must be one plain address"},
+	    {"email = a@b.go.id, c@d.go.id\n", "[letter] email"},
+	    {"website = diskominfo kuduskab\n", "[letter] website"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strconcat(base, cases[i].text, NULL);
+		g_autofree char *lines = NULL;
+		GError *e = NULL;
+		dispo_config *c = dispo_config_load_data(text, "test.conf", "/tmp", &e);
+		if (!c)
+			fail_msg("case %zu: %s", i, e->message);
+		assert_string_equal(c->letter_government, cases[i].government);
+		assert_string_equal(c->letter_office, cases[i].office);
+		assert_string_equal(c->letter_address, cases[i].address);
+		assert_string_equal(c->letter_phone, cases[i].phone);
+		assert_string_equal(c->letter_email, cases[i].email);
+		assert_string_equal(c->letter_website, cases[i].website);
+		lines = g_strjoinv("|", c->letter_lines);
+		assert_string_equal(lines, cases[i].lines);
+		dispo_config_free(c);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(errors); i++) {
+		g_autofree char *text = g_strconcat(base, errors[i].text, NULL);
+		GError *e = NULL;
+		dispo_config *c = dispo_config_load_data(text, "test.conf", "/tmp", &e);
+		if (c || !e || !strstr(e->message, errors[i].message))
+			fail_msg("error %zu: want '%s', got '%s'", i, errors[i].message,
+			         e ? e->message : "(loaded)");
+		g_clear_error(&e);
+	}
+	{
+		/* The demo's logo is built in, named by URI and kept as such; a
+		 * file's logo is the file's. */
+		GError *e = NULL;
+		dispo_config *c = dispo_config_load_data(dispo_config_default_text,
+		                                         "embedded default", "/tmp", &e);
+		assert_non_null(c);
+		assert_string_equal(c->letter_logo, "resource:///dispo/templates/logo-contoh.png");
+		dispo_config_free(c);
+		c = dispo_config_load_data(base, "test.conf", "/tmp", &e);
+		assert_non_null(c);
+		assert_null(c->letter_logo);
+		dispo_config_free(c);
+	}
+}
+
 /* [imap]: off without url; with one, the production defaults. */
 static void
 test_config_imap(void **state)
@@ -770,6 +848,7 @@ main(void)
 	    cmocka_unit_test(test_config_paths),
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_config_imap),
+	    cmocka_unit_test(test_config_letter),
 	    cmocka_unit_test(test_config_missing_file),
 	    cmocka_unit_test(test_log_format),
 	    cmocka_unit_test(test_log_journal_stream),

@@ -199,6 +199,62 @@ test_diff_then_import(void **state)
 	assert_int_equal(changes->len, 0);
 }
 
+/* The pangkat is optional: stored when given, NULL when not, read back by
+ * the role-holder query the letter's signer comes from, and a change of it
+ * is a change of the employee. */
+static void
+test_rank(void **state)
+{
+	g_autoptr(dispo_store) store = open_store();
+	g_autoptr(GPtrArray) list = office();
+	g_autoptr(GPtrArray) stored = NULL;
+	g_autoptr(GPtrArray) holders = NULL;
+	g_autoptr(GPtrArray) changes = NULL;
+	const dispo_employee_change *c;
+	const dispo_field_change *f;
+	dispo_register_summary sum;
+	GError *e = NULL;
+
+	find(list, "196903141994031006")->rank = g_strdup("Pembina Utama Muda (IV/c)");
+	find(list, "197508242000032003")->rank = g_strdup(""); /* an empty cell */
+	import(store, list, NOV24, NULL);
+	stored = store_employees_list(store, &e);
+	assert_non_null(stored);
+	assert_string_equal(find(stored, "196903141994031006")->rank, "Pembina Utama Muda (IV/c)");
+	assert_null(find(stored, "197508242000032003")->rank);
+	assert_null(find(stored, "198011172006041002")->rank);
+	holders = store_role_holders(store, "kepala_dinas", NOV24, NULL, &e);
+	assert_non_null(holders);
+	assert_int_equal(holders->len, 1);
+	assert_string_equal(((dispo_employee *)holders->pdata[0])->rank,
+	                    "Pembina Utama Muda (IV/c)");
+	/* the deputy query's own columns stay in place after it */
+	g_ptr_array_unref(holders);
+	holders = store_role_holders(store, "kabid_informatika", NOV24 + 20 * DAY, NULL, &e);
+	assert_int_equal(holders->len, 2);
+	assert_string_equal(((dispo_role_grant *)((dispo_employee *)holders->pdata[1])
+	                         ->roles->pdata[0])
+	                        ->deputy,
+	                    "plt");
+
+	g_clear_pointer(&find(list, "196903141994031006")->rank, g_free);
+	changes = store_employees_diff(store, list, &e);
+	assert_non_null(changes);
+	assert_int_equal(changes->len, 1);
+	c = changes->pdata[0];
+	assert_int_equal(c->kind, DISPO_EMPLOYEE_CHANGED);
+	assert_int_equal(c->fields->len, 1);
+	f = c->fields->pdata[0];
+	assert_string_equal(f->field, "rank");
+	assert_string_equal(f->before, "Pembina Utama Muda (IV/c)");
+	assert_string_equal(f->after, "");
+	import(store, list, NOV24 + DAY, &sum);
+	assert_int_equal(sum.updated, 1);
+	g_ptr_array_unref(stored);
+	stored = store_employees_list(store, &e);
+	assert_null(find(stored, "196903141994031006")->rank);
+}
+
 static void
 test_unlisted_lose_roles(void **state)
 {
@@ -375,6 +431,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_import_and_reimport),
 	    cmocka_unit_test(test_diff_then_import),
+	    cmocka_unit_test(test_rank),
 	    cmocka_unit_test(test_unlisted_lose_roles),
 	    cmocka_unit_test(test_import_needs_transaction),
 	    cmocka_unit_test(test_find_by_email),
