@@ -553,11 +553,10 @@ cli_employees_import_file(dispo_cli *cli, const char *path, bool dry_run)
 
 /* ---- list ---------------------------------------------------------------- */
 
+/* The register as JSON: each employee's roles as objects. */
 static void
-list_json(dispo_cli *cli, const GPtrArray *list)
+list_json(dispo_cli *cli, const GPtrArray *list, JsonBuilder *b)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-
 	json_builder_begin_array(b);
 	for (guint i = 0; i < list->len; i++) {
 		const dispo_employee *e = list->pdata[i];
@@ -588,40 +587,29 @@ list_json(dispo_cli *cli, const GPtrArray *list)
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	cli_json_print(b);
 }
 
-static void
-list_table(const GPtrArray *list)
-{
-	static const char *const head[] = {"NIP", "NAME", "EMAIL", "STATUS", "ROLES"};
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-
-	g_ptr_array_add(rows, g_strdupv((char **)head));
-	for (guint i = 0; i < list->len; i++) {
-		const dispo_employee *e = list->pdata[i];
-		GString *roles = g_string_new(NULL);
-		char **cells = g_new0(char *, G_N_ELEMENTS(head) + 1);
-		for (guint r = 0; r < e->roles->len; r++) {
-			g_autofree char *g = store_role_grant_format(e->roles->pdata[r]);
-			g_string_append_printf(roles, "%s%s", r ? ", " : "", g);
-		}
-		cells[0] = g_strdup(e->nip);
-		cells[1] = dispo_utf8_truncate(e->name, 36);
-		cells[2] = g_strdup(e->email);
-		cells[3] = g_strdup(e->status);
-		cells[4] = g_string_free(roles, false);
-		g_ptr_array_add(rows, cells);
-	}
-	cli_table_print(rows, G_N_ELEMENTS(head));
-}
+enum { EM_NIP, EM_NIK, EM_NAME, EM_EMAIL, EM_UNIT, EM_POSITION, EM_STATUS, EM_ROLES, EM_UPDATED };
+static const cli_column employee_columns[] = {
+    [EM_NIP] = {"nip", "NIP", CLI_CELL_CODE, 0, 0},
+    [EM_NIK] = {"nik", "NIK", CLI_CELL_CODE, CLI_COLUMN_WIDE, 0},
+    [EM_NAME] = {"name", "NAME", CLI_CELL_TEXT, 0, 36},
+    [EM_EMAIL] = {"email", "EMAIL", CLI_CELL_TEXT, 0, 0},
+    [EM_UNIT] = {"unit", "UNIT", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [EM_POSITION] = {"position", "POSITION", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [EM_STATUS] = {"status", "STATUS", CLI_CELL_TEXT, 0, 0},
+    [EM_ROLES] = {"roles", "ROLES", CLI_CELL_TEXT, 0, 0},
+    [EM_UPDATED] = {"updated_at", "UPDATED", CLI_CELL_TIME, CLI_COLUMN_WIDE, 0},
+};
 
 static int
-list(dispo_cli *cli, bool json)
+list(dispo_cli *cli, cli_format fmt, const char *output)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
 	g_autoptr(GPtrArray) employees = NULL;
+	g_autoptr(cli_list) l = cli_list_new("employees");
+	g_autoptr(JsonBuilder) b = json_builder_new();
 	int rc;
 
 	if ((rc = cli_start(cli, &store)) != EX_OK)
@@ -631,45 +619,55 @@ list(dispo_cli *cli, bool json)
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	if (json)
-		list_json(cli, employees);
-	else if (employees->len == 0)
-		printf("The register is empty. Import one with 'dispo employees import "
-		       "register.csv'.\n");
-	else
-		list_table(employees);
-	return EX_OK;
+	cli_list_columns(l, employee_columns, G_N_ELEMENTS(employee_columns));
+	l->empty = "The register is empty. Import one with 'dispo employees import register.csv'.";
+	for (guint i = 0; i < employees->len; i++) {
+		const dispo_employee *em = employees->pdata[i];
+		g_autoptr(GString) roles = g_string_new(NULL);
+		for (guint r = 0; r < em->roles->len; r++) {
+			g_autofree char *g = store_role_grant_format(em->roles->pdata[r]);
+			g_string_append_printf(roles, "%s%s", r ? ", " : "", g);
+		}
+		cli_list_row(l);
+		cli_list_text(l, EM_NIP, em->nip);
+		cli_list_text(l, EM_NIK, em->nik);
+		cli_list_text(l, EM_NAME, em->name);
+		cli_list_text(l, EM_EMAIL, em->email);
+		cli_list_text(l, EM_UNIT, em->unit);
+		cli_list_text(l, EM_POSITION, em->position);
+		cli_list_text(l, EM_STATUS, em->status);
+		cli_list_text(l, EM_ROLES, roles->str);
+		cli_list_time(l, EM_UPDATED, em->updated_at);
+	}
+	if (fmt == CLI_FORMAT_JSON)
+		list_json(cli, employees, b);
+	return cli_list_print(cli, l, fmt, output, fmt == CLI_FORMAT_JSON ? b : NULL);
 }
 
 int
 cli_employees(dispo_cli *cli, int argc, char **argv)
 {
 	gboolean dry_run = false;
-	g_autofree char *format_s = NULL;
+	g_autofree char *format_s = NULL, *output = NULL;
 	GOptionEntry entries[] = {{"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 	                           "import: show what would change, change nothing", NULL},
-	                          {"format", 'f', 0, G_OPTION_ARG_STRING, &format_s,
-	                           "list: table (default) or json", "FORMAT"},
-	                          G_OPTION_ENTRY_NULL};
-	bool json = false;
+	                          CLI_LIST_OPTIONS(format_s, output), G_OPTION_ENTRY_NULL};
+	cli_format fmt;
 
-	if (!cli_parse(cli, entries, "import [--dry-run] FILE.csv | list [--format json]",
+	if (!cli_parse(cli, entries,
+	               "import [--dry-run] FILE.csv | list [--format table|csv|json|xlsx] [-o FILE]",
 	               "Imports the employee register (a CSV file with the columns nip, nik, "
 	               "nama, email, unit_kerja, jabatan, status, role, deputy, valid_from, "
 	               "valid_until, and optionally pangkat), or lists it.",
 	               &argc, &argv))
 		return EX_USAGE;
-	if (format_s && strcmp(format_s, "json") == 0)
-		json = true;
-	else if (format_s && strcmp(format_s, "table") != 0) {
-		cli_error(cli, "--format must be table or json, not '%s'", format_s);
+	if (!cli_format_parse(cli, format_s, output, &fmt))
 		return EX_USAGE;
-	}
-	if (argc == 3 && strcmp(argv[1], "import") == 0 && !format_s)
+	if (argc == 3 && strcmp(argv[1], "import") == 0 && !format_s && !output)
 		return import(cli, argv[2], dry_run);
 	if (argc == 2 && strcmp(argv[1], "list") == 0 && !dry_run)
-		return list(cli, json);
+		return list(cli, fmt, output);
 	cli_error(cli, "use 'employees import [--dry-run] FILE.csv' or 'employees list "
-	               "[--format json]'");
+	               "[--format table|csv|json|xlsx] [-o FILE]'");
 	return EX_USAGE;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dispo-outbox.c: `dispo outbox list|flush|retry ID`: the emails dispo
- * decided to send, for operators. */
+ * decided to send, for operators (a table, CSV, JSON or a workbook). */
 #include "config.h"
 
 #include "cli/cli.h"
@@ -9,62 +9,79 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum {
+	OB_ID,
+	OB_REQUEST,
+	OB_STEP,
+	OB_TEMPLATE,
+	OB_KIND,
+	OB_TO,
+	OB_CC,
+	OB_MESSAGE_ID,
+	OB_REPLY_TO,
+	OB_STATE,
+	OB_ATTEMPTS,
+	OB_CREATED,
+	OB_SENT,
+	OB_LAST_ERROR,
+};
+static const cli_column outbox_columns[] = {
+    [OB_ID] = {"id", "ID", CLI_CELL_INT, 0, 0},
+    [OB_REQUEST] = {"request", "REQUEST", CLI_CELL_TEXT, 0, 0},
+    [OB_STEP] = {"step", "STEP", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [OB_TEMPLATE] = {"template", "TEMPLATE", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [OB_KIND] = {"kind", "KIND", CLI_CELL_TEXT, 0, 0},
+    [OB_TO] = {"to", "TO", CLI_CELL_TEXT, 0, 0},
+    [OB_CC] = {"cc", "CC", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [OB_MESSAGE_ID] = {"message_id", "MESSAGE-ID", CLI_CELL_TEXT, CLI_COLUMN_DATA, 0},
+    [OB_REPLY_TO] = {"reply_to", "REPLY-TO", CLI_CELL_TEXT, CLI_COLUMN_DATA, 0},
+    [OB_STATE] = {"state", "STATE", CLI_CELL_TEXT, 0, 0},
+    [OB_ATTEMPTS] = {"attempts", "TRIES", CLI_CELL_INT, 0, 0},
+    [OB_CREATED] = {"created_at", "CREATED", CLI_CELL_TIME, 0, 0},
+    [OB_SENT] = {"sent_at", "SENT", CLI_CELL_TIME, CLI_COLUMN_WIDE, 0},
+    [OB_LAST_ERROR] = {"last_error", "LAST ERROR", CLI_CELL_TEXT, 0, 0},
+};
+
 static int
-list(dispo_cli *cli, dispo_store *store, bool json, const char *state)
+list(dispo_cli *cli, dispo_store *store, cli_format fmt, const char *output, const char *state)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) rows = store_outbox_list(store, state, &e);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	g_autoptr(cli_list) l = cli_list_new("outbox");
 
 	if (!rows) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	g_ptr_array_add(table,
-	                g_strsplit("ID|REQUEST|KIND|TO|STATE|TRIES|CREATED|LAST ERROR", "|", -1));
-	json_builder_begin_array(b);
+	cli_list_columns(l, outbox_columns, G_N_ELEMENTS(outbox_columns));
+	l->empty = "The outbox is empty.";
 	for (guint i = 0; i < rows->len; i++) {
 		const dispo_outbox_row *o = rows->pdata[i];
-		g_autofree char *created =
-		    dispo_time_format_iso8601(o->created_at, cli->config->tz);
-		char **cells = g_new0(char *, 9);
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "id");
-		json_builder_add_int_value(b, o->id);
-		cli_json_string(b, "request", o->request);
-		cli_json_string(b, "step", o->step);
-		cli_json_string(b, "template", o->template_name);
-		cli_json_string(b, "kind", o->kind);
-		cli_json_string(b, "to", o->to_addr);
-		cli_json_string(b, "cc", o->cc_addr);
-		cli_json_string(b, "message_id", o->message_id);
-		cli_json_string(b, "reply_to", o->reply_to);
-		cli_json_string(b, "state", o->state);
-		json_builder_set_member_name(b, "attempts");
-		json_builder_add_int_value(b, o->attempts);
-		cli_json_string(b, "last_error", o->last_error);
-		cli_json_string(b, "created_at", created);
-		json_builder_end_object(b);
-		cells[0] = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)o->id);
-		cells[1] = g_strdup(o->request ? o->request : "-");
-		cells[2] = g_strdup(o->kind);
-		cells[3] = o->cc_addr ? g_strdup_printf("%s (cc %s)", o->to_addr, o->cc_addr)
-		                      : g_strdup(o->to_addr);
-		cells[4] = g_strdup(o->state);
-		cells[5] = g_strdup_printf("%u", o->attempts);
-		cells[6] = dispo_time_format_short(o->created_at, cli->config->tz);
-		cells[7] = g_strdup(o->last_error ? o->last_error : "");
-		g_ptr_array_add(table, cells);
+		cli_list_row(l);
+		cli_list_int(l, OB_ID, o->id);
+		cli_list_text(l, OB_REQUEST, o->request);
+		if (!o->request)
+			cli_list_shown(l, OB_REQUEST, "-");
+		cli_list_text(l, OB_STEP, o->step);
+		cli_list_text(l, OB_TEMPLATE, o->template_name);
+		cli_list_text(l, OB_KIND, o->kind);
+		cli_list_text(l, OB_TO, o->to_addr);
+		/* The terminal has no room for a CC column that is nearly always
+		 * empty: a copy is named beside the recipient. */
+		if (o->cc_addr) {
+			g_autofree char *to = g_strdup_printf("%s (cc %s)", o->to_addr, o->cc_addr);
+			cli_list_shown(l, OB_TO, to);
+		}
+		cli_list_text(l, OB_CC, o->cc_addr);
+		cli_list_text(l, OB_MESSAGE_ID, o->message_id);
+		cli_list_text(l, OB_REPLY_TO, o->reply_to);
+		cli_list_text(l, OB_STATE, o->state);
+		cli_list_int(l, OB_ATTEMPTS, o->attempts);
+		cli_list_time(l, OB_CREATED, o->created_at);
+		cli_list_time(l, OB_SENT, o->sent_at);
+		cli_list_text(l, OB_LAST_ERROR, o->last_error);
 	}
-	json_builder_end_array(b);
-	if (json)
-		cli_json_print(b);
-	else if (rows->len == 0)
-		printf("The outbox is empty.\n");
-	else
-		cli_table_print(table, 8);
-	return EX_OK;
+	return cli_list_print(cli, l, fmt, output, NULL);
 }
 
 /* A row another dispo is sending right now (claimed, its lease running) is
@@ -95,10 +112,10 @@ sending_elsewhere(dispo_cli *cli, dispo_store *store, gint64 id, GError **error)
 int
 cli_outbox(dispo_cli *cli, int argc, char **argv)
 {
-	g_autofree char *format_s = NULL;
+	g_autofree char *format_s = NULL, *output = NULL;
 	g_autofree char *state = NULL;
 	GOptionEntry entries[] = {
-	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT"},
+	    CLI_LIST_OPTIONS(format_s, output),
 	    {"state", 0, 0, G_OPTION_ARG_STRING, &state,
 	     "only rows in this state (pending, sent, failed)", "STATE"},
 	    G_OPTION_ENTRY_NULL};
@@ -106,6 +123,7 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 	g_autoptr(GError) e = NULL;
 	dispo_outbox_stats stats = {0};
 	const char *sub;
+	cli_format fmt;
 	int rc;
 
 	if (!cli_parse(cli, entries, "[list | flush | retry ID]",
@@ -113,10 +131,8 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 	               "or makes a failed one due again (retry).",
 	               &argc, &argv))
 		return EX_USAGE;
-	if (format_s && strcmp(format_s, "json") != 0 && strcmp(format_s, "table") != 0) {
-		cli_error(cli, "--format must be table or json, not '%s'", format_s);
+	if (!cli_format_parse(cli, format_s, output, &fmt))
 		return EX_USAGE;
-	}
 	sub = argc > 1 ? argv[1] : "list";
 	if (!((strcmp(sub, "list") == 0 || strcmp(sub, "flush") == 0) && argc <= 2) &&
 	    !(strcmp(sub, "retry") == 0 && argc == 3)) {
@@ -126,7 +142,7 @@ cli_outbox(dispo_cli *cli, int argc, char **argv)
 	if ((rc = cli_start(cli, &store)) != EX_OK)
 		return rc;
 	if (strcmp(sub, "list") == 0)
-		return list(cli, store, format_s && strcmp(format_s, "json") == 0, state);
+		return list(cli, store, fmt, output, state);
 	if (strcmp(sub, "retry") == 0) {
 		char *end;
 		gint64 id = g_ascii_strtoll(argv[2], &end, 10);

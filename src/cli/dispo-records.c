@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dispo-records.c: `dispo records applications|letters|certificates`: the
- * SOP's records (the applications, the recommendation letters, the
- * employees with certificates) as a table, JSON or CSV for a spreadsheet;
- * `dispo certificates list` is the last of them. */
+ * SOP's records (the applications with where they are and the working time
+ * of each step, the recommendation letters, the employees with
+ * certificates) as a table, a workbook, CSV or JSON; `dispo certificates
+ * list` is the last of them. */
 #include "config.h"
 
 #include "cli/cli.h"
@@ -10,139 +11,269 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef enum { OUT_TABLE, OUT_JSON, OUT_CSV } out_format;
-
-/* Prints rows (the first is the header) in the format; JSON objects take
- * the header's names in lower case. */
-static void
-emit(GPtrArray *rows, guint ncols, out_format fmt)
-{
-	if (fmt == OUT_CSV) {
-		cli_csv_print(rows, ncols);
-	} else if (fmt == OUT_TABLE) {
-		cli_table_print(rows, ncols);
-	} else {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		char **head = rows->pdata[0];
-		json_builder_begin_array(b);
-		for (guint r = 1; r < rows->len; r++) {
-			char **cells = rows->pdata[r];
-			json_builder_begin_object(b);
-			for (guint c = 0; c < ncols; c++) {
-				g_autofree char *key = g_ascii_strdown(head[c], -1);
-				cli_json_string(b, key, cells[c] && *cells[c] ? cells[c] : NULL);
-			}
-			json_builder_end_object(b);
-		}
-		json_builder_end_array(b);
-		cli_json_print(b);
-	}
-}
-
-static char *
-when(dispo_cli *cli, dispo_time t)
-{
-	return t ? dispo_time_format_iso8601(t, cli->config->tz) : g_strdup("");
-}
+enum {
+	CE_NAME,
+	CE_NIP,
+	CE_EMAIL,
+	CE_SERIAL,
+	CE_STATE,
+	CE_ISSUED,
+	CE_REQUEST,
+	CE_REVOKED,
+	CE_REVOKE_REQUEST,
+	CE_VALID_FROM,
+	CE_VALID_UNTIL,
+};
+static const cli_column certificate_columns[] = {
+    [CE_NAME] = {"name", "NAME", CLI_CELL_TEXT, 0, 0},
+    [CE_NIP] = {"nip", "NIP", CLI_CELL_CODE, 0, 0},
+    [CE_EMAIL] = {"email", "EMAIL", CLI_CELL_TEXT, 0, 0},
+    /* Serials can be all digits, and must not become numbers. */
+    [CE_SERIAL] = {"serial", "SERIAL", CLI_CELL_CODE, 0, 0},
+    [CE_STATE] = {"state", "STATE", CLI_CELL_TEXT, 0, 0},
+    [CE_ISSUED] = {"issued_at", "ISSUED_AT", CLI_CELL_TIME, 0, 0},
+    [CE_REQUEST] = {"request", "REQUEST", CLI_CELL_TEXT, 0, 0},
+    [CE_REVOKED] = {"revoked_at", "REVOKED_AT", CLI_CELL_TIME, 0, 0},
+    [CE_REVOKE_REQUEST] = {"revoke_request", "REVOKE_REQUEST", CLI_CELL_TEXT, 0, 0},
+    [CE_VALID_FROM] = {"valid_from", "VALID_FROM", CLI_CELL_DATE, 0, 0},
+    [CE_VALID_UNTIL] = {"valid_until", "VALID_UNTIL", CLI_CELL_DATE, 0, 0},
+};
 
 static int
-certificates(dispo_cli *cli, dispo_store *store, out_format fmt)
+certificates(dispo_cli *cli, dispo_store *store, cli_list *l)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) list = store_certificates_list(store, &e);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 
 	if (!list) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	g_ptr_array_add(rows, g_strsplit("NAME|NIP|EMAIL|SERIAL|STATE|ISSUED_AT|REQUEST|"
-	                                 "REVOKED_AT|REVOKE_REQUEST|VALID_FROM|VALID_UNTIL",
-	                                 "|", -1));
+	cli_list_columns(l, certificate_columns, G_N_ELEMENTS(certificate_columns));
 	for (guint i = 0; i < list->len; i++) {
 		const dispo_certificate_row *c = list->pdata[i];
-		char **cells = g_new0(char *, 12);
-		cells[0] = g_strdup(c->name ? c->name : "");
-		cells[1] = g_strdup(c->nip ? c->nip : "");
-		cells[2] = g_strdup(c->email);
-		cells[3] = g_strdup(c->serial ? c->serial : "");
-		cells[4] = g_strdup(c->state);
-		cells[5] = when(cli, c->issued_at);
-		cells[6] = g_strdup(c->request ? c->request : "");
-		cells[7] = when(cli, c->revoked_at);
-		cells[8] = g_strdup(c->revoke_request ? c->revoke_request : "");
-		cells[9] = g_strdup(c->valid_from ? c->valid_from : "");
-		cells[10] = g_strdup(c->valid_until ? c->valid_until : "");
-		g_ptr_array_add(rows, cells);
+		cli_list_row(l);
+		cli_list_text(l, CE_NAME, c->name);
+		cli_list_text(l, CE_NIP, c->nip);
+		cli_list_text(l, CE_EMAIL, c->email);
+		cli_list_text(l, CE_SERIAL, c->serial);
+		cli_list_text(l, CE_STATE, c->state);
+		cli_list_time(l, CE_ISSUED, c->issued_at);
+		cli_list_text(l, CE_REQUEST, c->request);
+		cli_list_time(l, CE_REVOKED, c->revoked_at);
+		cli_list_text(l, CE_REVOKE_REQUEST, c->revoke_request);
+		cli_list_text(l, CE_VALID_FROM, c->valid_from);
+		cli_list_text(l, CE_VALID_UNTIL, c->valid_until);
 	}
-	emit(rows, 11, fmt);
 	return EX_OK;
 }
 
+enum { LE_NUMBER, LE_REQUEST, LE_DATE, LE_FILE, LE_SHA256, LE_PATH };
+static const cli_column letter_columns[] = {
+    [LE_NUMBER] = {"number", "NUMBER", CLI_CELL_TEXT, 0, 0},
+    [LE_REQUEST] = {"request", "REQUEST", CLI_CELL_TEXT, 0, 0},
+    [LE_DATE] = {"date", "DATE", CLI_CELL_TIME, 0, 0},
+    [LE_FILE] = {"file", "FILE", CLI_CELL_TEXT, 0, 0},
+    [LE_SHA256] = {"sha256", "SHA256", CLI_CELL_TEXT, 0, 0},
+    [LE_PATH] = {"path", "PATH", CLI_CELL_TEXT, 0, 0},
+};
+
 static int
-letters(dispo_cli *cli, dispo_store *store, out_format fmt)
+letters(dispo_cli *cli, dispo_store *store, cli_list *l)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) list = store_request_files(store, 0, "letter", &e);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 
 	if (!list) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	g_ptr_array_add(rows, g_strsplit("NUMBER|REQUEST|DATE|FILE|SHA256|PATH", "|", -1));
+	cli_list_columns(l, letter_columns, G_N_ELEMENTS(letter_columns));
 	for (guint i = 0; i < list->len; i++) {
 		const dispo_file_row *f = list->pdata[i];
-		char **cells = g_new0(char *, 7);
-		cells[0] = g_strdup(f->number ? f->number : "");
-		cells[1] = g_strdup(f->request);
-		cells[2] = when(cli, f->created_at);
-		cells[3] = g_strdup(f->name);
-		cells[4] = g_strdup(f->sha256);
-		cells[5] = store_blob_path(store, f->sha256);
-		g_ptr_array_add(rows, cells);
+		g_autofree char *path = store_blob_path(store, f->sha256);
+		cli_list_row(l);
+		cli_list_text(l, LE_NUMBER, f->number);
+		cli_list_text(l, LE_REQUEST, f->request);
+		cli_list_time(l, LE_DATE, f->created_at);
+		cli_list_text(l, LE_FILE, f->name);
+		cli_list_text(l, LE_SHA256, f->sha256);
+		cli_list_text(l, LE_PATH, path);
 	}
-	emit(rows, 6, fmt);
 	return EX_OK;
 }
 
+/* ---- applications -------------------------------------------------------- */
+
+/* The first six columns are those the export had before, in their order,
+ * for the scripts that read them by position. */
+enum {
+	AP_REQUEST,
+	AP_WORKFLOW,
+	AP_STATE,
+	AP_APPLICANT,
+	AP_RECEIVED,
+	AP_SUBJECT,
+	AP_NAME,
+	AP_NIP,
+	AP_UNIT,
+	AP_STEP,
+	AP_HOLDER,
+	AP_DECIDED,
+	AP_TOTAL,
+	AP_STEPS, /* then one column per step of the rules */
+};
+static const cli_column application_columns[] = {
+    [AP_REQUEST] = {"request", "REQUEST", CLI_CELL_TEXT, 0, 0},
+    [AP_WORKFLOW] = {"workflow", "WORKFLOW", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [AP_STATE] = {"state", "STATE", CLI_CELL_TEXT, 0, 0},
+    [AP_APPLICANT] = {"applicant", "APPLICANT", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [AP_RECEIVED] = {"received", "RECEIVED", CLI_CELL_TIME, 0, 0},
+    [AP_SUBJECT] = {"subject", "SUBJECT", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [AP_NAME] = {"name", "NAME", CLI_CELL_TEXT, 0, 24},
+    [AP_NIP] = {"nip", "NIP", CLI_CELL_CODE, 0, 0},
+    [AP_UNIT] = {"unit", "UNIT", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [AP_STEP] = {"step", "STEP", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [AP_HOLDER] = {"holder", "HOLDER", CLI_CELL_TEXT, 0, 0},
+    [AP_DECIDED] = {"decided", "DECIDED", CLI_CELL_TIME, 0, 0},
+    [AP_TOTAL] = {"total_minutes", "TOTAL", CLI_CELL_MINUTES, CLI_COLUMN_WIDE, 0},
+};
+
+/* Adds a column of working time for each step of the rules' workflows,
+ * each name once, in the rules' order; returns the names. A name two
+ * workflows share with different titles is titled by its name. */
+static GPtrArray *
+step_columns(const dispo_rules *rules, cli_list *l)
+{
+	const GPtrArray *wfs = rules_workflows(rules);
+	g_autoptr(GHashTable) titles = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *names = g_ptr_array_new();
+
+	for (guint i = 0; i < wfs->len; i++) {
+		const dispo_rules_workflow *wf = wfs->pdata[i];
+		for (guint k = 0; wf->steps && k < wf->steps->len; k++) {
+			const dispo_rules_step *s = wf->steps->pdata[k];
+			const char *title = s->title ? s->title : s->name;
+			if (s->is_end)
+				continue;
+			if (!g_hash_table_contains(titles, s->name)) {
+				g_ptr_array_add(names, s->name);
+				g_hash_table_insert(titles, s->name, (gpointer)title);
+			} else if (g_strcmp0(g_hash_table_lookup(titles, s->name), title) != 0) {
+				g_hash_table_insert(titles, s->name, s->name);
+			}
+		}
+	}
+	for (guint k = 0; k < names->len; k++) {
+		g_autofree char *key = g_strdup_printf("%s_minutes", (const char *)names->pdata[k]);
+		cli_list_column(l, key, g_hash_table_lookup(titles, names->pdata[k]),
+		                CLI_CELL_MINUTES, CLI_COLUMN_WIDE, 0);
+	}
+	return names;
+}
+
+/* Per request (by id), the working time at each step. */
+typedef struct times_ctx {
+	const dispo_rules *rules;
+	const dispo_calendar *cal;
+	GHashTable *by_id; /* int64_t id → dispo_step_times * */
+	dispo_step_times *cur;
+	int64_t request;
+} times_ctx;
+
+static bool
+times_event(const dispo_report_event *ev, void *user, GError **error)
+{
+	times_ctx *t = user;
+
+	(void)error;
+	if (ev->request_id != t->request) {
+		int64_t *key = g_new(int64_t, 1);
+		*key = t->request = ev->request_id;
+		t->cur = workflow_step_times_new(t->cal);
+		workflow_step_times_begin(t->cur, rules_workflow_get(t->rules, ev->workflow),
+		                          ev->received);
+		g_hash_table_insert(t->by_id, key, t->cur);
+	}
+	if (ev->workflow_event)
+		workflow_step_times_event(t->cur, ev->at, ev->kind, ev->step, ev->previous);
+	return true;
+}
+
+static int64_t
+minutes(int64_t secs)
+{
+	return secs < 0 ? -1 : (secs + 30) / 60;
+}
+
 static int
-applications(dispo_cli *cli, dispo_store *store, out_format fmt)
+applications(dispo_cli *cli, dispo_store *store, cli_list *l)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) list = store_requests_list(store, &e);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	g_autoptr(cli_where) where = NULL;
+	g_autoptr(GPtrArray) steps = NULL;
+	g_autoptr(GHashTable) by_id = NULL;
+	times_ctx t = {0};
 
 	if (!list) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	g_ptr_array_add(rows,
-	                g_strsplit("REQUEST|WORKFLOW|STATE|APPLICANT|RECEIVED|SUBJECT", "|", -1));
+	if (!(where = cli_where_new(cli, store, &e))) {
+		cli_error(cli, "%s; fix it, then dispo rules check", e->message);
+		return EX_CONFIG;
+	}
+	cli_list_columns(l, application_columns, G_N_ELEMENTS(application_columns));
+	steps = step_columns(cli_where_rules(where), l);
+	by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	                              (GDestroyNotify)workflow_step_times_free);
+	t = (times_ctx){cli_where_rules(where), cli_where_calendar(where), by_id, NULL, -1};
+	/* Every request's whole history: each began with its received event,
+	 * so the whole store is one range. */
+	if (!store_report_events(store, 0, G_MAXINT64, NULL, times_event, &t, &e)) {
+		cli_error(cli, "%s", e->message);
+		return cli_exit_code(e);
+	}
 	for (guint i = 0; i < list->len; i++) {
 		const dispo_request_row *r = list->pdata[i];
-		char **cells = g_new0(char *, 7);
-		cells[0] = g_strdup(r->number);
-		cells[1] = g_strdup(r->workflow);
-		cells[2] = g_strdup(r->state);
-		cells[3] = g_strdup(r->applicant);
-		cells[4] = when(cli, r->created_at);
-		cells[5] = g_strdup(r->subject ? r->subject : "");
-		g_ptr_array_add(rows, cells);
+		const dispo_step_times *times = g_hash_table_lookup(by_id, &r->id);
+		cli_request_at at;
+		if (!cli_where_find(where, r, &at, &e)) {
+			cli_error(cli, "%s", e->message);
+			return cli_exit_code(e);
+		}
+		cli_list_row(l);
+		cli_list_text(l, AP_REQUEST, r->number);
+		cli_list_text(l, AP_WORKFLOW, r->workflow);
+		cli_list_text(l, AP_NAME, r->name);
+		cli_list_text(l, AP_NIP, r->nip);
+		cli_list_text(l, AP_UNIT, r->unit);
+		cli_list_text(l, AP_APPLICANT, r->applicant);
+		cli_list_text(l, AP_STATE, r->state);
+		cli_list_text(l, AP_STEP, r->step);
+		cli_list_text(l, AP_HOLDER, at.holders);
+		cli_list_time(l, AP_RECEIVED, r->created_at);
+		cli_list_text(l, AP_SUBJECT, r->subject);
+		if (!times)
+			continue;
+		cli_list_time(l, AP_DECIDED, workflow_step_times_closed(times));
+		cli_list_minutes(l, AP_TOTAL, minutes(workflow_step_times_total(times, cli->now)));
+		for (guint k = 0; k < steps->len; k++)
+			cli_list_minutes(l, AP_STEPS + k,
+			                 minutes(workflow_step_times_get(times, steps->pdata[k], cli->now)));
 	}
-	emit(rows, 6, fmt);
 	return EX_OK;
 }
 
 static int
 records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 {
-	g_autofree char *format_s = NULL;
-	GOptionEntry entries[] = {{"format", 'f', 0, G_OPTION_ARG_STRING, &format_s,
-	                           "table (default), json or csv", "FORMAT"},
-	                          G_OPTION_ENTRY_NULL};
+	g_autofree char *format_s = NULL, *output = NULL;
+	GOptionEntry entries[] = {CLI_LIST_OPTIONS(format_s, output), G_OPTION_ENTRY_NULL};
 	g_autoptr(dispo_store) store = NULL;
-	out_format fmt = OUT_TABLE;
+	g_autoptr(cli_list) l = NULL;
+	cli_format fmt;
 	const char *what;
 	int rc;
 
@@ -153,20 +284,16 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 	                   ? "The register of issued certificates: each employee who holds or held "
 	                     "one,\nwith its serial, state (issued or revoked), validity and the "
 	                     "requests\nthat issued and revoked it; the revocation workflow "
-	                     "checks senders\nagainst it. For a spreadsheet, --format csv."
-	                   : "The SOP's records: the applications, the recommendation letters, and "
-	                     "the\nemployees with certificates (issued and revoked), for a "
-	                     "spreadsheet with\n--format csv.",
+	                     "checks senders\nagainst it. For a spreadsheet, --format xlsx; for "
+	                     "scripts, --format csv."
+	                   : "The SOP's records: the applications (the applicant, where each is, who\n"
+	                     "holds it, and the working time of each step), the recommendation "
+	                     "letters,\nand the employees with certificates (issued and revoked); "
+	                     "for a\nspreadsheet with --format xlsx, for scripts with --format csv.",
 	               &argc, &argv))
 		return EX_USAGE;
-	if (format_s && strcmp(format_s, "json") == 0)
-		fmt = OUT_JSON;
-	else if (format_s && strcmp(format_s, "csv") == 0)
-		fmt = OUT_CSV;
-	else if (format_s && strcmp(format_s, "table") != 0) {
-		cli_error(cli, "--format must be table, json or csv, not '%s'", format_s);
+	if (!cli_format_parse(cli, format_s, output, &fmt))
 		return EX_USAGE;
-	}
 	what = fixed ? fixed : argc > 1 ? argv[1] : NULL;
 	if ((fixed && argc > 1 && strcmp(argv[1], "list") != 0) || (!fixed && argc != 2) || !what ||
 	    (strcmp(what, "applications") != 0 && strcmp(what, "letters") != 0 &&
@@ -180,11 +307,14 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 	}
 	if ((rc = cli_start(cli, &store)) != EX_OK)
 		return rc;
+	l = cli_list_new(what);
 	if (strcmp(what, "applications") == 0)
-		return applications(cli, store, fmt);
-	if (strcmp(what, "letters") == 0)
-		return letters(cli, store, fmt);
-	return certificates(cli, store, fmt);
+		rc = applications(cli, store, l);
+	else if (strcmp(what, "letters") == 0)
+		rc = letters(cli, store, l);
+	else
+		rc = certificates(cli, store, l);
+	return rc != EX_OK ? rc : cli_list_print(cli, l, fmt, output, NULL);
 }
 
 int

@@ -17,35 +17,6 @@ typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON } out_format;
 /* The default period: the last 30 days, today included. */
 #define DEFAULT_DAYS 30
 
-/* yyyy-mm-dd, a real date, nothing else. */
-static bool
-date_parse(const char *s, GDate *out)
-{
-	unsigned y, m, d;
-	int n = 0;
-
-	if (strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9998 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
-			return false;
-	g_date_clear(out, 1);
-	g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
-	return true;
-}
-
-/* Midnight at the start of d in the office's time zone. */
-static dispo_time
-date_start(const GDate *d, GTimeZone *tz)
-{
-	g_autoptr(GDateTime) dt =
-	    g_date_time_new(tz, (gint)g_date_get_year(d), (gint)g_date_get_month(d),
-	                    (gint)g_date_get_day(d), 0, 0, 0);
-	return dt ? g_date_time_to_unix(dt) : 0;
-}
-
 static char *
 date_text(const GDate *d)
 {
@@ -305,12 +276,12 @@ print_data(const GPtrArray *rows, const char *from, const char *to, out_format f
 static bool
 period_parse(dispo_cli *cli, const char *from_s, const char *to_s, GDate *from, GDate *to)
 {
-	if (from_s && !date_parse(from_s, from)) {
+	if (from_s && !cli_date_parse(from_s, from)) {
 		cli_error(cli, "--from '%s' is not a date: write it as yyyy-mm-dd (2026-11-01)",
 		          from_s);
 		return false;
 	}
-	if (to_s && !date_parse(to_s, to)) {
+	if (to_s && !cli_date_parse(to_s, to)) {
 		cli_error(cli, "--to '%s' is not a date: write it as yyyy-mm-dd (2026-11-30)",
 		          to_s);
 		return false;
@@ -422,11 +393,11 @@ cli_report(dispo_cli *cli, int argc, char **argv)
 		return rc;
 	end = to;
 	g_date_add_days(&end, 1);
-	rep = feed.rep = workflow_report_new(rules, cal, date_start(&from, cli->config->tz),
-	                                     date_start(&end, cli->config->tz), cli->now, workflow);
+	rep = feed.rep = workflow_report_new(rules, cal, cli_date_start(&from, cli->config->tz),
+	                                     cli_date_start(&end, cli->config->tz), cli->now, workflow);
 	feed.request = -1;
-	if (!store_report_events(store, date_start(&from, cli->config->tz),
-	                         date_start(&end, cli->config->tz), workflow, feed_event, &feed,
+	if (!store_report_events(store, cli_date_start(&from, cli->config->tz),
+	                         cli_date_start(&end, cli->config->tz), workflow, feed_event, &feed,
 	                         &e) ||
 	    !cli_report_feed_open(rep, store, rules, workflow, &e)) {
 		cli_error(cli, "%s", e->message);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dispo-requests.c: `dispo requests list|show ID`: what is stored, as a
- * table for people or JSON for scripts. */
+/* dispo-requests.c: `dispo requests list|show ID`: what is stored, where
+ * each request is, who holds its step and how late it is; a table or a
+ * workbook for people, CSV or JSON for scripts. */
 #include "config.h"
 
 #include "cli/cli.h"
@@ -8,22 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-
-typedef enum { FORMAT_TABLE, FORMAT_JSON } format;
-
-static bool
-parse_format(dispo_cli *cli, const char *s, format *out)
-{
-	if (!s || strcmp(s, "table") == 0)
-		*out = FORMAT_TABLE;
-	else if (strcmp(s, "json") == 0)
-		*out = FORMAT_JSON;
-	else {
-		cli_error(cli, "--format must be table or json, not '%s'", s);
-		return false;
-	}
-	return true;
-}
+#include <syslog.h>
 
 /* ---- JSON ---------------------------------------------------------------- */
 
@@ -92,77 +78,197 @@ request_json(JsonBuilder *b, const dispo_request_row *r, GTimeZone *tz)
 	json_builder_end_object(b);
 }
 
-/* ---- tables -------------------------------------------------------------- */
+/* ---- lists --------------------------------------------------------------- */
+
+enum {
+	RQ_ID,
+	RQ_WORKFLOW,
+	RQ_STATE,
+	RQ_STEP,
+	RQ_APPLICANT,
+	RQ_CREATED,
+	RQ_UPDATED,
+	RQ_HOLDER,
+	RQ_DUE,
+	RQ_LATE,
+	RQ_SHA256,
+	RQ_SUBJECT,
+	RQ_FILES,
+};
+static const cli_column request_columns[] = {
+    [RQ_ID] = {"id", "REQUEST", CLI_CELL_TEXT, 0, 0},
+    [RQ_WORKFLOW] = {"workflow", "WORKFLOW", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [RQ_STATE] = {"state", "STATE", CLI_CELL_TEXT, 0, 0},
+    [RQ_STEP] = {"step", "STEP", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [RQ_APPLICANT] = {"applicant", "APPLICANT", CLI_CELL_TEXT, 0, 0},
+    [RQ_CREATED] = {"created_at", "RECEIVED", CLI_CELL_TIME, 0, 0},
+    [RQ_UPDATED] = {"updated_at", "UPDATED", CLI_CELL_TIME, CLI_COLUMN_WIDE, 0},
+    [RQ_HOLDER] = {"holder", "HOLDER", CLI_CELL_TEXT, 0, 0},
+    [RQ_DUE] = {"due_at", "DUE", CLI_CELL_TIME, CLI_COLUMN_WIDE, 0},
+    [RQ_LATE] = {"late_minutes", "LATE", CLI_CELL_MINUTES, 0, 0},
+    [RQ_SHA256] = {"message_sha256", "MESSAGE", CLI_CELL_TEXT, CLI_COLUMN_DATA, 0},
+    [RQ_SUBJECT] = {"subject", "SUBJECT", CLI_CELL_TEXT, 0, 40},
+    [RQ_FILES] = {"attachment_count", "FILES", CLI_CELL_INT, CLI_COLUMN_WIDE, 0},
+};
+
+/* What `requests list` selects; every filter given must hold. */
+typedef struct filter {
+	const char *state; /* a state, or "open" / "closed" */
+	const char *step;
+	const char *holder;
+	bool overdue;
+	dispo_time since; /* received at or after; 0: any */
+	bool any;         /* a filter is given */
+	bool needs_rules; /* one of them can only be judged by the rules */
+} filter;
+
+static bool
+name_known(const dispo_rules *rules, const char *name, bool ends, bool steps)
+{
+	const GPtrArray *wfs = rules_workflows(rules);
+
+	if (ends && strcmp(name, DISPO_WF_CANCELLED) == 0)
+		return true;
+	for (guint i = 0; i < wfs->len; i++) {
+		const dispo_rules_step *s = rules_step_get(wfs->pdata[i], name);
+		if (s && (s->is_end ? ends : steps))
+			return true;
+	}
+	return false;
+}
+
+/* A typo in --state or --step would list nothing and look like good news. */
+static bool
+filter_check(dispo_cli *cli, const filter *f, const dispo_rules *rules)
+{
+	if (!rules)
+		return !f->needs_rules;
+	if (f->state && strcmp(f->state, "open") != 0 && strcmp(f->state, "closed") != 0 &&
+	    strcmp(f->state, "received") != 0 && strcmp(f->state, "awaiting_confirmation") != 0 &&
+	    !name_known(rules, f->state, true, true)) {
+		cli_error(cli,
+		          "--state: no workflow has a step or end '%s' (use open, closed, "
+		          "awaiting_confirmation, or a step or end of 'dispo rules graph')",
+		          f->state);
+		return false;
+	}
+	if (f->step && !name_known(rules, f->step, false, true)) {
+		cli_error(cli, "--step: no workflow has a step '%s'%s", f->step,
+		          name_known(rules, f->step, true, false)
+		              ? " (it is an end: use --state)"
+		              : " (see 'dispo rules graph')");
+		return false;
+	}
+	return true;
+}
+
+static bool
+filter_match(const filter *f, const dispo_request_row *r, const cli_request_at *at)
+{
+	if (f->since && r->created_at < f->since)
+		return false;
+	if (f->state && strcmp(f->state, "open") == 0 ? at->closed
+	    : f->state && strcmp(f->state, "closed") == 0 ? !at->closed
+	    : f->state && strcmp(f->state, r->state) != 0)
+		return false;
+	if (f->step && (at->closed || g_strcmp0(f->step, r->step) != 0))
+		return false;
+	if (f->holder && !cli_where_held_by(at, f->holder))
+		return false;
+	return !f->overdue || at->late_minutes > 0;
+}
 
 static int
-list(dispo_cli *cli, dispo_store *store, format fmt)
+list(dispo_cli *cli, dispo_store *store, cli_format fmt, const char *output, const filter *f)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) reqs = store_requests_list(store, &e);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	g_autoptr(cli_where) where = NULL;
+	g_autoptr(cli_list) l = cli_list_new("requests");
 
 	if (!reqs) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	if (fmt == FORMAT_JSON) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_array(b);
-		for (guint i = 0; i < reqs->len; i++)
-			request_json(b, reqs->pdata[i], cli->config->tz);
-		json_builder_end_array(b);
-		cli_json_print(b);
-		return EX_OK;
+	/* Without rules the list still shows what is stored; only holders,
+	 * lateness and the filters that need them are unknown. */
+	if (!(where = cli_where_new(cli, store, &e))) {
+		if (f->needs_rules) {
+			cli_error(cli, "%s; fix it, then dispo rules check", e->message);
+			return EX_CONFIG;
+		}
+		dispo_log(LOG_WARNING, "%s: holders and lateness are not shown", e->message);
+		g_clear_error(&e);
 	}
-	if (reqs->len == 0) {
-		printf("No requests yet. Applications arrive with 'dispo deliver' or "
-		       "'dispo import'.\n");
-		return EX_OK;
-	}
-	g_ptr_array_add(
-	    rows, g_strsplit("REQUEST|WORKFLOW|STATE|APPLICANT|RECEIVED|FILES|SUBJECT", "|", -1));
+	if (!filter_check(cli, f, where ? cli_where_rules(where) : NULL))
+		return EX_USAGE;
+	cli_list_columns(l, request_columns, G_N_ELEMENTS(request_columns));
+	l->empty = f->any ? "No request matches."
+	                  : "No requests yet. Applications arrive with 'dispo deliver' or "
+	                    "'dispo import'.";
 	for (guint i = 0; i < reqs->len; i++) {
 		const dispo_request_row *r = reqs->pdata[i];
-		char **cells = g_new0(char *, 8);
-		cells[0] = g_strdup(r->number);
-		cells[1] = g_strdup(r->workflow);
-		cells[2] = g_strdup(r->state);
-		cells[3] = g_strdup(r->applicant);
-		cells[4] = dispo_time_format_short(r->created_at, cli->config->tz);
-		cells[5] = g_strdup_printf("%u", r->attachment_count);
-		cells[6] = dispo_utf8_truncate(r->subject ? r->subject : "", 50);
-		g_ptr_array_add(rows, cells);
+		cli_request_at at = {.late_minutes = -1};
+		if (where && !cli_where_find(where, r, &at, &e)) {
+			cli_error(cli, "%s", e->message);
+			return cli_exit_code(e);
+		}
+		if (!filter_match(f, r, &at))
+			continue;
+		cli_list_row(l);
+		cli_list_text(l, RQ_ID, r->number);
+		cli_list_text(l, RQ_WORKFLOW, r->workflow);
+		cli_list_text(l, RQ_STATE, r->state);
+		cli_list_text(l, RQ_STEP, r->step);
+		cli_list_text(l, RQ_APPLICANT, r->applicant);
+		cli_list_time(l, RQ_CREATED, r->created_at);
+		cli_list_time(l, RQ_UPDATED, r->updated_at);
+		cli_list_text(l, RQ_HOLDER, at.holders);
+		cli_list_time(l, RQ_DUE, at.due);
+		cli_list_minutes(l, RQ_LATE, at.late_minutes);
+		if (at.late_minutes == 0)
+			cli_list_shown(l, RQ_LATE, "-");
+		cli_list_text(l, RQ_SHA256, r->message_sha256);
+		cli_list_text(l, RQ_SUBJECT, r->subject);
+		cli_list_int(l, RQ_FILES, r->attachment_count);
 	}
-	cli_table_print(rows, 7);
-	return EX_OK;
+	return cli_list_print(cli, l, fmt, output, NULL);
 }
 
+enum { RF_DECIDED, RF_SENDER, RF_WORKFLOW, RF_REASONS, RF_SUBJECT, RF_FILE, RF_SHA256 };
+static const cli_column refusal_columns[] = {
+    [RF_DECIDED] = {"decided_at", "DECIDED", CLI_CELL_TIME, 0, 0},
+    [RF_SENDER] = {"sender", "SENDER", CLI_CELL_TEXT, 0, 0},
+    [RF_WORKFLOW] = {"workflow", "WORKFLOW", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [RF_REASONS] = {"reasons", "REASONS", CLI_CELL_TEXT, 0, 0},
+    [RF_SUBJECT] = {"subject", "SUBJECT", CLI_CELL_TEXT, 0, 50},
+    [RF_FILE] = {"file", "FILE", CLI_CELL_TEXT, CLI_COLUMN_WIDE, 0},
+    [RF_SHA256] = {"message_sha256", "MESSAGE", CLI_CELL_TEXT, CLI_COLUMN_DATA, 0},
+};
+
 /* Applications refused at intake: they opened no request, so they are
- * listed apart, each with its message and its reason codes. */
+ * listed apart, each with its message and its reason codes (in JSON with
+ * each reason's detail too). */
 static int
-list_refused(dispo_cli *cli, dispo_store *store, format fmt)
+list_refused(dispo_cli *cli, dispo_store *store, cli_format fmt, const char *output)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(GPtrArray) refs = store_refusals_list(store, &e);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	g_autoptr(cli_list) l = cli_list_new("refused");
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	if (!refs) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	if (fmt == FORMAT_TABLE && refs->len == 0) {
-		printf("No refused applications.\n");
-		return EX_OK;
-	}
-	g_ptr_array_add(rows, g_strsplit("DECIDED|SENDER|REASONS|SUBJECT", "|", -1));
+	cli_list_columns(l, refusal_columns, G_N_ELEMENTS(refusal_columns));
+	l->empty = "No refused applications.";
 	json_builder_begin_array(b);
 	for (guint i = 0; i < refs->len; i++) {
 		const dispo_refusal_row *r = refs->pdata[i];
 		g_autoptr(JsonParser) parser = json_parser_new();
 		JsonArray *reasons = NULL;
-		GString *codes = g_string_new(NULL);
-		char **cells;
+		g_autoptr(GString) codes = g_string_new(NULL);
 
 		if (json_parser_load_from_data(parser, r->reasons_json, -1, NULL) &&
 		    JSON_NODE_HOLDS_ARRAY(json_parser_get_root(parser)))
@@ -189,31 +295,31 @@ list_refused(dispo_cli *cli, dispo_store *store, format fmt)
 		                                  : json_node_new(JSON_NODE_NULL));
 		json_builder_end_object(b);
 
-		cells = g_new0(char *, 5);
-		cells[0] = dispo_time_format_short(r->decided_at, cli->config->tz);
-		cells[1] = g_strdup(r->sender ? r->sender : "-");
-		cells[2] = g_string_free(codes, false);
-		cells[3] = dispo_utf8_truncate(r->subject ? r->subject : "", 50);
-		g_ptr_array_add(rows, cells);
+		cli_list_row(l);
+		cli_list_time(l, RF_DECIDED, r->decided_at);
+		cli_list_text(l, RF_SENDER, r->sender);
+		if (!r->sender)
+			cli_list_shown(l, RF_SENDER, "-");
+		cli_list_text(l, RF_WORKFLOW, r->workflow);
+		cli_list_text(l, RF_REASONS, codes->str);
+		cli_list_text(l, RF_SUBJECT, r->subject);
+		cli_list_text(l, RF_FILE, r->source);
+		cli_list_text(l, RF_SHA256, r->message_sha256);
 	}
 	json_builder_end_array(b);
-	if (fmt == FORMAT_JSON)
-		cli_json_print(b);
-	else
-		cli_table_print(rows, 4);
-	return EX_OK;
+	return cli_list_print(cli, l, fmt, output, b);
 }
 
-static int show(dispo_cli *cli, dispo_store *store, const char *number, format fmt);
+static int show(dispo_cli *cli, dispo_store *store, const char *number, cli_format fmt);
 
 int
 cli_request_print(dispo_cli *cli, dispo_store *store, const char *number)
 {
-	return show(cli, store, number, FORMAT_TABLE);
+	return show(cli, store, number, CLI_FORMAT_TABLE);
 }
 
 static int
-show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
+show(dispo_cli *cli, dispo_store *store, const char *number, cli_format fmt)
 {
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_request_row) r = store_request_get(store, number, &e);
@@ -223,7 +329,7 @@ show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
 	}
-	if (fmt == FORMAT_JSON) {
+	if (fmt == CLI_FORMAT_JSON) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		request_json(b, r, cli->config->tz);
 		cli_json_print(b);
@@ -261,35 +367,85 @@ show(dispo_cli *cli, dispo_store *store, const char *number, format fmt)
 	return EX_OK;
 }
 
+/* --since: a day (from its midnight in the office's time zone) or an
+ * instant. */
+static bool
+since_parse(dispo_cli *cli, const char *s, dispo_time *out)
+{
+	GDate d;
+
+	if (cli_date_parse(s, &d)) {
+		*out = cli_date_start(&d, cli->config->tz);
+		return true;
+	}
+	if (dispo_time_parse_iso8601(s, out, NULL))
+		return true;
+	cli_error(cli, "--since '%s' is not a date: write yyyy-mm-dd (2026-11-01) or an ISO 8601 time",
+	          s);
+	return false;
+}
+
 int
 cli_requests(dispo_cli *cli, int argc, char **argv)
 {
-	g_autofree char *format_s = NULL;
-	gboolean refused = false;
+	g_autofree char *format_s = NULL, *output = NULL, *state = NULL, *step = NULL;
+	g_autofree char *holder = NULL, *since_s = NULL;
+	gboolean refused = false, overdue = false;
 	GOptionEntry entries[] = {
-	    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_s, "table (default) or json", "FORMAT"},
+	    CLI_LIST_OPTIONS(format_s, output),
 	    {"refused", 0, 0, G_OPTION_ARG_NONE, &refused,
 	     "list the applications refused at intake, with their reason codes", NULL},
+	    {"state", 0, 0, G_OPTION_ARG_STRING, &state,
+	     "only requests in this state: open, closed, awaiting_confirmation, or a step or end",
+	     "STATE"},
+	    {"step", 0, 0, G_OPTION_ARG_STRING, &step, "only requests at this step now", "STEP"},
+	    {"holder", 0, 0, G_OPTION_ARG_STRING, &holder,
+	     "only requests whose step this address may act at now (holder or deputy)", "EMAIL"},
+	    {"overdue", 0, 0, G_OPTION_ARG_NONE, &overdue,
+	     "only requests past their step's deadline (in working time)", NULL},
+	    {"since", 0, 0, G_OPTION_ARG_STRING, &since_s,
+	     "only requests received on or after this day (yyyy-mm-dd) or time", "DATE"},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(dispo_store) store = NULL;
-	format fmt;
+	filter f = {0};
+	cli_format fmt;
 	int rc;
 	const char *sub;
 
 	if (!cli_parse(cli, entries, "[list | show REQUEST]",
-	               "Lists the requests, or shows one with its attachments and audit events.",
+	               "Lists the requests (where each is, who holds its step, how late it is in\n"
+	               "working time), or shows one with its attachments and audit events.",
 	               &argc, &argv))
 		return EX_USAGE;
-	if (!parse_format(cli, format_s, &fmt))
+	if (!cli_format_parse(cli, format_s, output, &fmt))
 		return EX_USAGE;
 	sub = argc > 1 ? argv[1] : "list";
 	if (!(strcmp(sub, "list") == 0 && argc <= 2) && !(strcmp(sub, "show") == 0 && argc == 3)) {
 		cli_error(cli, "use 'requests list' or 'requests show REQUEST'");
 		return EX_USAGE;
 	}
+	f = (filter){.state = state, .step = step, .holder = holder, .overdue = overdue};
+	f.any = state || step || holder || overdue || since_s;
+	f.needs_rules = step || holder || overdue || g_strcmp0(state, "open") == 0 ||
+	                g_strcmp0(state, "closed") == 0;
+	if (strcmp(sub, "show") == 0 && (f.any || refused || output ||
+	                                 (fmt != CLI_FORMAT_TABLE && fmt != CLI_FORMAT_JSON))) {
+		cli_error(cli, "'requests show' takes only --format table or json");
+		return EX_USAGE;
+	}
+	if (refused && f.any) {
+		cli_error(cli, "--refused lists applications that opened no request: the filters "
+		               "select requests");
+		return EX_USAGE;
+	}
+	if (!cli_load(cli))
+		return EX_CONFIG;
+	if (since_s && !since_parse(cli, since_s, &f.since))
+		return EX_USAGE;
 	if ((rc = cli_start(cli, &store)) != EX_OK)
 		return rc;
 	if (strcmp(sub, "list") == 0)
-		return refused ? list_refused(cli, store, fmt) : list(cli, store, fmt);
+		return refused ? list_refused(cli, store, fmt, output)
+		               : list(cli, store, fmt, output, &f);
 	return show(cli, store, argv[2], fmt);
 }

@@ -31,10 +31,9 @@ static const command commands[] = {
     {"admin", cli_admin, "cancel a request, or move it to a step (admin cancel|move)"},
     {"outbox", cli_outbox, "the emails dispo decided to send (outbox list|flush|retry ID)"},
     {"records", cli_records,
-     "the SOP's records as table, JSON or CSV (applications, letters, "
-     "certificates)"},
+     "the SOP's records for a spreadsheet (applications, letters, certificates)"},
     {"certificates", cli_certificates, "the register of issued certificates (certificates list)"},
-    {"requests", cli_requests, "list requests, or show one (requests show SE-2026-000001)"},
+    {"requests", cli_requests, "where requests are, who holds them, how late (requests show ID)"},
     {"report", cli_report, "SLA compliance per step, in working time, against the SOP's standard"},
     {"audit", cli_audit, "check the audit trail's hash chains (audit verify)"},
     {"serve", cli_serve, "the daemon: IMAP IDLE intake, the outbox sender, the SLA timers"},
@@ -340,4 +339,31 @@ main(int argc, char **argv)
 	fprintf(stderr, "dispo: unknown command or option '%s'\n\n", argv[first]);
 	usage(stderr);
 	return finish(&cli, usage_code(argc, argv));
+}
+
+bool
+cli_date_parse(const char *s, GDate *out)
+{
+	unsigned y, m, d;
+	int n = 0;
+
+	if (strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9998 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
+			return false;
+	g_date_clear(out, 1);
+	g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	return true;
+}
+
+dispo_time
+cli_date_start(const GDate *d, GTimeZone *tz)
+{
+	g_autoptr(GDateTime) dt =
+	    g_date_time_new(tz, (gint)g_date_get_year(d), (gint)g_date_get_month(d),
+	                    (gint)g_date_get_day(d), 0, 0, 0);
+	return dt ? g_date_time_to_unix(dt) : 0;
 }

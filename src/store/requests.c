@@ -234,6 +234,10 @@ store_request_row_free(dispo_request_row *r)
 	g_free(r->applicant);
 	g_free(r->message_sha256);
 	g_free(r->subject);
+	g_free(r->step);
+	g_free(r->name);
+	g_free(r->nip);
+	g_free(r->unit);
 	if (r->attachments)
 		g_ptr_array_unref(r->attachments);
 	if (r->events)
@@ -241,10 +245,21 @@ store_request_row_free(dispo_request_row *r)
 	g_free(r);
 }
 
+/* The applicant's name, NIP and unit are the form's as intake accepted it
+ * (the received event, seq 1: one row of the UNIQUE (request_id, seq)
+ * index each), not the register's of today: a record says what was
+ * applied for. A detail that is not JSON reads as NULL here, not as a
+ * failed list. */
+#define RECEIVED_FIELD(path)                                                                       \
+	"(SELECT json_extract(f.detail, " path ") FROM events f WHERE f.request_id = r.id"         \
+	" AND f.seq = 1 AND json_valid(f.detail))"
 #define REQUEST_COLUMNS                                                                            \
 	"SELECT r.id, r.number, r.workflow, r.state, r.applicant, r.created_at, r.updated_at,"     \
 	" m.sha256, m.subject,"                                                                    \
-	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id"    \
+	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id,"   \
+	" r.step, coalesce(r.step_entered, r.updated_at), " RECEIVED_FIELD("'$.form.Nama'") ","    \
+	" coalesce(" RECEIVED_FIELD("'$.nip'") ", " RECEIVED_FIELD("'$.form.NIP'") "),"            \
+	" " RECEIVED_FIELD("'$.form.\"Unit Kerja\"'")                                              \
 	" FROM requests r JOIN messages m ON m.id = r.message_id"
 
 static dispo_request_row *
@@ -262,6 +277,11 @@ request_from_row(sqlite3_stmt *st)
 	r->message_sha256 = store_column_dup(st, 7);
 	r->subject = store_column_dup(st, 8);
 	r->attachment_count = (unsigned)sqlite3_column_int(st, 9);
+	r->step = store_column_dup(st, 11);
+	r->step_entered = r->step ? sqlite3_column_int64(st, 12) : 0;
+	r->name = store_column_dup(st, 13);
+	r->nip = store_column_dup(st, 14);
+	r->unit = store_column_dup(st, 15);
 	return r;
 }
 

@@ -156,6 +156,11 @@ typedef struct dispo_request_row {
 	char *message_sha256;
 	char *subject;
 	unsigned attachment_count;
+	char *step;              /* the step or end it is in; NULL before its workflow started */
+	dispo_time step_entered; /* when it entered step (0 when step is NULL) */
+	/* The application form's Nama, NIP (as intake read it) and Unit Kerja;
+	 * NULL when it had none. */
+	char *name, *nip, *unit;
 	GPtrArray *attachments; /* dispo_attachment_info *, store_request_get only */
 	GPtrArray *events;      /* dispo_event_row *, store_request_get only */
 } dispo_request_row;

@@ -69,8 +69,7 @@ bucket_get(flow *f, const char *step)
 	b = g_new0(bucket, 1);
 	b->step = g_strdup(step);
 	b->rule = f->rule ? rules_step_get(f->rule, step) : NULL;
-	/* The built-in end of a cancelled request is an end too. */
-	b->is_end = b->rule ? b->rule->is_end : strcmp(step, DISPO_WF_CANCELLED) == 0;
+	b->is_end = workflow_is_end(f->rule, step);
 	b->times = g_array_new(false, false, sizeof(int64_t));
 	g_ptr_array_add(f->buckets, b);
 	g_hash_table_insert(f->by_step, b->step, b);
@@ -156,11 +155,7 @@ workflow_report_event(dispo_report *r, dispo_time at, const char *kind, const ch
 {
 	bucket *b;
 
-	/* A move enters a step: another step than before, or the same one
-	 * again by an administrator's move (its SLA restarts). Anything else
-	 * (a refusal, a note, a reminder) leaves the visit running. */
-	if (!r->cur || !step ||
-	    (g_strcmp0(step, previous) == 0 && g_strcmp0(kind, "admin:move") != 0))
+	if (!r->cur || !workflow_event_enters(kind, step, previous))
 		return;
 	/* The visit that ends here is the one this request's events began;
 	 * when they disagree on where it was (events from before the step was

@@ -128,6 +128,40 @@ void workflow_report_open(dispo_report *r, const char *workflow, const char *ste
  * end when reached), then its TOTAL. */
 const GPtrArray *workflow_report_rows(dispo_report *r);
 
+/* ---- one request's time at each step (times.c) ---------------------------- */
+
+/* Whether a workflow event entered a step: the step it left the request in
+ * differs from the one before, or is the same one again by an
+ * administrator's move (its SLA restarts). Refusals, notes and reminders
+ * leave the visit running. kind is the event's (approve, admin:move…). */
+bool workflow_event_enters(const char *kind, const char *step, const char *previous);
+/* Whether step is an end of wf (wf NULL: a workflow the rules no longer
+ * have), the built-in cancelled end included. */
+bool workflow_is_end(const dispo_rules_workflow *wf, const char *step);
+
+/* The working time one request spent at each step, from its workflow
+ * events oldest first (as the SLA report rebuilds visits): a step visited
+ * twice (after KEMBALIKAN) sums its visits; time in an end is not counted. */
+typedef struct dispo_step_times dispo_step_times;
+
+/* cal NULL counts wall-clock time; it must outlive the result. */
+dispo_step_times *workflow_step_times_new(const dispo_calendar *cal);
+void workflow_step_times_free(dispo_step_times *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_step_times, workflow_step_times_free)
+/* Starts over for a request of wf (NULL: unknown to the rules) received at
+ * `received`. */
+void workflow_step_times_begin(dispo_step_times *t, const dispo_rules_workflow *wf,
+                               dispo_time received);
+void workflow_step_times_event(dispo_step_times *t, dispo_time at, const char *kind,
+                               const char *step, const char *previous);
+/* Working seconds at step, the visit still open counted up to now; -1 when
+ * the request was never there. */
+int64_t workflow_step_times_get(const dispo_step_times *t, const char *step, dispo_time now);
+/* When the request entered an end, 0 while it is open. */
+dispo_time workflow_step_times_closed(const dispo_step_times *t);
+/* Working seconds from received to the end, or to now while open. */
+int64_t workflow_step_times_total(const dispo_step_times *t, dispo_time now);
+
 /* ---- the engine ---------------------------------------------------------- */
 
 typedef enum {

@@ -238,7 +238,7 @@ jq -e 'all(.[]; has("id") and has("request") and has("step") and has("template")
 [ "$(sql $DB "select count(*) from events where kind in ('approve', 'forward', 'continue', 'reject', 'return', 'done') and message_id is null")" = 0 ] ||
 	fail "a decision without its message"
 expect_exit 0 D records applications --format csv
-contains out "REQUEST,WORKFLOW,STATE,APPLICANT,RECEIVED,SUBJECT"
+contains out "request,workflow,state,applicant,received,subject,name,nip,unit,step,holder,decided,"
 contains out "SE-2026-000001,pendaftaran,terbit,budi.santoso@kuduskab.go.id"
 # retry is for unsent emails only: a sent one is never sent twice.
 expect_exit 65 D outbox retry 1
