@@ -301,23 +301,26 @@ object_object(JsonObject *o, const char *member)
 
 /* "greeting": the recipient as a letter addresses them, by the register
  * (name and the NIP's gender), else by what the application says of its
- * applicant, else "Bapak/Ibu". */
+ * applicant, else "Bapak/Ibu"; the gender found, for "honorific". */
 static char *
-greeting(dispo_ingest *ing, JsonObject *data, const char *to)
+greeting(dispo_ingest *ing, JsonObject *data, const char *to, dispo_gender *gender)
 {
 	g_autoptr(dispo_employee) emp = NULL;
 	JsonObject *applicant = object_object(data, "applicant");
 	const char *lang = ing->config->language;
 
-	if (to && store_employee_find_by_email(ing->store, to, &emp, NULL) && emp)
-		return dispo_salutation(emp->name, dispo_gender_of_nip(emp->nip), lang);
+	*gender = DISPO_GENDER_UNKNOWN;
+	if (to && store_employee_find_by_email(ing->store, to, &emp, NULL) && emp) {
+		*gender = dispo_gender_of_nip(emp->nip);
+		return dispo_salutation(emp->name, *gender, lang);
+	}
 	if (applicant && to && g_ascii_strcasecmp(to, object_string(applicant, "email") ?: "") == 0) {
 		g_autofree char *nip = NULL;
 		const char *form_nip = object_string(applicant, "nip");
 		if (form_nip)
 			policy_nip_check(form_nip, 0, &nip, NULL);
-		return dispo_salutation(object_string(applicant, "name"), dispo_gender_of_nip(nip),
-		                        lang);
+		*gender = dispo_gender_of_nip(nip);
+		return dispo_salutation(object_string(applicant, "name"), *gender, lang);
 	}
 	return dispo_salutation(NULL, DISPO_GENDER_UNKNOWN, lang);
 }
@@ -350,10 +353,13 @@ static void
 data_complete(dispo_ingest *ing, const dispo_rules_workflow *wf, const dispo_answer *a,
               JsonObject *data)
 {
-	g_autofree char *hello = greeting(ing, data, a->to);
+	dispo_gender gender;
+	g_autofree char *hello = greeting(ing, data, a->to, &gender);
 
 	json_object_set_object_member(data, "office", office_object(ing->config, wf));
 	json_object_set_string_member(data, "greeting", hello);
+	/* How the text says "you" to them in Indonesian: Bapak, Ibu, Bapak/Ibu. */
+	json_object_set_string_member(data, "honorific", dispo_honorific(gender));
 	json_object_set_array_member(data, "attachments", attachments_array(a->files));
 	json_object_set_boolean_member(data, "has_attachments", a->files && a->files->len > 0);
 	json_object_set_string_member(data, "reply_address", a->reply_to ? a->reply_to : wf->mailbox);

@@ -156,6 +156,8 @@ dispo_gender dispo_gender_of_nip(const char *nip);
  * "Bapak/Ibu" (name unknown); English "Mr Agus Prasetyo", "Ms …", the
  * name alone, or "Sir or Madam". */
 char *dispo_salutation(const char *name, dispo_gender gender, const char *lang);
+/* The Indonesian form of "you" for that gender: "Bapak", "Ibu", "Bapak/Ibu". */
+const char *dispo_honorific(dispo_gender gender);
 
 /* ---- configuration ----------------------------------------------------- */
 

@@ -211,13 +211,19 @@ dispo_salutation(const char *name, dispo_gender gender, const char *lang)
 			return *bare ? g_strdup(bare) : g_strdup("Sir or Madam");
 		title = gender == DISPO_GENDER_FEMALE ? "Ms" : "Mr";
 	} else {
-		title = gender == DISPO_GENDER_FEMALE ? "Ibu"
-		        : gender == DISPO_GENDER_MALE ? "Bapak"
-		                                      : "Bapak/Ibu";
+		title = dispo_honorific(gender);
 		if (!*bare)
 			return g_strdup("Bapak/Ibu");
 	}
 	return g_strdup_printf("%s %s", title, bare);
+}
+
+const char *
+dispo_honorific(dispo_gender gender)
+{
+	return gender == DISPO_GENDER_FEMALE ? "Ibu"
+	       : gender == DISPO_GENDER_MALE ? "Bapak"
+	                                     : "Bapak/Ibu";
 }
 
 dispo_gender

@@ -250,6 +250,14 @@ notice $NIK_BUDI $BUDI 9C01D2E3F4A5
 expect_exit 0 D records certificates --format json
 jq -e --arg r $R4 '.[] | select(.request == $r) | .serial == "9C01D2E3F4A5" and .valid_from == "2026-11-24" and .valid_until == "2028-11-24" and .email == "budi.santoso@kuduskab.go.id"' out >/dev/null ||
 	{ cat out; fail "the certificate, its serial and validity are not recorded"; }
+# The applicant's decision says what BSrE's notice said and what to do next
+# (SOP 4c: the passphrase), threaded to the acknowledgement he received.
+dec=$OUT/$(last_to $BUDI keputusan)
+body "$dec" | grep -q "Nomor seri *: 9C01D2E3F4A5" || { body "$dec"; fail "the decision lacks the serial"; }
+body "$dec" | grep -q "Berlaku *: 24 November 2026 s.d. 24 November 2028" || { body "$dec"; fail "the decision lacks the validity"; }
+body "$dec" | grep -q "passphrase" || fail "the decision does not say to set the passphrase"
+ack=$(sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$R4' and o.template = 'tanda_terima'")
+[ "$(hdr In-Reply-To "$dec")" = "$(hdr Message-ID "$OUT/$ack")" ] || fail "the decision does not answer the acknowledgement"
 # The same notice again records nothing more (nobody waits at BSrE).
 notice $NIK_BUDI $BUDI 9C01D2E3F4A5
 [ "$(sql $DB "select count(*) from certificates")" = 2 ] || fail "a repeated notice recorded another certificate"

@@ -160,6 +160,9 @@ test_salutation(void **state)
 	assert_string_equal(en_none, "Sir or Madam");
 	assert_int_equal(dispo_gender_of_nip("19801117200604100"), DISPO_GENDER_UNKNOWN);
 	assert_int_equal(dispo_gender_of_nip("198011172006043002"), DISPO_GENDER_UNKNOWN);
+	assert_string_equal(dispo_honorific(DISPO_GENDER_MALE), "Bapak");
+	assert_string_equal(dispo_honorific(DISPO_GENDER_FEMALE), "Ibu");
+	assert_string_equal(dispo_honorific(DISPO_GENDER_UNKNOWN), "Bapak/Ibu");
 }
 
 int
