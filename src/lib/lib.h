@@ -138,7 +138,8 @@ const char *dispo_suggest(const char *word, const char *const *candidates, guint
  * their trailing spaces; lines starting with a space, ">" or "From " are
  * space-stuffed; "--" alone becomes the signature separator "-- ". A
  * broken indented line goes on under its value ("  Nama  : …") or item
- * ("  - …"). A word wider than the line stays whole. */
+ * ("  - …") after hard breaks (a flowed reader would keep that indentation
+ * as spaces inside the text). A word wider than the line stays whole. */
 char *dispo_text_flow(const char *text, size_t width);
 /* A name without its titles: the degrees after the first comma and the
  * titles before it ("Drs.", "dr.", "H.", "Hj.", "Prof."), spaces folded:

@@ -84,6 +84,13 @@ flow_line(GString *out, const char *line, size_t len, size_t width)
 	}
 	while (lead < len && line[lead] == ' ')
 		lead++;
+	/* An item or a value broken under its own start is laid out by hand:
+	 * its breaks are hard, since a flowed reader joining them would keep
+	 * the continuation's indentation as spaces inside the text. A
+	 * paragraph at the margin breaks softly and reflows on a phone. */
+	indent = continuation_indent(line, len);
+	if (indent > width / 2)
+		indent = lead;
 	for (;;) {
 		size_t pre = first ? 0 : indent;
 		/* An indented line is space-stuffed: one column less. */
@@ -114,13 +121,8 @@ flow_line(GString *out, const char *line, size_t len, size_t width)
 		for (next = brk; next < end && *next == ' '; next++)
 			;
 		g_string_append_len(seg, p, brk - p);
-		line_emit(out, seg->str, seg->len, true);
-		if (first) {
-			indent = continuation_indent(line, len);
-			if (indent > width / 2)
-				indent = lead;
-			first = false;
-		}
+		line_emit(out, seg->str, seg->len, indent == 0);
+		first = false;
 		p = next;
 	}
 	g_string_append_len(seg, p, end - p);

@@ -4,9 +4,8 @@
 # shell tests. mailpart.py [--html | --flowed | --unflow] FILE
 #   (default) the text/plain part, transfer-decoded, lines as sent
 #   --unflow  the text/plain part as a format=flowed reader shows it (RFC
-#             3676: stuffing removed, soft breaks joined), except that the
-#             hanging indent dispo gives a broken item's next line (for
-#             readers that do not reflow) is taken out again
+#             3676: stuffing removed, soft breaks joined), and an item or
+#             value that dispo wrapped under its own start on one line
 #   --html    the text/html part
 #   --names   the attachments' file names, one a line
 #   --readable the header fields decoded, a blank line, then --unflow's text
@@ -42,10 +41,22 @@ def main():
                         line = line[1:]
                     soft = line.endswith(" ") and line != "-- "
                     if out and out[-1][1]:
-                        out[-1] = (out[-1][0] + line.lstrip(" "), soft)
+                        out[-1] = (out[-1][0] + line, soft)
                     else:
                         out.append((line, soft))
-                text = "\n".join(l for l, _ in out)
+                # An item or value dispo broke under its own start (hard
+                # breaks, the next line indented) is read as one line: a
+                # break there was a wrap, since the next word did not fit.
+                joined = []
+                for line, _ in out:
+                    words = line.split()
+                    prev = joined[-1] if joined else ""
+                    if (line.startswith("  ") and prev.startswith("  ") and words
+                            and len(prev) + 2 + len(words[0]) > 72):
+                        joined[-1] = prev + " " + line.strip()
+                    else:
+                        joined.append(line)
+                text = "\n".join(joined)
             sys.stdout.write(text)
             return 0
     sys.stderr.write("mailpart.py: %s has no %s part\n" % (args[0], want))

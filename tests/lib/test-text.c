@@ -92,6 +92,11 @@ test_flow_indented(void **state)
 	assert_string_equal(lines[5], " > not a quote");
 	assert_true(g_str_has_prefix(lines[6], "   1. Buka"));
 	assert_true(g_str_has_prefix(lines[7], "      ") && lines[7][6] != ' ');
+	/* Their breaks are hard: a flowed reader joining them would keep the
+	 * continuation's indentation as a run of spaces inside the text. */
+	assert_true(lines[0][strlen(lines[0]) - 1] != ' ');
+	assert_true(lines[2][strlen(lines[2]) - 1] != ' ');
+	assert_true(lines[6][strlen(lines[6]) - 1] != ' ');
 }
 
 static void
