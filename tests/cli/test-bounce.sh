@@ -20,7 +20,6 @@ D() { "$DISPO" --config dispo.conf --now "$NOW" "$@"; }
 DB=data/dispo.db
 OUT=data/outbox/new
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 mid() { hdr Message-Id "$OUT/$(printf '%06d.eml' "$1")" | tr -d '<>'; }
 outbox_count() { sql $DB "select count(*) from outbox"; }
 

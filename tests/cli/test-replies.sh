@@ -30,33 +30,9 @@ KADIS=kadis@kuduskab.go.id
 BUDI=budi.santoso@kuduskab.go.id
 RINA=rina.marlina@kuduskab.go.id
 
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 # body FILE: the text part as its reader sees it (decoded, flowed lines joined).
 body() { python3 "$DISPO_SRCDIR/tests/cli/mailpart.py" --unflow "$1"; }
 state() { sql $DB "select state from requests where number = '$1'"; }
-# last_to ADDRESS [TEMPLATE]: the newest outbox file to ADDRESS (of TEMPLATE)
-last_to() {
-	q="select printf('%06d.eml', id) from outbox where to_addr = '$1'"
-	[ -n "${2:-}" ] && q="$q and template = '$2'"
-	sql $DB "$q order by id desc limit 1"
-}
-count_to() { sql $DB "select count(*) from outbox where to_addr = '$1'${2:+ and template = '$2'}"; }
-n=0
-# answer FILE FROM TEXT: Outlook (Indonesian) answering FILE: Reply-To as
-# To, threaded, the original quoted below its Dari:/Dikirim: header.
-answer() {
-	n=$((n + 1))
-	{
-		printf 'From: %s\r\nTo: %s\r\nSubject: RE: %s\r\n' "$2" "$(hdr Reply-To "$OUT/$1")" "$(hdr Subject "$OUT/$1")"
-		printf 'In-Reply-To: %s\r\nReferences: %s %s\r\n' "$(hdr Message-Id "$OUT/$1")" "$(hdr References "$OUT/$1")" "$(hdr Message-Id "$OUT/$1")"
-		printf 'Message-ID: <answer%s@kuduskab.go.id>\r\nDate: Mon, 23 Nov 2026 09:%02d:00 +0700\r\n' $n $((n % 60))
-		printf 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%b\r\n\r\n' "$3"
-		printf -- '-----Original Message-----\r\nDari: Layanan Sertifikat <sertifikat@kuduskab.go.id>\r\n'
-		printf 'Dikirim: Senin, 23 November 2026 09.00\r\nKepada: %s\r\nPerihal: %s\r\n\r\n' "$2" "$(hdr Subject "$OUT/$1")"
-		body "$OUT/$1" | sed 's/$/\r/'
-	} >answer$n.eml
-	expect_exit 0 D deliver <answer$n.eml
-}
 # fresh FROM SUBJECT TEXT: a new email (no thread headers), as from a phone.
 fresh() {
 	n=$((n + 1))

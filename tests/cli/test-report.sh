@@ -33,7 +33,6 @@ KADIS=kadis@kuduskab.go.id
 KABID=sri.wahyuningsih@kuduskab.go.id
 KASI=agus.prasetyo@kuduskab.go.id
 VERIF=dewi.lestari@kuduskab.go.id
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 # the newest email about REQUEST's STEP to ADDRESS
 email() { sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
 state() { sql $DB "select state from requests where number = '$1'"; }

@@ -24,7 +24,6 @@ DB=data/dispo.db
 OUT=data/outbox/new
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 # The newest workflow email of REQUEST about STEP to ADDRESS.
 email() { sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
 state() { sql $DB "select state from requests where number = '$1'"; }

@@ -21,7 +21,6 @@ DB=data/dispo.db
 OUT=data/outbox/new
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
 # newest FROM-less email of REQUEST about STEP to ADDRESS
 email() { sqlite3 $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
 # reply FILE FROM TEXT: what a mail client sends on "Reply"
