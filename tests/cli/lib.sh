@@ -36,8 +36,11 @@ contains() {
 }
 # sql DB QUERY: one value
 sql() { sqlite3 -batch "$1" "$2"; }
-# hdr NAME FILE: the first NAME header field of an email, unfolded no further.
-hdr() { tr -d '\r' <"$2" | sed '/^$/q' | grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"; }
+# hdr NAME FILE: the first NAME header field of an email, unfolded.
+hdr() {
+	tr -d '\r' <"$2" | sed '/^$/q' | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n[ \t]\+/ /g' |
+		grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"
+}
 
 # The outbox helpers below need $DB (the store) and $OUT (its outbox/new),
 # and answer needs D, the test's dispo command line.
