@@ -130,6 +130,7 @@ body "$dec" >dec.txt
 contains dec.txt "tidak dapat kami lanjutkan, dengan alasan:"
 contains dec.txt "Surat rekomendasi belum ditandatangani atasan"
 contains dec.txt "mengajukan permohonan baru"
+contains dec.txt "hubungi administrator di admin@kuduskab.go.id"
 [ "$(hdr In-Reply-To "$dec")" = "$(hdr Message-Id "$OUT/$(tmpl tanda_terima)")" ] || fail "the refusal does not answer the acknowledgement"
 check $OUT/*.eml >out || { cat out; fail "the Indonesian run's emails"; }
 cd "$WORK" || exit 99
