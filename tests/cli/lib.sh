@@ -42,8 +42,9 @@ hdr() {
 		grep -i "^$1:" | head -n 1 | sed "s/^[^:]*: //"
 }
 
-# The outbox helpers below need $DB (the store) and $OUT (its outbox/new),
-# and answer needs D, the test's dispo command line.
+# The outbox helpers below need $DB (the store) and $OUT (its outbox/new);
+# at, apply and answer need D, the test's dispo command line (at and apply
+# set NOW, which D is expected to pass as --now).
 # last_to ADDRESS [TEMPLATE]: the newest outbox file to ADDRESS (of TEMPLATE)
 last_to() {
 	q="select printf('%06d.eml', id) from outbox where to_addr = '$1'"
@@ -51,6 +52,27 @@ last_to() {
 	sql $DB "$q order by id desc limit 1"
 }
 count_to() { sql $DB "select count(*) from outbox where to_addr = '$1'${2:+ and template = '$2'}"; }
+# email REQUEST STEP ADDRESS: the newest workflow email about REQUEST's STEP to ADDRESS
+email() { sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
+# at TIME REQUEST STEP OFFICIAL TEXT: the official answers the step's email
+at() {
+	NOW=$1
+	f=$(email "$2" "$3" "$4")
+	[ -n "$f" ] || fail "no email about $3 of $2 to $4"
+	n=$((n + 1))
+	{
+		printf 'From: %s\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\n' "$4" \
+			"$(hdr Reply-To "$OUT/$f")" "$(hdr Subject "$OUT/$f")" "$(hdr Message-Id "$OUT/$f")"
+		printf 'Message-ID: <answer%s@kuduskab.go.id>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' $n "$5"
+	} >answer$n.eml
+	expect_exit 0 D deliver <answer$n.eml
+}
+# apply TIME ADDRESS N NIP NIK: an application from the register's employee
+apply() {
+	NOW=$1
+	application "$2" "$3" | sed "s/^NIP: .*/NIP: $4\r/; s/^NIK: .*/NIK: $5\r/" >app$3.eml
+	expect_exit 0 D deliver <app$3.eml
+}
 n=0
 # answer FILE FROM TEXT: Outlook (Indonesian) answering FILE: Reply-To as
 # To, threaded, the original quoted below its Dari:/Dikirim: header.

@@ -27,28 +27,7 @@ expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 KADIS=kadis@kuduskab.go.id
 KABID=sri.wahyuningsih@kuduskab.go.id
 KASI=agus.prasetyo@kuduskab.go.id
-email() { sql $DB "select printf('%06d.eml', o.id) from outbox o join requests r on r.id = o.request_id where r.number = '$1' and o.step = '$2' and o.to_addr = '$3' and o.kind = 'workflow' order by o.id desc limit 1"; }
 state() { sql $DB "select state from requests where number = '$1'"; }
-n=0
-# at TIME REQUEST STEP OFFICIAL TEXT: the official answers the step's email
-at() {
-	NOW=$1
-	f=$(email "$2" "$3" "$4")
-	[ -n "$f" ] || fail "no email about $3 of $2 to $4"
-	n=$((n + 1))
-	{
-		printf 'From: %s\r\nTo: %s\r\nSubject: RE: %s\r\nIn-Reply-To: %s\r\n' "$4" \
-			"$(hdr Reply-To "$OUT/$f")" "$(hdr Subject "$OUT/$f")" "$(hdr Message-Id "$OUT/$f")"
-		printf 'Message-ID: <answer%s@kuduskab.go.id>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' $n "$5"
-	} >answer$n.eml
-	expect_exit 0 D deliver <answer$n.eml
-}
-# apply TIME ADDRESS N NIP NIK: an application from the register's employee
-apply() {
-	NOW=$1
-	application "$2" "$3" | sed "s/^NIP: .*/NIP: $4\r/; s/^NIK: .*/NIK: $5\r/" >app$3.eml
-	expect_exit 0 D deliver <app$3.eml
-}
 R1=SE-2026-000001 R2=SE-2026-000002 R3=SE-2026-000003 R4=SE-2026-000004
 # Monday: R1 passes the Kepala Dinas in 5 minutes and waits at the Kabid
 # from 08:05 (10 minutes: late from 08:15); R2 waits at the Kepala Dinas
