@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.h: what the cmocka tests share: where the data is, scratch
- * directories, and golden-file comparison. Header-only so that each test
+ * directories, golden-file comparison, and (with lib.h) the office's time. Header-only so that each test
  * program stays one file plus this. */
 #ifndef DISPO_TESTUTIL_H
 #define DISPO_TESTUTIL_H
@@ -116,5 +116,32 @@ test_golden_compare(const char *golden_path, const char *text)
 	}
 	g_free(want);
 }
+
+#ifdef DISPO_LIB_H
+/* Asia/Jakarta, the office's zone; without tzdata the same offset (it has
+ * no daylight saving time either). */
+static inline GTimeZone *
+test_jakarta(void)
+{
+	GTimeZone *tz = g_time_zone_new_identifier("Asia/Jakarta");
+
+	if (!tz)
+		tz = g_time_zone_new_identifier("+07:00");
+	assert_non_null(tz);
+	return tz;
+}
+
+/* A time the test writes in ISO 8601; one it mistyped fails the test. */
+static inline dispo_time
+test_iso(const char *iso)
+{
+	dispo_time t = 0;
+	GError *e = NULL;
+
+	if (!dispo_time_parse_iso8601(iso, &t, &e))
+		fail_msg("%s: %s", iso, e->message);
+	return t;
+}
+#endif
 
 #endif

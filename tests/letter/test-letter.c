@@ -52,32 +52,13 @@ static const char *const recipient[] = {
 /* Tuesday 24 November 2026, 09:15 in Kudus (UTC+7). */
 #define DATE_UTC "2026-11-24T02:15:00Z"
 
-static GTimeZone *
-jakarta(void)
-{
-	GTimeZone *tz = g_time_zone_new_identifier("Asia/Jakarta");
-	assert_non_null(tz); /* tzdata is a build dependency */
-	return tz;
-}
-
-static dispo_time
-date_parse(const char *iso)
-{
-	dispo_time t = 0;
-	GError *e = NULL;
-
-	if (!dispo_time_parse_iso8601(iso, &t, &e))
-		fail_msg("%s: %s", iso, e->message);
-	return t;
-}
-
 static dispo_letter
 sample(GTimeZone *tz, const char *body)
 {
 	return (dispo_letter){
 	    .head = kop,
 	    .city = "Kudus",
-	    .date = date_parse(DATE_UTC),
+	    .date = test_iso(DATE_UTC),
 	    .tz = tz,
 	    .number = "800/123/28.01/2026",
 	    .nature = "Biasa",
@@ -235,7 +216,7 @@ static void
 test_render_full(void **state)
 {
 	REQUIRE_POPPLER();
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	dispo_letter l = sample(tz, BODY_HEAD BODY_TAIL);
 	g_autofree char *dir = test_tmpdir("letter");
 	g_autofree char *path = g_build_filename(dir, "rekomendasi.pdf", NULL);
@@ -340,7 +321,7 @@ test_render_full(void **state)
 static void
 test_render_deterministic(void **state)
 {
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	dispo_letter l = sample(tz, BODY_HEAD BODY_TAIL);
 	g_autoptr(GBytes) a = letter_render(&l, NULL);
 	g_autoptr(GBytes) b = letter_render(&l, NULL);
@@ -374,7 +355,7 @@ static void
 test_render_long(void **state)
 {
 	REQUIRE_POPPLER();
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	g_autofree char *body = long_body(14);
 	dispo_letter l = sample(tz, body);
 	g_autofree char *dir = test_tmpdir("letter");
@@ -403,7 +384,7 @@ static void
 test_render_keep_with_signature(void **state)
 {
 	REQUIRE_POPPLER();
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	g_autofree char *dir = test_tmpdir("letter");
 	unsigned two_pages = 0;
 
@@ -435,7 +416,7 @@ static void
 test_render_logo(void **state)
 {
 	REQUIRE_POPPLER();
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	dispo_letter l = sample(tz, BODY_HEAD BODY_TAIL);
 	g_autofree char *logo = test_srcdir("tests/letter/data/logo.png");
 	g_autofree char *dir = test_tmpdir("letter");
@@ -476,7 +457,7 @@ test_render_logo(void **state)
 static void
 test_render_logo_errors(void **state)
 {
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	g_autofree char *dir = test_tmpdir("letter");
 	g_autofree char *good = test_srcdir("tests/letter/data/logo.png");
 	g_autofree char *png = NULL;
@@ -526,7 +507,7 @@ static void
 test_render_hostile(void **state)
 {
 	REQUIRE_POPPLER();
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	g_autofree char *dir = test_tmpdir("letter");
 	g_autofree char *path = g_build_filename(dir, "hostile.pdf", NULL);
 	g_autofree char *word = g_strnfill(10000, 'W');
@@ -577,7 +558,7 @@ test_render_hostile(void **state)
 static void
 test_render_invalid(void **state)
 {
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 	g_autofree char *huge = g_strnfill(LETTER_BODY_MAX + 1, 'a');
 	g_autoptr(GString) items = g_string_new(NULL);
 	enum {

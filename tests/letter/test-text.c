@@ -8,25 +8,6 @@
 
 #include "testutil.h"
 
-static GTimeZone *
-jakarta(void)
-{
-	GTimeZone *tz = g_time_zone_new_identifier("Asia/Jakarta");
-	assert_non_null(tz); /* tzdata is a build dependency */
-	return tz;
-}
-
-static dispo_time
-date_parse(const char *iso)
-{
-	dispo_time t = 0;
-	GError *e = NULL;
-
-	if (!dispo_time_parse_iso8601(iso, &t, &e))
-		fail_msg("%s: %s", iso, e->message);
-	return t;
-}
-
 static void
 test_date_text(void **state)
 {
@@ -55,11 +36,11 @@ test_date_text(void **state)
 	    {"2026-12-31T17:00:00Z", false, "31 Desember 2026"},
 	    {"2028-02-29T00:00:00Z", false, "29 Februari 2028"},
 	};
-	g_autoptr(GTimeZone) tz = jakarta();
+	g_autoptr(GTimeZone) tz = test_jakarta();
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *got =
-		    letter_date_text(date_parse(cases[i].utc), cases[i].local ? tz : NULL);
+		    letter_date_text(test_iso(cases[i].utc), cases[i].local ? tz : NULL);
 		if (g_strcmp0(got, cases[i].want) != 0)
 			fail_msg("%s: got '%s', want '%s'", cases[i].utc, got, cases[i].want);
 	}

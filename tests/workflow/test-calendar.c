@@ -14,9 +14,7 @@ static GTimeZone *jakarta;
 static int
 setup(void **state)
 {
-	jakarta = g_time_zone_new_identifier("Asia/Jakarta");
-	if (!jakarta) /* no tzdata: the same offset, which has no DST either */
-		jakarta = g_time_zone_new_identifier("+07:00");
+	jakarta = test_jakarta();
 	cal = workflow_calendar_new(jakarta);
 	return 0;
 }
@@ -27,17 +25,6 @@ teardown(void **state)
 	workflow_calendar_free(cal);
 	g_time_zone_unref(jakarta);
 	return 0;
-}
-
-static dispo_time
-iso(const char *s)
-{
-	dispo_time t = 0;
-	g_autoptr(GError) e = NULL;
-
-	if (!dispo_time_parse_iso8601(s, &t, &e))
-		fail_msg("%s: %s", s, e->message);
-	return t;
 }
 
 static void
@@ -102,14 +89,14 @@ test_due(void **state)
 		if (!dispo_duration_parse(due_cases[i].sla, &ms, NULL))
 			fail_msg("case %u: %s", i + 1, due_cases[i].sla);
 		got =
-		    dispo_time_format_iso8601(workflow_due(c, iso(due_cases[i].from), ms), jakarta);
+		    dispo_time_format_iso8601(workflow_due(c, test_iso(due_cases[i].from), ms), jakarta);
 		if (strcmp(got, due_cases[i].want) != 0)
 			fail_msg("case %u: %s + %s: got %s, want %s", i + 1, due_cases[i].from,
 			         due_cases[i].sla, got, due_cases[i].want);
 		/* A deadline in working time is that much working time away
 		 * (whole days count clock times instead). */
 		if (ms > 0 && ms % 86400000 != 0) {
-			dispo_time from = iso(due_cases[i].from);
+			dispo_time from = test_iso(due_cases[i].from);
 			int64_t w = workflow_working_seconds(c, from, workflow_due(c, from, ms));
 			if (w != ms / 1000 + (ms % 1000 != 0))
 				fail_msg("case %u: %" G_GINT64_FORMAT " s of working time to the "
@@ -166,7 +153,7 @@ test_working_seconds(void **state)
 	g_autoptr(dispo_calendar) hol = workflow_calendar_new(jakarta);
 	g_autoptr(dispo_calendar) sat = workflow_calendar_new(jakarta);
 	g_autoptr(dispo_calendar) none = workflow_calendar_new(jakarta);
-	dispo_time t = iso("2026-11-24T09:00:00+07:00");
+	dispo_time t = test_iso("2026-11-24T09:00:00+07:00");
 
 	assert_true(workflow_calendar_set_holidays(hol, "2026-12-24\n2026-12-25\n", NULL, NULL));
 	assert_true(workflow_calendar_set_days(sat, "sen-sab", NULL));
@@ -176,7 +163,7 @@ test_working_seconds(void **state)
 		                          : cases[i].cal == 'h' ? hol
 		                          : cases[i].cal == 's' ? sat
 		                                                : cal;
-		int64_t got = workflow_working_seconds(c, iso(cases[i].from), iso(cases[i].to));
+		int64_t got = workflow_working_seconds(c, test_iso(cases[i].from), test_iso(cases[i].to));
 		if (got != cases[i].want)
 			fail_msg("case %u: %s to %s: got %" G_GINT64_FORMAT
 			         ", want %" G_GINT64_FORMAT,
@@ -199,7 +186,7 @@ test_due_degenerate(void **state)
 {
 	g_autoptr(dispo_calendar) none = workflow_calendar_new(jakarta);
 	g_autoptr(dispo_calendar) sunday = workflow_calendar_new(NULL);
-	dispo_time t = iso("2026-11-24T09:00:00+07:00");
+	dispo_time t = test_iso("2026-11-24T09:00:00+07:00");
 
 	none->working_days = 0;
 	assert_int_equal(workflow_due(none, t, 600000), t + 600);
@@ -213,7 +200,7 @@ test_due_degenerate(void **state)
 	assert_int_equal(workflow_due(cal, -100, 600000), -100 + 600);
 	/* Sundays only, in UTC: Tuesday 02:00 UTC waits until Sunday 07:30. */
 	sunday->working_days = 1u << 6;
-	assert_int_equal(workflow_due(sunday, t, 60000), iso("2026-11-29T07:31:00Z"));
+	assert_int_equal(workflow_due(sunday, t, 60000), test_iso("2026-11-29T07:31:00Z"));
 	/* Every day a holiday for years: wall-clock again. */
 	{
 		GPtrArray *days = g_ptr_array_new();

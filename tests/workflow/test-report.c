@@ -24,9 +24,7 @@ setup(void **state)
 	rules = rules_load_files(files, NULL, NULL, &e);
 	if (!rules)
 		fail_msg("shipped rules do not load: %s", e->message);
-	jakarta = g_time_zone_new_identifier("Asia/Jakarta");
-	if (!jakarta) /* no tzdata: the same offset, which has no DST either */
-		jakarta = g_time_zone_new_identifier("+07:00");
+	jakarta = test_jakarta();
 	cal = workflow_calendar_new(jakarta);
 	return 0;
 }
@@ -38,17 +36,6 @@ teardown(void **state)
 	workflow_calendar_free(cal);
 	g_time_zone_unref(jakarta);
 	return 0;
-}
-
-static dispo_time
-iso(const char *s)
-{
-	dispo_time t = 0;
-	g_autoptr(GError) e = NULL;
-
-	if (!dispo_time_parse_iso8601(s, &t, &e))
-		fail_msg("%s: %s", s, e->message);
-	return t;
 }
 
 static void
@@ -193,11 +180,11 @@ run_feed(dispo_report *r, const feed *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].what == 'r')
-			workflow_report_request(r, f[i].kind, iso(f[i].at));
+			workflow_report_request(r, f[i].kind, test_iso(f[i].at));
 		else if (f[i].what == 'e')
-			workflow_report_event(r, iso(f[i].at), f[i].kind, f[i].step, f[i].previous);
+			workflow_report_event(r, test_iso(f[i].at), f[i].kind, f[i].step, f[i].previous);
 		else
-			workflow_report_open(r, f[i].kind, f[i].step, iso(f[i].at));
+			workflow_report_open(r, f[i].kind, f[i].step, test_iso(f[i].at));
 	}
 }
 
@@ -228,9 +215,9 @@ check_rows(const GPtrArray *rows, const want_row *want, size_t n)
 static void
 test_report(void **state)
 {
-	dispo_time from = iso("2026-11-23T00:00:00+07:00");
-	dispo_time to = iso("2026-11-28T00:00:00+07:00");
-	dispo_time now = iso("2026-11-30T12:00:00+07:00");
+	dispo_time from = test_iso("2026-11-23T00:00:00+07:00");
+	dispo_time to = test_iso("2026-11-28T00:00:00+07:00");
+	dispo_time now = test_iso("2026-11-30T12:00:00+07:00");
 	g_autoptr(dispo_report) r = workflow_report_new(rules, cal, from, to, now, NULL);
 	const GPtrArray *rows;
 
@@ -248,9 +235,9 @@ test_report(void **state)
 static void
 test_report_one_workflow(void **state)
 {
-	dispo_time from = iso("2026-11-23T00:00:00+07:00");
-	dispo_time to = iso("2026-11-28T00:00:00+07:00");
-	dispo_time now = iso("2026-11-30T12:00:00+07:00");
+	dispo_time from = test_iso("2026-11-23T00:00:00+07:00");
+	dispo_time to = test_iso("2026-11-28T00:00:00+07:00");
+	dispo_time now = test_iso("2026-11-30T12:00:00+07:00");
 	g_autoptr(dispo_report) r = workflow_report_new(rules, cal, from, to, now, "pencabutan");
 	g_autoptr(dispo_report) empty = workflow_report_new(rules, NULL, from, to, now, NULL);
 	const GPtrArray *rows;

@@ -24,9 +24,7 @@ setup(void **state)
 	rules = rules_load_files(files, NULL, NULL, &e);
 	if (!rules)
 		fail_msg("shipped rules do not load: %s", e->message);
-	jakarta = g_time_zone_new_identifier("Asia/Jakarta");
-	if (!jakarta) /* no tzdata: the same offset, which has no DST either */
-		jakarta = g_time_zone_new_identifier("+07:00");
+	jakarta = test_jakarta();
 	cal = workflow_calendar_new(jakarta);
 	return 0;
 }
@@ -38,17 +36,6 @@ teardown(void **state)
 	workflow_calendar_free(cal);
 	g_time_zone_unref(jakarta);
 	return 0;
-}
-
-static dispo_time
-iso(const char *s)
-{
-	dispo_time t = 0;
-	g_autoptr(GError) e = NULL;
-
-	if (!dispo_time_parse_iso8601(s, &t, &e))
-		fail_msg("%s: %s", s, e->message);
-	return t;
 }
 
 static void
@@ -73,49 +60,49 @@ test_times(void **state)
 {
 	const dispo_rules_workflow *wf = rules_workflow_get(rules, "pendaftaran");
 	g_autoptr(dispo_step_times) t = workflow_step_times_new(cal);
-	dispo_time tuesday = iso("2026-11-24T12:00:00+07:00");
+	dispo_time tuesday = test_iso("2026-11-24T12:00:00+07:00");
 
 	/* Monday 23 November 2026, 09:00. */
-	workflow_step_times_begin(t, wf, iso("2026-11-23T09:00:00+07:00"));
-	workflow_step_times_event(t, iso("2026-11-23T09:00:00+07:00"), "accepted", "disposisi_kadin",
+	workflow_step_times_begin(t, wf, test_iso("2026-11-23T09:00:00+07:00"));
+	workflow_step_times_event(t, test_iso("2026-11-23T09:00:00+07:00"), "accepted", "disposisi_kadin",
 	                          NULL);
-	workflow_step_times_event(t, iso("2026-11-23T09:04:00+07:00"), "approve", "disposisi_kabid",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:04:00+07:00"), "approve", "disposisi_kabid",
 	                          "disposisi_kadin");
 	/* An answer that is not obeyed ends no visit. */
-	workflow_step_times_event(t, iso("2026-11-23T09:06:00+07:00"), "refused", "disposisi_kabid",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:06:00+07:00"), "refused", "disposisi_kabid",
 	                          "disposisi_kabid");
-	workflow_step_times_event(t, iso("2026-11-23T09:10:00+07:00"), "return", "disposisi_kadin",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:10:00+07:00"), "return", "disposisi_kadin",
 	                          "disposisi_kabid");
-	workflow_step_times_event(t, iso("2026-11-23T09:15:00+07:00"), "approve", "disposisi_kabid",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:15:00+07:00"), "approve", "disposisi_kabid",
 	                          "disposisi_kadin");
 	/* Open: the visit since 09:15 counts to now. */
-	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", iso("2026-11-23T09:30:00+07:00")),
+	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", test_iso("2026-11-23T09:30:00+07:00")),
 	                 9 * 60);
-	assert_int_equal(workflow_step_times_get(t, "disposisi_kabid", iso("2026-11-23T09:30:00+07:00")),
+	assert_int_equal(workflow_step_times_get(t, "disposisi_kabid", test_iso("2026-11-23T09:30:00+07:00")),
 	                 (6 + 15) * 60);
 	assert_int_equal(workflow_step_times_get(t, "verifikasi_kasi", tuesday), -1);
 	assert_int_equal(workflow_step_times_closed(t), 0);
-	assert_int_equal(workflow_step_times_total(t, iso("2026-11-23T09:30:00+07:00")), 30 * 60);
+	assert_int_equal(workflow_step_times_total(t, test_iso("2026-11-23T09:30:00+07:00")), 30 * 60);
 	/* Rejected Tuesday 07:40: 09:15-16:00 and 07:30-07:40 in working time. */
-	workflow_step_times_event(t, iso("2026-11-24T07:40:00+07:00"), "reject", "ditolak",
+	workflow_step_times_event(t, test_iso("2026-11-24T07:40:00+07:00"), "reject", "ditolak",
 	                          "disposisi_kabid");
 	assert_int_equal(workflow_step_times_get(t, "disposisi_kabid", tuesday), (6 + 405 + 10) * 60);
 	assert_int_equal(workflow_step_times_get(t, "ditolak", tuesday), -1);
-	assert_int_equal(workflow_step_times_closed(t), iso("2026-11-24T07:40:00+07:00"));
+	assert_int_equal(workflow_step_times_closed(t), test_iso("2026-11-24T07:40:00+07:00"));
 	assert_int_equal(workflow_step_times_total(t, tuesday), (7 * 60 + 10) * 60);
 
 	/* The next request starts from nothing; a move to the same step
 	 * starts a new visit, and the two are summed. */
-	workflow_step_times_begin(t, wf, iso("2026-11-23T09:00:00+07:00"));
+	workflow_step_times_begin(t, wf, test_iso("2026-11-23T09:00:00+07:00"));
 	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", tuesday), -1);
-	workflow_step_times_event(t, iso("2026-11-23T09:00:00+07:00"), "accepted", "disposisi_kadin",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:00:00+07:00"), "accepted", "disposisi_kadin",
 	                          NULL);
-	workflow_step_times_event(t, iso("2026-11-23T09:20:00+07:00"), "admin:move",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:20:00+07:00"), "admin:move",
 	                          "disposisi_kadin", "disposisi_kadin");
-	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", iso("2026-11-23T09:30:00+07:00")),
+	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", test_iso("2026-11-23T09:30:00+07:00")),
 	                 30 * 60);
 	/* Events that disagree on where it was say nothing of that visit. */
-	workflow_step_times_event(t, iso("2026-11-23T09:40:00+07:00"), "approve", "verifikasi_kasi",
+	workflow_step_times_event(t, test_iso("2026-11-23T09:40:00+07:00"), "approve", "verifikasi_kasi",
 	                          "disposisi_kabid");
 	assert_int_equal(workflow_step_times_get(t, "disposisi_kadin", tuesday), 20 * 60);
 }
