@@ -11,13 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const months_id[] = {"Januari",   "Februari", "Maret",    "April",
-                                        "Mei",       "Juni",     "Juli",     "Agustus",
-                                        "September", "Oktober",  "November", "Desember"};
-static const char *const months_en[] = {"January",   "February", "March",    "April",
-                                        "May",       "June",     "July",     "August",
-                                        "September", "October",  "November", "December"};
-
 char *
 intake_date_text(dispo_time t, GTimeZone *tz, const char *lang)
 {
@@ -25,7 +18,6 @@ intake_date_text(dispo_time t, GTimeZone *tz, const char *lang)
 	g_autoptr(GDateTime) d = g_date_time_to_timezone(utc, tz);
 	g_autofree char *zone = g_date_time_format(d, "%Z");
 	bool en = g_strcmp0(lang, "en") == 0;
-	int m = g_date_time_get_month(d) - 1;
 	const char *abbr = zone;
 
 	/* Indonesia's zones by their own names, not "+07". */
@@ -36,7 +28,8 @@ intake_date_text(dispo_time t, GTimeZone *tz, const char *lang)
 	else if (g_date_time_get_utc_offset(d) == 9 * G_TIME_SPAN_HOUR)
 		abbr = "WIT";
 	return g_strdup_printf(en ? "%d %s %d, %02d:%02d %s" : "%d %s %d pukul %02d.%02d %s",
-	                       g_date_time_get_day_of_month(d), (en ? months_en : months_id)[m],
+	                       g_date_time_get_day_of_month(d),
+	                       dispo_month_name(g_date_time_get_month(d), lang),
 	                       g_date_time_get_year(d), g_date_time_get_hour(d),
 	                       g_date_time_get_minute(d), abbr);
 }
@@ -50,8 +43,7 @@ intake_day_text(const char *ymd, const char *lang)
 	if (!ymd || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || m < 1 || m > 12 ||
 	    !g_date_valid_dmy(d, m, y))
 		return NULL;
-	return g_strdup_printf("%d %s %d", d,
-	                       (g_strcmp0(lang, "en") == 0 ? months_en : months_id)[m - 1], y);
+	return g_strdup_printf("%d %s %d", d, dispo_month_name(m, lang), y);
 }
 
 static GKeyFile *

@@ -59,10 +59,6 @@ letter_text_clean(const char *s, size_t max, bool multiline)
 char *
 letter_date_text(dispo_time t, GTimeZone *tz)
 {
-	static const char *const months[] = {
-	    "Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-	    "Juli",    "Agustus",  "September", "Oktober", "November", "Desember",
-	};
 	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(t);
 	g_autoptr(GDateTime) local = NULL;
 
@@ -72,7 +68,7 @@ letter_date_text(dispo_time t, GTimeZone *tz)
 	if (!local)
 		return NULL;
 	return g_strdup_printf("%d %s %d", g_date_time_get_day_of_month(local),
-	                       months[g_date_time_get_month(local) - 1],
+	                       dispo_month_name(g_date_time_get_month(local), "id"),
 	                       g_date_time_get_year(local));
 }
 

@@ -141,6 +141,8 @@ const char *dispo_suggest(const char *word, const char *const *candidates, guint
  * ("  - …") after hard breaks (a flowed reader would keep that indentation
  * as spaces inside the text). A word wider than the line stays whole. */
 char *dispo_text_flow(const char *text, size_t width);
+/* The month (1-12) by name in lang ("id" unless "en"): "Desember". */
+const char *dispo_month_name(int month, const char *lang);
 /* A name without its titles: the degrees after the first comma and the
  * titles before it ("Drs.", "dr.", "H.", "Hj.", "Prof."), spaces folded:
  * "Drs. H. Hendro Wibisono, M.Si." → "Hendro Wibisono". */

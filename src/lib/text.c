@@ -149,6 +149,23 @@ dispo_text_flow(const char *text, size_t width)
 	return g_string_free(out, false);
 }
 
+/* ---- dates --------------------------------------------------------------- */
+
+const char *
+dispo_month_name(int month, const char *lang)
+{
+	static const char *const id[] = {"Januari",   "Februari", "Maret",    "April",
+	                                 "Mei",       "Juni",     "Juli",     "Agustus",
+	                                 "September", "Oktober",  "November", "Desember"};
+	static const char *const en[] = {"January",   "February", "March",    "April",
+	                                 "May",       "June",     "July",     "August",
+	                                 "September", "October",  "November", "December"};
+
+	if (month < 1 || month > 12)
+		return "?";
+	return (g_strcmp0(lang, "en") == 0 ? en : id)[month - 1];
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 /* Titles written before a name in Indonesian offices: academic, medical,

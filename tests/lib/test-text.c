@@ -168,6 +168,9 @@ test_salutation(void **state)
 	assert_string_equal(dispo_honorific(DISPO_GENDER_MALE), "Bapak");
 	assert_string_equal(dispo_honorific(DISPO_GENDER_FEMALE), "Ibu");
 	assert_string_equal(dispo_honorific(DISPO_GENDER_UNKNOWN), "Bapak/Ibu");
+	assert_string_equal(dispo_month_name(12, "id"), "Desember");
+	assert_string_equal(dispo_month_name(1, "en"), "January");
+	assert_string_equal(dispo_month_name(13, "id"), "?");
 }
 
 int
