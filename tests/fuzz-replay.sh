@@ -27,3 +27,4 @@ fi
 "$b/fuzz-bounce" "$DISPO_SRCDIR/fuzz/corpus/bounce" "$DISPO_SRCDIR/tests/reply/data/bounces" $extra
 "$b/fuzz-notice" "$DISPO_SRCDIR/fuzz/corpus/notice" "$DISPO_SRCDIR/fuzz/corpus/form"
 "$b/fuzz-imap" "$DISPO_SRCDIR/fuzz/corpus/imap"
+"$b/fuzz-flow" "$DISPO_SRCDIR/fuzz/corpus/flow" "$DISPO_SRCDIR/templates/id" "$DISPO_SRCDIR/templates/en"
