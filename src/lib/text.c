@@ -163,7 +163,9 @@ dispo_month_name(int month, const char *lang)
 
 	if (month < 1 || month > 12)
 		return "?";
-	return (g_strcmp0(lang, "en") == 0 ? en : id)[month - 1];
+	if (g_strcmp0(lang, "en") == 0)
+		return en[month - 1];
+	return id[month - 1];
 }
 
 /* ---- names -------------------------------------------------------------- */

@@ -195,6 +195,10 @@ local 127.0.0.2 {
   ssl_key = <$t/untrusted.key
 }
 disable_plaintext_auth = no
+# The Sieve pipe runs dispo deliver inside the LMTP process's address-space
+# limit (256 MB by default); a dispo built with AddressSanitizer, as CI's
+# is, maps far more virtual memory than that at start.
+default_vsz_limit = 0
 # Tests try wrong passwords on purpose: no delay, no per-IP penalty.
 auth_failure_delay = 0
 auth_mechanisms = plain login
