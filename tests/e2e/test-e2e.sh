@@ -135,9 +135,10 @@ MUA documents docs || fail "the applicant's documents"
 printf '%s\n' "docs/Surat Permohonan Sertifikat Elektronik.pdf" "docs/Scan KTP Budi.jpg" \
 	"docs/Surat Rekomendasi Kepala Dinas Kesehatan.pdf" >documents.list
 APP_ID=permohonan-$(date +%s)@kuduskab.go.id
-# shellcheck disable=SC2046 # one path a line
+# The paths have blanks: split at newlines only.
 IFS='
 '
+# shellcheck disable=SC2046
 set -- $(cat documents.list)
 unset IFS
 MUA application $BUDI "Budi Santoso" 198503122010011004 $NIK "$APP_ID" "$@" >app.eml
