@@ -205,18 +205,22 @@ unchanged $R "a replayed token"
 receive $KADIS $R --in-reply-to "$(MUA header f-replay.eml Message-ID)" --no-token
 ok "forgery: a used token again decides nothing; the Kepala Dinas is told it was decided (no token: not his step)"
 
-# 5. An Authentication-Results naming our MX, written by the sender: below
-# the MX's own Received:, so never its word.
+# 5. An Authentication-Results naming our MX, written by the sender, with
+# a Received: "by" our MX under it for it to sit on: below the MX's own
+# Received:, so never its word.
 before $R
 {
 	printf 'Authentication-Results: mx.kuduskab.go.id; dmarc=pass header.from=kuduskab.go.id\r\n'
+	printf 'Received: from mail.kuduskab.go.id by mx.kuduskab.go.id with ESMTP id 4F2A1;\r\n\t%s\r\n' "$(date -R)"
 	MUA reply gmail $KABID $TO_KABID "TERUSKAN" "authres-$(date +%s)@kuduskab.go.id"
 } >f-authres.eml
 relay mail.kudus-kab.example $KABID "$(MUA header $TO_KABID Reply-To)" f-authres.eml
 unchanged $R "a forged Authentication-Results"
 [ "$(events_of $R reply_refused $KABID)" = 1 ] || fail "the forged Authentication-Results is not on the record"
+delivered_fields f-authres.eml | grep -q "^Received: from mail.kudus-kab.example (unknown \[$SERVERS_INTERNET_ADDR\]) by mx.kuduskab.go.id" ||
+	fail "the MX did not see the forger as an Internet host"
 receive $KABID $R --in-reply-to "$(MUA header f-authres.eml Message-ID)" --token
-ok "forgery: a forged 'dmarc=pass' below the MX's Received: is refused, on the record; the real Kabid is told"
+ok "forgery: a forged 'dmarc=pass' (and a Received: by our MX) below the MX's Received: is refused, on the record; the real Kabid is told"
 
 # 6. A lookalike domain: kudus<Cyrillic ka>ab.go.id, in its ASCII form.
 before $R

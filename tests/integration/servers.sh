@@ -23,6 +23,7 @@
 #               comes back to the sender as a DSN (5.1.1)
 #   SERVERS_BOUNCE_DOMAIN  tidak-ada.invalid: Postfix refuses it at RCPT
 #               (550 5.1.2) over SMTP, or bounces it (DSN) when via sendmail
+#   SERVERS_INTERNET_ADDR  203.0.113.25, the client smtp_relay plays
 #   SERVERS_SPARE_PORT  free when chosen, nothing listens there
 #   SERVERS_OUTSIDE_DIR  mail relayed outside the virtual domains ends here
 #   SERVERS_POSTFIX_CONF  Postfix config_directory (sendmail -C, postqueue -c)
@@ -50,6 +51,8 @@ SERVERS_USERS="sertifikat@kuduskab.go.id kadis@kuduskab.go.id
  andini.pratiwi@kuduskab.go.id pemohon.baru@kuduskab.go.id
  admin@dinkes.kuduskab.go.id"
 SERVERS_BOUNCE_DOMAIN=tidak-ada.invalid
+# Where smtp_relay's mail comes from, as Postfix sees it (TEST-NET-3).
+SERVERS_INTERNET_ADDR=203.0.113.25
 # Postfix's map lists it, Dovecot has no such mailbox: Postfix accepts the
 # mail, LMTP refuses it (5.1.1), and Postfix returns a DSN to the sender.
 SERVERS_LOST_USER=pegawai.pindah@kuduskab.go.id
@@ -298,6 +301,9 @@ smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
 smtpd_banner = \$myhostname ESMTP dispo test
 smtpd_error_sleep_time = 0
+# smtp_relay names its client an Internet host (XCLIENT), so that what
+# Postfix and the milters write is what an office's MX writes for one.
+smtpd_authorized_xclient_hosts = 127.0.0.1
 in_flow_delay = 0
 delay_warning_time = 0
 queue_run_delay = 5s
@@ -666,8 +672,10 @@ smtp_auth_login() {
 #   smtp_submit LOGIN RCPT FILE  as a mail client submits it: STARTTLS,
 #                          AUTH PLAIN as LOGIN, MAIL FROM LOGIN
 #   smtp_relay HELO MAIL-FROM RCPT FILE  as another MX hands mail over:
-#                          no TLS, no AUTH (what an office's MX takes from
-#                          the Internet, forgeries included)
+#                          no TLS, no AUTH, from SERVERS_INTERNET_ADDR (by
+#                          XCLIENT: a loopback client would be the MX's own
+#                          software) (what an office's MX takes from the
+#                          Internet, forgeries included)
 smtp_submit() {
 	smtp_open "$SMTP_PORT" starttls &&
 		smtp__expect "EHLO pc-tu-07.$SERVERS_DOMAIN" 250 &&
@@ -676,6 +684,8 @@ smtp_submit() {
 }
 smtp_relay() {
 	smtp_open "$SMTP_PORT" plain && smtp__expect_reply 220 smtp_greeting &&
+		smtp__expect "EHLO $1" 250 &&
+		smtp__expect "XCLIENT ADDR=$SERVERS_INTERNET_ADDR NAME=[UNAVAILABLE] HELO=$1" 220 &&
 		smtp__expect "EHLO $1" 250 && smtp__send "$2" "$3" "$4"
 }
 smtp__send() {
