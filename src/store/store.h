@@ -431,6 +431,7 @@ typedef struct dispo_certificate_row {
 } dispo_certificate_row;
 
 void store_certificate_row_free(dispo_certificate_row *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_certificate_row, store_certificate_row_free)
 bool store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
                              const char *nip, const char *name, const char *serial, dispo_time at,
                              GError **error);
@@ -442,6 +443,10 @@ bool store_certificate_set_validity(dispo_store *store, int64_t request_id, cons
 bool store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
                               dispo_time at, unsigned *revoked, GError **error);
 GPtrArray *store_certificates_list(dispo_store *store, GError **error);
+/* The newest certificate issued to email and not revoked; NULL with
+ * DISPO_STORE_ERROR_NOT_FOUND when there is none. */
+dispo_certificate_row *store_certificate_issued_to(dispo_store *store, const char *email,
+                                                   GError **error);
 
 /* ---- the SLA report (report.c) ------------------------------------------- */
 
