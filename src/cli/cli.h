@@ -229,6 +229,9 @@ int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
  * used by the demo and the benchmarks. With scan_bytes, the KTP is a JPEG
  * scan of that size instead of a small PDF. */
 GBytes *cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_bytes);
+/* The n-th sample applicant as a line of the employee register (CSV, the
+ * columns of rules/register-contoh.csv), for the benchmarks. */
+char *cli_sample_register_row(unsigned n);
 /* The n-th sample applicant's request to revoke their certificate. */
 GBytes *cli_sample_revocation(unsigned n, dispo_time date, GTimeZone *tz);
 /* A one-page PDF whose page shows lines of text. */
