@@ -170,6 +170,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_request_row, store_request_row_free)
 
 /* All requests, oldest first. */
 GPtrArray *store_requests_list(dispo_store *store, GError **error);
+/* What may narrow a walk over the requests (store_requests_each); every
+ * field given must hold. */
+typedef struct dispo_request_filter {
+	const char *state;        /* this state exactly; NULL: any */
+	const char *const *steps; /* workflow, step, workflow, step…, NULL-ended; NULL: any */
+	dispo_time since;         /* received at or after; 0: any */
+} dispo_request_filter;
+/* Called with each request of a walk; the row is the walk's (freed after). */
+typedef bool (*dispo_request_fn)(dispo_request_row *r, void *user, GError **error);
+/* The requests that pass f (NULL: all), oldest first, one at a time. */
+bool store_requests_each(dispo_store *store, const dispo_request_filter *f, dispo_request_fn fn,
+                         void *user, GError **error);
+/* Every request, oldest first, each after its report events (as
+ * store_report_events gives them: the first, then the engine's). */
+struct dispo_report_event;
+bool store_requests_each_with_events(dispo_store *store,
+                                     bool (*on_event)(const struct dispo_report_event *ev,
+                                                      void *user, GError **error),
+                                     dispo_request_fn on_request, void *user, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
 /* The Message-ID (without brackets) of the message that opened the
