@@ -59,7 +59,9 @@ ask() {
 	# A question that failed has no time: stop here, not with a figure.
 	[ "$(awk 'NF < 3' "ask-$1.txt")" = "" ] || { cat "ask-$1.txt" >&2; exit 1; }
 	rows=$(($(wc -l <"export-$1.csv") - 1))
-	[ "$rows" -ge "$1" ] || { echo "bench-scale: the export of $1 requests has $rows rows" >&2; exit 1; }
+	n=$(sqlite3 -batch "$db" "select count(*) from requests")
+	[ "$rows" = "$n" ] && [ "$n" -ge "$1" ] ||
+		{ echo "bench-scale: a store of $n requests for $1, its export has $rows rows" >&2; exit 1; }
 	bytes=$(($(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0)))
 	events=$(sqlite3 -batch "$db" "select count(*) from events")
 	echo "bytes $bytes $events" >>"ask-$1.txt"

@@ -12,7 +12,8 @@
 #       copies the seed's requests, with everything that hangs from them
 #       (messages, attachments, events, tokens, outbox, files, refusals,
 #       certificates), until the store holds REQUESTS requests, each copy
-#       shifted back in time so that they spread over ten years. Ids and
+#       shifted back in time so that they spread over ten years (requests
+#       still open only among the last three days' copies). Ids and
 #       unique values are made new; the copies' audit hashes are the seed's
 #       (the benchmark reads the store, it does not verify it).
 import os
@@ -110,7 +111,8 @@ def clone(path, target):
     maxid = {t: db.execute("select coalesce(max(rowid), 0) from %s" % t).fetchone()[0]
              for t in tables}
     seeds = db.execute("select count(*) from requests").fetchone()[0]
-    copies = -(-target // seeds) - 1  # beyond the seed itself
+    closed = seeds - db.execute("select count(*) from requests where due_at is not null").fetchone()[0]
+    copies = -(-(target - seeds) // max(closed, 1))  # beyond the seed itself
     if copies < 1:
         return
     span = db.execute("select max(created_at) - min(created_at) + 3600 from requests").fetchone()[0]
@@ -125,6 +127,14 @@ def clone(path, target):
     refs = {"request_id": "requests", "revoke_request_id": "requests",
             "message_id": "messages", "answers_message": "messages", "used_by": "messages",
             "outbox_id": "outbox"}
+    # A decade's requests are decided: only the copies of the last three
+    # days keep the seed's open requests (an office's queue is its recent
+    # mail, not ten years of it).
+    recent = max(1, 3 * 86400 // step)
+    db.execute("create temp table open_req as select id from requests where due_at is not null")
+    db.execute("create temp table open_msg as select message_id as id from requests"
+               " where id in (select id from open_req) union select message_id from events"
+               " where request_id in (select id from open_req) and message_id is not null")
     for t in tables:
         cols = columns(db, t)
         uniq = unique_text(db, t)
@@ -155,11 +165,20 @@ def clone(path, target):
             # earlier certificates, revoked before the next was issued
             exprs[cols.index("state")] = "'revoked'"
             exprs[cols.index("revoked_at")] = "issued_at - k * %d + 86400" % step
-        sql = ("insert into %s (%s) select %s from (select :k as k), %s where %s.rowid <= %d"
-               " order by %s.rowid" % (t, ", ".join(cols), ", ".join(exprs), t, t, maxid[t], t))
+        closed = ["%s.id not in (select id from open_req)" % t] if t == "requests" else []
+        closed += ["%s.id not in (select id from open_msg)" % t] if t == "messages" else []
+        for c, ref in fks.items():
+            other = {"requests": "open_req", "messages": "open_msg"}.get(ref)
+            if other:
+                closed.append("(%s.%s is null or %s.%s not in (select id from %s))"
+                              % (t, c, t, c, other))
+        base = ("insert into %s (%s) select %s from (select :k as k), %s where %s.rowid <= %d"
+                % (t, ", ".join(cols), ", ".join(exprs), t, t, maxid[t]))
+        sql_all = base + " order by %s.rowid" % t
+        sql_closed = base + "".join(" and " + c for c in closed) + " order by %s.rowid" % t
         t0 = time.monotonic()
         for k in range(1, copies + 1):
-            db.execute(sql, {"k": k})
+            db.execute(sql_all if k <= recent else sql_closed, {"k": k})
         db.commit()
         if os.environ.get("GEN_STORE_VERBOSE"):
             sys.stderr.write("gen-store: %s %.1f s\n" % (t, time.monotonic() - t0))

@@ -285,5 +285,10 @@ static const char v11[] = "CREATE TABLE imap_state ("
  * not say, and the letter then leaves the line out. */
 static const char v12[] = "ALTER TABLE employees ADD COLUMN rank TEXT;";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+/* v13: a request's emails by kind (the decision threads with the
+ * acknowledgement the applicant received): without it each decision read
+ * the whole outbox, which a province's decade makes ten million rows. */
+static const char v13[] = "CREATE INDEX outbox_request ON outbox (request_id, kind);";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);
