@@ -93,9 +93,14 @@ flow_line(GString *out, const char *line, size_t len, size_t width)
 		indent = lead;
 	for (;;) {
 		size_t pre = first ? 0 : indent;
-		/* An indented line is space-stuffed: one column less. */
-		size_t limit = (first ? lead : indent) ? width - 1 : width;
 		const char *start = first ? line + lead : p, *brk = NULL, *next;
+		/* A line line_emit space-stuffs has one column less: an indented
+		 * one, and one at the margin that starts with ">" or "From "
+		 * (a paragraph's first line, or a later one that a break put
+		 * there). */
+		bool stuffed = (first ? lead : indent) || (start < end && *start == '>') ||
+		               (end - start >= 5 && strncmp(start, "From ", 5) == 0);
+		size_t limit = stuffed ? width - 1 : width;
 		size_t w = pre + span_width(p, start);
 
 		g_string_truncate(seg, 0);
