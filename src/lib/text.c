@@ -26,6 +26,21 @@ span_width(const char *s, const char *end)
 	return w;
 }
 
+/* Whether s..end fits in width columns. It stops at the first column past
+ * the width: asked once a break, it would otherwise make a long line cost
+ * its length once for each of its breaks (a 256 KB Subject quoted in a
+ * refusal took 8 s). */
+static bool
+span_fits(const char *s, const char *end, size_t width)
+{
+	size_t w = 0;
+
+	for (const char *p = s; p < end; p = g_utf8_next_char(p))
+		if ((w += char_width(g_utf8_get_char(p))) > width)
+			return false;
+	return true;
+}
+
 /* Where a broken line goes on: under the value of "  Nama   : value", under
  * the text of "  - item" or "  1. item", else at the line's own indentation. */
 static size_t
@@ -106,7 +121,7 @@ flow_line(GString *out, const char *line, size_t len, size_t width)
 		g_string_truncate(seg, 0);
 		for (size_t i = 0; i < pre; i++)
 			g_string_append_c(seg, ' ');
-		if (pre + span_width(p, end) <= limit)
+		if (pre <= limit && span_fits(p, end, limit - pre))
 			break;
 		for (const char *q = start; q < end; q = g_utf8_next_char(q)) {
 			/* A break goes at the first space of a run. */
