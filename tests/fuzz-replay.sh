@@ -15,7 +15,7 @@ fi
 "$b/fuzz-mime" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/mime" $extra
 "$b/fuzz-html" "$DISPO_SRCDIR/tests/mime/data" "$DISPO_SRCDIR/fuzz/corpus/html" \
 	"$DISPO_SRCDIR/fuzz/corpus/mime" $extra
-"$b/fuzz-mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
+"$b/fuzz-mbox" "$DISPO_SRCDIR/fuzz/corpus/mbox" "$DISPO_SRCDIR/tests/mime/data" $extra
 "$b/fuzz-config" "$DISPO_SRCDIR/fuzz/corpus/config"
 "$b/fuzz-csv" "$DISPO_SRCDIR/fuzz/corpus/csv"
 "$b/fuzz-authres" "$DISPO_SRCDIR/fuzz/corpus/authres"

@@ -26,6 +26,21 @@ span_width(const char *s, const char *end)
 	return w;
 }
 
+/* Whether s..end fits in width columns. It stops at the first column past
+ * the width: asked once a break, it would otherwise make a long line cost
+ * its length once for each of its breaks (a 256 KB Subject quoted in a
+ * refusal took 8 s). */
+static bool
+span_fits(const char *s, const char *end, size_t width)
+{
+	size_t w = 0;
+
+	for (const char *p = s; p < end; p = g_utf8_next_char(p))
+		if ((w += char_width(g_utf8_get_char(p))) > width)
+			return false;
+	return true;
+}
+
 /* Where a broken line goes on: under the value of "  Nama   : value", under
  * the text of "  - item" or "  1. item", else at the line's own indentation. */
 static size_t
@@ -94,15 +109,20 @@ flow_line(GString *out, const char *line, size_t len, size_t width)
 		indent = lead;
 	for (;;) {
 		size_t pre = first ? 0 : indent;
-		/* An indented line is space-stuffed: one column less. */
-		size_t limit = (first ? lead : indent) ? width - 1 : width;
 		const char *start = first ? line + lead : p, *brk = NULL, *next;
+		/* A line line_emit space-stuffs has one column less: an indented
+		 * one, and one at the margin that starts with ">" or "From "
+		 * (a paragraph's first line, or a later one that a break put
+		 * there). */
+		bool stuffed = (first ? lead : indent) || (start < end && *start == '>') ||
+		               (end - start >= 5 && strncmp(start, "From ", 5) == 0);
+		size_t limit = stuffed ? width - 1 : width;
 		size_t w = pre + span_width(p, start);
 
 		g_string_truncate(seg, 0);
 		for (size_t i = 0; i < pre; i++)
 			g_string_append_c(seg, ' ');
-		if (pre + span_width(p, end) <= limit)
+		if (pre <= limit && span_fits(p, end, limit - pre))
 			break;
 		for (const char *q = start; q < end; q = g_utf8_next_char(q)) {
 			/* A break goes at the first space of a run. */

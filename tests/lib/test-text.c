@@ -116,6 +116,11 @@ test_flow_edges(void **state)
 	    "数据数据数据数据数据 数据数据数据数据数据 数据数据数据数据数据 数据数据数据数据数据\n", 40);
 	g_autofree char *empty = dispo_text_flow("", 72);
 	g_autofree char *noeol = dispo_text_flow("tanpa akhir baris", 72);
+	/* Lines that start with "From " or ">" are stuffed too, first in their
+	 * paragraph or put at the margin by a break: the stuffing is a column
+	 * (fuzz-flow found a "From " line one wider than the width). */
+	g_autofree char *stuffed = dispo_text_flow(
+	    "From R Ry R R Ry R R\n> x xxxxxxxx xxxxxxxxx\naaaaaaaaaaaaaaaaa From xxxx yyyy zzzzz\n", 20);
 
 	/* A word longer than the line stays whole on a line of its own. */
 	assert_non_null(strstr(url, "Lihat \nhttps://"));
@@ -124,6 +129,8 @@ test_flow_edges(void **state)
 	assert_lines_fit(wide, 40);
 	assert_string_equal(empty, "");
 	assert_string_equal(noeol, "tanpa akhir baris\n");
+	assert_lines_fit(stuffed, 20);
+	assert_true(g_str_has_prefix(stuffed, " From R Ry R R Ry R \nR\n > x xxxxxxxx \nxxxxxxxxx\n"));
 }
 
 static void
