@@ -1,15 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# test-kill-cli.sh: kill -9 at random moments of `dispo deliver` (as an MTA
-# runs it: a message whose delivery dies is delivered again) and of `dispo
-# import` from a Maildir, while they take mail in and while they deliver
-# their emails to the Maildir outbox; then the cut-off emails' lease runs
-# out and `dispo outbox flush` (itself killed at times) sends the rest.
-# Each trial's store must equal the store of a run without kills: every
-# message once, every request in the state its decisions imply, every
-# email sent once; audit chains and SQLite intact. No root needed: this is
-# the family make check runs (FAULTS_TRIALS, default 20; make check-faults
-# runs more).
+# test-kill-cli.sh: SIGKILL at random moments of `dispo deliver` (as an MTA
+# runs it: a message whose delivery dies is delivered again), of `dispo
+# import` from a Maildir and of `dispo outbox flush`, while they take mail
+# in and while they deliver their emails to the Maildir outbox; then the
+# cut-off emails' lease runs out and a last flush (itself killed at times)
+# sends the rest. Each trial's store must equal the store of a run without
+# kills: every message once, every request in the state its decisions
+# imply, every email sent once; audit chains and SQLite intact.
+#
+# A kill comes after a random delay (bounded by the clean run's duration)
+# or, with strace, exactly before a random system call of the clean run's
+# trace (the Nth fsync, rename, pwrite…): the first lands where time is
+# spent, the second anywhere in the sequence of writes, and replays
+# exactly with the same FAULTS_SEED. No root needed: the family make check
+# runs (FAULTS_TRIALS, default 20; make check-faults runs more).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
 TRIALS=${FAULTS_TRIALS:-20}
@@ -20,10 +25,20 @@ cleanup() {
 	faults_cleanup
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
+STRACE=""
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+	STRACE=strace
+else
+	echo "strace is missing or may not trace here: every kill is a timed one"
+fi
+# The system calls a kill may come before: those that read or change the
+# store, the spool and the outbox.
+SYSCALLS=openat,read,pread64,write,pwrite64,fsync,fdatasync,syncfs,rename,renameat2,link,linkat,unlink,unlinkat,mkdir,mkdirat,fcntl,ftruncate,close
 
 NOW=2026-11-23T09:00:00+07:00
-# A cut-off email is taken again once its 15-minute lease has run out.
-LATER=2026-11-23T09:20:00+07:00
+# A cut-off email is taken again once its 15-minute lease, counted from
+# the real clock (or --now when it is later), has run out: L is dispo 16
+# minutes after the clock or the last L, whichever is later.
 mkdir -p in/cur in/tmp
 faults_inputs in/new
 faults_hashes in/new >inputs.sha
@@ -42,44 +57,102 @@ CONF
 "$DISPO" --config "$FAULTS_TMP/template/dispo.conf" --now "$NOW" employees import \
 	"$DISPO_SRCDIR/rules/register-contoh.csv" >/dev/null || fail "employees import"
 
-# trial_dir NAME: a fresh copy of the template; sets T, FAULTS_CONF
+# trial_dir NAME: a fresh copy of the template; sets T, FAULTS_CONF. The
+# outbox Maildir stays on the disk (in $WORK): its fsyncs are what sending
+# an email costs there, without which a timed kill would hardly ever land
+# inside a send.
 trial_dir() {
 	T="$FAULTS_TMP/$1"
-	rm -rf "$T"
+	rm -rf "$T" "$WORK/outbox-$1"
 	cp -a "$FAULTS_TMP/template" "$T"
-	FAULTS_CONF="$T/dispo.conf"
+	mkdir -p "$WORK/outbox-$1"
+	ln -s "$WORK/outbox-$1" "$T/data/outbox"
+	FAULTS_CONF="$T/dispo.conf" LATER_S=0
 }
 D() { "$DISPO" --config "$FAULTS_CONF" --now "$NOW" "$@"; }
+later() {
+	LATER_S=$(($(date +%s) > LATER_S ? $(date +%s) + 960 : LATER_S + 960))
+	LATER=$(date -d "@$LATER_S" +%Y-%m-%dT%H:%M:%S%z)
+}
+L() { later && "$DISPO" --config "$FAULTS_CONF" --now "$LATER" "$@"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# run_killed DELAY-MS INPUT CMD...: CMD (reading INPUT) in the background,
-# killed with SIGKILL after DELAY-MS unless it has finished; its exit
-# status in RC.
+# trace NAME CMD...: CMD run clean under strace; the calls it made (of
+# SYSCALLS) in NAME.trace. Without strace, just CMD.
+trace() {
+	tr_name=$1
+	shift
+	if [ -n "$STRACE" ]; then
+		strace -o "$WORK/$tr_name.trace" -e trace=$SYSCALLS "$@"
+	else
+		"$@"
+	fi
+}
+# kill_point NAME MAX-MS: where the next kill comes: KILL_AT is either
+# "ms N" (N below MAX-MS) or "sys CALL K" (before the Kth CALL, a call
+# picked at random from NAME.trace).
+kill_point() {
+	faults_rand 2
+	if [ -z "$STRACE" ] || [ "$FAULTS_R" = 0 ]; then
+		faults_rand "$2"
+		KILL_AT="ms $FAULTS_R"
+		return
+	fi
+	n=$(grep -c '^[a-z0-9_]*(' "$WORK/$1.trace")
+	faults_rand "$n"
+	KILL_AT="sys $(awk -v n=$((FAULTS_R + 1)) 'match($0, /^[a-z0-9_]+\(/) {
+		c++; s = substr($0, 1, RLENGTH - 1); seen[s]++
+		if (c == n) { print s, seen[s]; exit } }' "$WORK/$1.trace")"
+}
+# run_killed INPUT CMD...: CMD (reading INPUT; D and L as above) killed at
+# KILL_AT, unless it has finished by then; its exit status in RC (137:
+# killed).
 run_killed() {
-	delay=$1 input=$2
-	shift 2
-	"$@" >>"$T/log" 2>&1 <"$input" &
+	input=$1
+	shift
+	# shellcheck disable=SC2086 # KILL_AT is words
+	set -- $KILL_AT -- "$@"
+	how=$1 a=$2 b=${3:-}
+	while [ "$1" != -- ]; do shift; done
+	shift
+	# strace runs programs, not the shell's functions
+	case $1 in
+	D) shift && set -- "$DISPO" --config "$FAULTS_CONF" --now "$NOW" "$@" ;;
+	L) later && shift && set -- "$DISPO" --config "$FAULTS_CONF" --now "$LATER" "$@" ;;
+	esac
+	if [ "$how" = sys ]; then
+		strace -o /dev/null -e trace="$a" -e inject="$a":signal=KILL:when="$b" "$@" >>"$T/log" 2>&1 <"$input" &
+	else
+		"$@" >>"$T/log" 2>&1 <"$input" &
+	fi
 	PID=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -9 "$PID" 2>/dev/null
+	if [ "$how" = ms ]; then
+		sleep "$(printf '%d.%03d' $((a / 1000)) $((a % 1000)))"
+		kill -9 "$PID" 2>/dev/null
+	fi
 	wait "$PID" 2>/dev/null
 	RC=$?
 	PID=""
-	[ $RC = 137 ] && KILLS=$((KILLS + 1))
+	if [ $RC = 137 ]; then
+		KILLS=$((KILLS + 1))
+		[ "$how" = sys ] && SYSKILLS=$((SYSKILLS + 1))
+	fi
+	return 0
 }
-# deliver_as_mta FILE KILLS: dispo deliver of FILE, killed at a random
-# moment KILLS times, then again until it exits 0, as the MTA retries.
+
+# deliver_as_mta N FILE KILLS: dispo deliver of FILE (the Nth message),
+# killed KILLS times, then again until it exits 0, as the MTA retries.
 deliver_as_mta() {
-	k=$2
+	k=$3
 	while [ "$k" -gt 0 ]; do
-		faults_rand "$DELIVER_MAX"
-		run_killed "$FAULTS_R" "$1" D deliver
+		kill_point "deliver$1" "$DELIVER_MAX"
+		run_killed "$2" D deliver
 		k=$((k - 1))
 	done
 	tries=0
-	until D deliver <"$1" >>"$T/log" 2>&1; do
+	until D deliver <"$2" >>"$T/log" 2>&1; do
 		tries=$((tries + 1))
-		[ $tries -lt 3 ] || fail "$1: dispo deliver keeps failing: $(tail -n 3 "$T/log")"
+		[ $tries -lt 3 ] || fail "$2: dispo deliver keeps failing: $(tail -n 3 "$T/log")"
 	done
 }
 # flush_later KILLS: the outbox flushed after the lease, killed KILLS times
@@ -88,20 +161,31 @@ flush_later() {
 	k=$1
 	CUT=$((CUT + $(sql "$T/data/dispo.db" "select count(*) from outbox where state = 'sending'")))
 	while [ "$k" -gt 0 ]; do
-		faults_rand "$FLUSH_MAX"
-		run_killed "$FAULTS_R" /dev/null "$DISPO" --config "$FAULTS_CONF" --now "$LATER" outbox flush
+		kill_point flush-later "$FLUSH_MAX"
+		run_killed /dev/null L outbox flush
 		k=$((k - 1))
 	done
-	"$DISPO" --config "$FAULTS_CONF" --now "$LATER" outbox flush >>"$T/log" 2>&1 || fail "outbox flush: $(tail -n 3 "$T/log")"
+	L outbox flush >>"$T/log" 2>&1 || fail "outbox flush: $(tail -n 3 "$T/log")"
+}
+# The sender on its own: the mail taken in while the outbox cannot be
+# opened (a file stands where its Maildir goes), then twelve emails to send.
+blocked_intake() {
+	rm "$T/data/outbox"
+	: >"$T/data/outbox"
+	for f in in/new/*; do D deliver <"$f" >>"$T/log" 2>&1 || fail "deliver $f with the outbox blocked: $(tail -n 3 "$T/log")"; done
+	rm "$T/data/outbox"
+	ln -s "$WORK/outbox-$(basename "$T")" "$T/data/outbox"
+	[ "$(sql "$T/data/dispo.db" "select count(*) from outbox where state = 'pending'")" = 12 ] ||
+		fail "with the outbox blocked, 12 emails should be pending"
 }
 
 # The reference: the same mail, nothing killed. Its durations bound the
-# random delays, so that kills land anywhere in the work.
+# random delays, so that timed kills land anywhere in the work.
 trial_dir reference
 t0=$(ms)
 for f in in/new/*; do D deliver <"$f" >>"$T/log" 2>&1 || fail "reference deliver $f: $(tail -n 3 "$T/log")"; done
 t1=$(ms)
-"$DISPO" --config "$FAULTS_CONF" --now "$LATER" outbox flush >>"$T/log" 2>&1 || fail "reference flush"
+L outbox flush >>"$T/log" 2>&1 || fail "reference flush"
 t2=$(ms)
 faults_dump "$T/data/dispo.db" >reference.dump
 [ "$(grep -c '^R|' reference.dump)" = 4 ] && [ "$(grep -c '^O|.*|sent$' reference.dump)" = 12 ] ||
@@ -117,12 +201,14 @@ FAULTS_TRIALS_RUN=0
 damaged() { # WHAT SQL [SHELL]: faults_check must count WHAT
 	rm -rf "$FAULTS_TMP/damaged"
 	cp -a "$T" "$FAULTS_TMP/damaged"
+	rm "$FAULTS_TMP/damaged/data/outbox"
+	cp -a "$WORK/outbox-reference" "$FAULTS_TMP/damaged/data/outbox"
 	[ -n "$2" ] && sql "$FAULTS_TMP/damaged/data/dispo.db" "PRAGMA foreign_keys = OFF; $2"
 	[ -n "${3:-}" ] && (cd "$FAULTS_TMP/damaged/data" && eval "$3")
 	FAULTS_CONF="$FAULTS_TMP/damaged/dispo.conf"
 	faults_check "damaged ($1)" "$FAULTS_TMP/damaged/data/dispo.db" "$FAULTS_TMP/damaged/data" reference.dump inputs.sha \
 		"$FAULTS_TMP/damaged/data/outbox" 2>/dev/null
-	eval "[ \"\$faults_$1\" -gt 0 ]" || fail "faults_check does not see $1 ($2 $3)"
+	eval "[ \"\$faults_$1\" -gt 0 ]" || fail "faults_check does not see $1 ($2 ${3:-})"
 	FAULTS_CONF="$T/dispo.conf"
 }
 damaged lost "update outbox set state = 'pending' where id = 3"
@@ -135,28 +221,63 @@ damaged lost "delete from attachments where message_id = (select id from message
 FAULTS_TRIALS_RUN=0 FAULTS_LOST=0 FAULTS_DUPLICATED=0 FAULTS_CORRUPTED=0 FAULTS_FAILED=""
 ok "the check sees an unsent email, a missing email file, an extra email, changed bytes, a missing message"
 
+# import decides as deliver does (in one transaction or in several).
 trial_dir import-reference
 t3=$(ms)
 D import in >>"$T/log" 2>&1 || fail "reference import"
 t4=$(ms)
 faults_dump "$T/data/dispo.db" >import.dump
 cmp -s reference.dump import.dump || { diff reference.dump import.dump >&2; fail "import decides otherwise than deliver"; }
-# Up to one and a half times the clean duration (a kill that comes after
-# the end is a run that finished).
-DELIVER_MAX=$((($(( t1 - t0 )) / MESSAGES) * 3 / 2 + 1))
-IMPORT_MAX=$((($(( t4 - t3 ))) * 3 / 2 + 1))
-FLUSH_MAX=$(( ($(( t2 - t1 )) + 30) * 3 / 2 ))
-ok "reference: 12 messages, 4 requests, 12 emails; kills within ${DELIVER_MAX} ms of a deliver, ${IMPORT_MAX} ms of an import"
+# and a flush of twelve emails at once sends what they do one by one
+trial_dir flush-reference
+blocked_intake
+t5=$(ms)
+D outbox flush >>"$T/log" 2>&1 || fail "reference flush of 12 emails"
+t6=$(ms)
+faults_dump "$T/data/dispo.db" >flush.dump
+cmp -s reference.dump flush.dump || { diff reference.dump flush.dump >&2; fail "a blocked outbox changes the decisions"; }
 
-KILLS=0 CUT=0
+# The clean runs again, traced: where the syscall kills may land.
+if [ -n "$STRACE" ]; then
+	trial_dir traces
+	j=0
+	for f in in/new/*; do
+		trace "deliver$j" "$DISPO" --config "$FAULTS_CONF" --now "$NOW" deliver <"$f" >>"$T/log" 2>&1 || fail "traced deliver"
+		j=$((j + 1))
+	done
+	later
+	trace flush-later "$DISPO" --config "$FAULTS_CONF" --now "$LATER" outbox flush >>"$T/log" 2>&1 || fail "traced flush"
+	for b in 1 2 5 256; do
+		trial_dir traces
+		trace "import$b" "$DISPO" --config "$FAULTS_CONF" --now "$NOW" import --batch $b in >>"$T/log" 2>&1 || fail "traced import"
+	done
+	trial_dir traces
+	blocked_intake
+	trace flush "$DISPO" --config "$FAULTS_CONF" --now "$NOW" outbox flush >>"$T/log" 2>&1 || fail "traced flush"
+fi
+
+# Timed kills come up to one and a half times the clean duration (a kill
+# after the end is a run that finished). A flush spends most of its time
+# starting (what one with nothing to send takes): its timed kills aim at
+# the sending that follows.
+DELIVER_MAX=$(((t1 - t0) / MESSAGES * 3 / 2 + 1))
+IMPORT_MAX=$(((t4 - t3) * 3 / 2 + 1))
+FLUSH_MAX=$(((t2 - t1) * 3 / 2 + 1))
+SEND_FROM=$(((t2 - t1) * 3 / 4))
+SEND_MAX=$(((t6 - t5) * 5 / 4 - SEND_FROM + 1))
+[ $SEND_MAX -gt 0 ] || SEND_MAX=1
+ok "reference: 12 messages, 4 requests, 12 emails; timed kills within ${DELIVER_MAX} ms of a deliver, ${IMPORT_MAX} ms of an import, $SEND_FROM to $((SEND_FROM + SEND_MAX)) ms of a flush of 12 emails"
+
+KILLS=0 SYSKILLS=0 CUT=0 MIDSEND=0
 i=0
 while [ $i -lt "$TRIALS" ]; do
 	i=$((i + 1))
 	trial_dir "trial$i"
 	faults_rand 3
 	kills=$((FAULTS_R + 1))
-	faults_rand 2
-	if [ "$FAULTS_R" = 0 ]; then
+	faults_rand 3
+	case $FAULTS_R in
+	0)
 		# deliver: each kill lands on one message's delivery (or the flush)
 		mode=deliver
 		plan=""
@@ -168,29 +289,44 @@ while [ $i -lt "$TRIALS" ]; do
 		done
 		j=0
 		for f in in/new/*; do
-			n_kill=$(echo "$plan" | tr ' ' '\n' | grep -cx "$j")
-			deliver_as_mta "$f" "$n_kill"
+			deliver_as_mta $j "$f" "$(echo "$plan" | tr ' ' '\n' | grep -cx "$j")"
 			j=$((j + 1))
 		done
 		flush_later "$(echo "$plan" | tr ' ' '\n' | grep -cx "$MESSAGES")"
-	else
+		;;
+	1)
 		# import: killed $kills times, with a random batch size, then whole
-		mode=import
 		faults_rand 4
 		batch=$(echo 1 2 5 256 | cut -d' ' -f$((FAULTS_R + 1)))
+		mode="import --batch $batch"
 		k=0
 		while [ $k -lt $kills ]; do
-			faults_rand "$IMPORT_MAX"
-			run_killed "$FAULTS_R" /dev/null D import --batch "$batch" in
+			kill_point "import$batch" "$IMPORT_MAX"
+			run_killed /dev/null D import --batch "$batch" in
 			k=$((k + 1))
 		done
 		D import --batch "$batch" in >>"$T/log" 2>&1 || fail "trial $i: import: $(tail -n 3 "$T/log")"
 		faults_rand 2
 		flush_later "$FAULTS_R"
-		mode="import --batch $batch"
-	fi
+		;;
+	2)
+		# the sender: 12 emails to deliver, killed $kills times meanwhile
+		mode=flush
+		blocked_intake
+		k=0
+		while [ $k -lt $kills ]; do
+			kill_point flush "$SEND_MAX"
+			case $KILL_AT in ms*) KILL_AT="ms $((SEND_FROM + ${KILL_AT#ms }))" ;; esac
+			run_killed /dev/null D outbox flush
+			sent=$(sql "$T/data/dispo.db" "select count(*) from outbox where state = 'sent'")
+			[ "$RC" = 137 ] && [ "$sent" -gt 0 ] && [ "$sent" -lt 12 ] && MIDSEND=$((MIDSEND + 1))
+			k=$((k + 1))
+		done
+		flush_later 0
+		;;
+	esac
 	faults_check "trial $i ($mode, $kills kills planned)" "$T/data/dispo.db" "$T/data" reference.dump inputs.sha "$T/data/outbox"
-	[ -n "${KEEP:-}" ] || [ "$faults_lost$faults_duplicated$faults_corrupted" != 000 ] || rm -rf "$T"
+	[ -n "${KEEP:-}" ] || [ "$faults_lost$faults_duplicated$faults_corrupted" != 000 ] || rm -rf "$T" "$WORK/outbox-trial$i"
 done
-ok "$KILLS processes killed by SIGKILL in $TRIALS trials; $CUT emails were cut off while being sent"
-faults_summary "kill -9 of deliver and import"
+ok "$KILLS processes killed by SIGKILL in $TRIALS trials ($SYSKILLS before a chosen system call); $MIDSEND flushes killed between two emails, $CUT emails cut off while being sent"
+faults_summary "kill -9 of deliver, import and outbox flush"
