@@ -19,7 +19,7 @@ servers_start
 faults_seed
 faults_scratch
 cleanup() {
-	serve_kill
+	serve_kill "$SERVE_PID"
 	faults_cleanup
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
@@ -29,7 +29,6 @@ faults_inputs in
 faults_hashes in >inputs.sha
 set -- in/*
 MESSAGES=$#
-serve_template
 
 # A kill leaves an email it was sending claimed for the lease (15
 # minutes), after which any sender takes it again; the trials do not wait
@@ -40,19 +39,20 @@ lease_over() {
 }
 # finish: the last start, left to take and send everything, then SIGTERM.
 finish() {
-	serve_start
+	serve_start "$T"
 	# (SIGTERM before dispo has set its handlers would just end it)
-	wait_until 10 grep -q "started (pid $SERVE_PID" "$T/serve.log" &&
-		wait_until 60 serve_done "$MESSAGES" ||
-		{ tail -n 20 "$T/serve.log" >&2; serve_kill; return 1; }
-	serve_stop || { echo "$1: dispo serve did not exit 0 on SIGTERM" >&2; return 1; }
+	wait_until 10 serve_started "$T" "$SERVE_PID" &&
+		wait_until 60 serve_done "$DB" $OFFICE "$MESSAGES" ||
+		{ tail -n 20 "$T/serve.log" >&2; serve_kill "$SERVE_PID"; return 1; }
+	serve_stop "$SERVE_PID" || { echo "$1: dispo serve did not exit 0 on SIGTERM" >&2; return 1; }
+	SERVE_PID=""
 }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # The reference: nothing killed. Its duration bounds the random delays.
 CUT=0
-serve_trial reference
-office_fill in
+serve_dir reference $OFFICE
+office_fill $OFFICE in
 t0=$(ms)
 finish reference || fail "the reference run did not take in and send everything"
 DURATION=$(($(ms) - t0))
@@ -79,23 +79,22 @@ KILLS=0
 i=0
 while [ $i -lt "$TRIALS" ]; do
 	i=$((i + 1))
-	serve_trial "trial$i"
-	office_fill in
+	serve_dir "trial$i" $OFFICE
+	office_fill $OFFICE in
 	faults_rand 3
 	kills=$((FAULTS_R + 1))
 	k=0
 	while [ $k -lt $kills ]; do
 		faults_rand "$MAX"
-		serve_start
+		serve_start "$T"
 		sleep "$(printf '%d.%03d' $((FAULTS_R / 1000)) $((FAULTS_R % 1000)))"
-		if kill -0 "$SERVE_PID" 2>/dev/null; then
-			serve_kill
-			KILLS=$((KILLS + 1))
-		else
-			serve_kill
+		if ! kill -0 "$SERVE_PID" 2>/dev/null; then
 			tail -n 5 "$T/serve.log" >&2
 			fail "trial $i: dispo serve ended by itself"
 		fi
+		serve_kill "$SERVE_PID"
+		SERVE_PID=""
+		KILLS=$((KILLS + 1))
 		lease_over
 		k=$((k + 1))
 	done
