@@ -251,6 +251,18 @@ faults_add() {
 	fi
 }
 
+# faults_more NAME LOST DUPLICATED CORRUPTED: more found in trial NAME
+# (already counted by faults_add), into the totals.
+faults_more() {
+	FAULTS_LOST=$((FAULTS_LOST + $2))
+	FAULTS_DUPLICATED=$((FAULTS_DUPLICATED + $3))
+	FAULTS_CORRUPTED=$((FAULTS_CORRUPTED + $4))
+	if [ $(($2 + $3 + $4)) != 0 ]; then
+		echo "$1: lost=$2 duplicated=$3 corrupted=$4 more (seed $FAULTS_SEED)" >&2
+		FAULTS_FAILED="${FAULTS_FAILED:-} $1"
+	fi
+}
+
 # faults_summary FAMILY: the family's line; fails on any non-zero figure.
 faults_summary() {
 	extra=""

@@ -17,8 +17,9 @@
 #   office_empty OFFICE / office_fill OFFICE DIR
 #                      the mailbox made anew (a new UIDVALIDITY) / DIR's
 #                      messages into its INBOX, numbered in name order
-#   serve_start DIR    dispo serve there (log DIR/serve.log), SERVE_PID
-#   serve_started DIR PID   true once that daemon has set its signals
+#   serve_start DIR [LOG]   dispo serve there (log DIR/serve.log or LOG),
+#                      SERVE_PID
+#   serve_started DIR PID [LOG]   true once that daemon has set its signals
 #   serve_kill PID / serve_stop PID   SIGKILL / SIGTERM (exit 0 wanted)
 #   serve_done DB OFFICE N   N messages stored, the INBOX empty, every
 #                      email sent
@@ -108,10 +109,10 @@ office_fill() {
 }
 
 serve_start() {
-	(cd "$1" && exec "$DISPO" --config dispo.conf serve) >>"$1/serve.log" 2>&1 &
+	(cd "$1" && exec "$DISPO" --config dispo.conf serve) >>"${2:-$1/serve.log}" 2>&1 &
 	SERVE_PID=$!
 }
-serve_started() { grep -q "started (pid $2" "$1/serve.log" 2>/dev/null; }
+serve_started() { grep -q "started (pid $2" "${3:-$1/serve.log}" 2>/dev/null; }
 serve_kill() {
 	[ -n "$1" ] || return 0
 	kill -9 "$1" 2>/dev/null
