@@ -173,10 +173,10 @@ ok "serve started on a full disk exits $rc and says why; the 12 messages stay in
 office_empty $OFFICE
 rm -f "$FULL/filler"
 serve_start "$T" "$WORK/serve.log"
-wait_until 30 grep -q "connected (IDLE)" serve.log || { cat serve.log >&2; fail "serve did not connect"; }
+wait_until 30 grep -qs "connected (IDLE)" serve.log || { cat serve.log >&2; fail "serve did not connect"; }
 fill 0
 office_fill $OFFICE in/new
-wait_until 30 grep -q "not taken yet, will try again" serve.log || { cat serve.log >&2; fail "serve: no message deferred on a full disk"; }
+wait_until 30 grep -qs "not taken yet, will try again" serve.log || { cat serve.log >&2; fail "serve: no message deferred on a full disk"; }
 sleep 2
 stored=$(sql "$DB" "select count(*) from messages")
 left=$(mail_count $OFFICE)

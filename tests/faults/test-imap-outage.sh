@@ -30,7 +30,7 @@ ROUNDS=${FAULTS_TRIALS:-2}
 serve_dir imap $OFFICE "" "idle_renew = 2s"
 FAULTS_CONF="$T/dispo.conf"
 serve_start "$T"
-wait_until 20 grep -q "connected (IDLE)" "$T/serve.log" || fail "dispo serve did not connect"
+wait_until 20 grep -qs "connected (IDLE)" "$T/serve.log" || fail "dispo serve did not connect"
 
 # feed FIRST LAST: messages FIRST..LAST through Postfix to the office, one
 # every 20-70 ms: a question from outside (never answered: auto-generated)

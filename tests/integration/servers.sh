@@ -586,6 +586,7 @@ dovecot_start() {
 #   tempfail-mail  451 to MAIL FROM
 #   hang-greeting  accepts the connection, never says anything
 #   hang-data      reads the message but never answers the final dot
+#   slow-data      answers the final dot after 3 seconds
 #   drop-data      closes the connection at the final dot without a reply
 #   accept-N       accepts N messages, then exits (a server that goes away)
 #   refused        nothing listens on SINK_PORT: connection refused
@@ -618,6 +619,7 @@ sink_spawn() {
 	tempfail-mail) opt="-r MAIL" ;;
 	hang-greeting) opt="-W CONNECT:86400 -t 86400" ;;
 	hang-data) opt="-W .:86400 -t 86400" ;;
+	slow-data) opt="-W .:3" ;;
 	drop-data) opt="-q ." ;;
 	accept-[0-9]*) opt="-M ${1#accept-}" ;;
 	refused) opt="" ;;

@@ -137,6 +137,9 @@ typedef struct fake {
 	unsigned failed_calls;
 	bool fail_hook; /* the failure hook itself fails (its transaction rolls back) */
 	char *failed_why;
+	/* 'l': the server accepts, and meanwhile another writer takes the
+	 * store's write lock (this second connection) */
+	dispo_store *locker;
 } fake;
 
 static bool
@@ -156,6 +159,8 @@ fake_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 		            "451 4.3.0 try later");
 		return false;
 	}
+	if (what == 'l')
+		assert_true(store_begin(f->locker, NULL));
 	if (what == 'p') {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
 		            "550 5.1.1 no such user");
@@ -214,6 +219,7 @@ fake_teardown(void **state)
 	fake *f = *state;
 
 	outbox_free(f->outbox);
+	store_close(f->locker);
 	store_close(f->store);
 	test_rm_rf(f->dir);
 	g_free(f->dir);
@@ -437,6 +443,68 @@ test_flush_crash_resends_same_message_id(void **state)
 	assert_string_equal(r->state, "sent");
 }
 
+/* The server said 250, but the store is locked past busy_timeout when the
+ * row is to be marked sent: the sender remembers it, records it when the
+ * store is free again, and never hands it over a second time (a reload's
+ * new sender takes over what the old one remembers). Left claimed, the row
+ * would have gone again after its lease. */
+static void
+test_flush_busy_store_records_later(void **state)
+{
+	fake *f = *state;
+	dispo_time t = 1800000000;
+	g_autofree char *db = g_build_filename(f->dir, "dispo.db", NULL);
+	g_autofree char *mail = g_build_filename(f->dir, "mail", NULL);
+	g_autoptr(GError) e = NULL;
+	g_autoptr(dispo_outbox_row) during = NULL;
+	g_autoptr(dispo_outbox_row) after = NULL;
+	g_autoptr(dispo_outbox_row) second = NULL;
+	dispo_outbox *reloaded = g_new0(dispo_outbox, 1);
+	int64_t id, other;
+
+	/* a short busy_timeout, so that the test does not wait a second */
+	store_close(f->store);
+	f->store = store_open(db, mail, 50, NULL);
+	f->locker = store_open(db, mail, 50, NULL);
+	assert_non_null(f->store);
+	assert_non_null(f->locker);
+	id = add_row(f, "budi@kuduskab.go.id", t);
+	other = add_row(f, "rina@kuduskab.go.id", t);
+
+	f->script = "lo";
+	assert_false(outbox_flush(f->outbox, f->store, t, NULL, &e));
+	assert_non_null(strstr(e->message, "was sent, but cannot be recorded yet"));
+	assert_int_equal(outbox_unrecorded(f->outbox), 1);
+	assert_int_equal(f->calls, 1);
+	g_clear_error(&e);
+	/* still locked: nothing else is sent, nothing sent again */
+	assert_false(outbox_flush(f->outbox, f->store, t + 1, NULL, &e));
+	g_clear_error(&e);
+	assert_int_equal(f->calls, 1);
+	store_rollback(f->locker);
+	during = get_row(f, id);
+	assert_string_equal(during->state, "sending");
+
+	/* SIGHUP: a new sender replaces this one and inherits what it owes */
+	reloaded->backend = f->outbox->backend;
+	reloaded->priv = f;
+	outbox_hand_over(f->outbox, reloaded);
+	assert_int_equal(outbox_unrecorded(f->outbox), 0);
+	outbox_free(f->outbox);
+	f->outbox = reloaded;
+	flush(f, t + 2, 2, 0, 0);
+	after = get_row(f, id);
+	assert_string_equal(after->state, "sent");
+	assert_int_equal(after->sent_at, t);
+	assert_int_equal(outbox_unrecorded(f->outbox), 0);
+	/* the other row went once, the first was never handed over again, not
+	 * even after its lease */
+	flush(f, t + 2 * DISPO_OUTBOX_LEASE, 0, 0, 0);
+	assert_int_equal(f->calls, 2);
+	second = get_row(f, other);
+	assert_string_equal(f->seen->pdata[1], second->message_id);
+}
+
 static void
 test_flush_hook_failure_does_not_stall(void **state)
 {
@@ -615,6 +683,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_gives_up_after_max_age, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_crash_resends_same_message_id, fake_setup,
+	                                    fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_busy_store_records_later, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_hook_failure_does_not_stall, fake_setup,
 	                                    fake_teardown),
