@@ -129,9 +129,11 @@ record_failure(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row 
 	return store_commit(store, error);
 }
 
+/* *away: the server was found unavailable earlier in this run; set when
+ * it is found so now. */
 static bool
 deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *row, dispo_time now,
-            dispo_outbox_stats *stats, GError **error)
+            GError **away, dispo_outbox_stats *stats, GError **error)
 {
 	g_autofree char *path = store_blob_path(store, row->blob_sha256);
 	g_autofree char *data = NULL;
@@ -157,8 +159,21 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 	for (size_t i = 0; rcpts[i]; i++)
 		if (!outbox_address_check(rcpts[i], &e))
 			return record_failure(outbox, store, row, e, now, stats, error);
-	if (!outbox->backend->deliver(outbox, row, bytes, &e))
+	/* A server that did not answer the last email in time will not answer
+	 * this one either: a hundred emails must not hold the daemon (and its
+	 * IMAP intake) for a hundred timeouts. */
+	if (*away) {
+		g_autoptr(GError) skip = g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
+		                                     "%s (not tried: the server had just failed "
+		                                     "another email so)",
+		                                     (*away)->message);
+		return record_failure(outbox, store, row, skip, now, stats, error);
+	}
+	if (!outbox->backend->deliver(outbox, row, bytes, &e)) {
+		if (g_error_matches(e, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_UNAVAILABLE))
+			*away = g_error_copy(e);
 		return record_failure(outbox, store, row, e, now, stats, error);
+	}
 	if (!mark_sent(store, row->id, now, error)) {
 		/* Sent: if it stayed claimed, the next sender after the lease
 		 * would send it again. This sender remembers it instead. */
@@ -179,6 +194,7 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
              GError **error)
 {
 	dispo_outbox_stats dummy = {0};
+	g_autoptr(GError) away = NULL;
 
 	if (!stats)
 		stats = &dummy;
@@ -202,7 +218,7 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 			return false;
 		if (rows->len == 0)
 			return true;
-		if (!deliver_row(outbox, store, rows->pdata[0], now, stats, error))
+		if (!deliver_row(outbox, store, rows->pdata[0], now, &away, stats, error))
 			return false;
 	}
 }

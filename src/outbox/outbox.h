@@ -13,6 +13,9 @@ GQuark dispo_outbox_error_quark(void);
 typedef enum {
 	DISPO_OUTBOX_ERROR_TEMPORARY, /* try again later */
 	DISPO_OUTBOX_ERROR_PERMANENT, /* this message will never go: tell someone */
+	/* try again later, and the same for every email now: the server is
+	 * away (no connection, no answer in time, 421, our login refused) */
+	DISPO_OUTBOX_ERROR_UNAVAILABLE,
 } dispo_outbox_error_code;
 
 typedef struct dispo_outbox dispo_outbox;
@@ -101,7 +104,9 @@ typedef struct dispo_outbox_stats {
  * after the backend accepted it (SMTP: the server's 250 to the end of data). A row still claimed
  * after a crash becomes due again once its lease ends and is sent with the same bytes, so the same
  * Message-ID. A failed row is retried later with exponential backoff and jitter (temporary) until
- * max_age, or marked failed (permanent); the run goes on. When the store cannot record that a row
+ * max_age, or marked failed (permanent); the run goes on. Once the server is unavailable, the rest
+ * of the run's emails are not handed to it (each would wait for the same timeout) but recorded as
+ * deferred with its reason, on the same schedule. When the store cannot record that a row
  * was sent, the run stops with that error and the row is remembered (outbox_unrecorded): the next
  * run records it first, so that a busy store never makes an email go twice. */
 bool outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now,

@@ -14,10 +14,11 @@
 # trace (the Nth fsync, rename, pwrite…): the first lands where time is
 # spent, the second anywhere in the sequence of writes, and replays
 # exactly with the same FAULTS_SEED. No root needed: the family make check
-# runs (FAULTS_TRIALS, default 20; make check-faults runs more).
+# runs (FAULTS_TRIALS, default 20; make check-faults runs 100).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
-TRIALS=${FAULTS_TRIALS:-20}
+# make check-faults (FAULTS_FULL=1) runs more
+if [ -n "${FAULTS_FULL:-}" ]; then TRIALS=${FAULTS_TRIALS:-100}; else TRIALS=${FAULTS_TRIALS:-20}; fi
 faults_seed
 faults_scratch
 cleanup() {

@@ -130,7 +130,8 @@ typedef struct fake {
 	char *dir;
 	dispo_store *store;
 	dispo_outbox *outbox;
-	/* what the backend does next, per call: 'o' ok, 't' temporary, 'p' permanent */
+	/* what the backend does next, per call: 'o' ok, 't' temporary, 'p'
+	 * permanent, 'u' the server unavailable */
 	const char *script;
 	unsigned calls;
 	GPtrArray *seen; /* Message-IDs handed over, in order */
@@ -157,6 +158,11 @@ fake_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 	if (what == 't') {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
 		            "451 4.3.0 try later");
+		return false;
+	}
+	if (what == 'u') {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_UNAVAILABLE,
+		            "the server did not answer in time");
 		return false;
 	}
 	if (what == 'l')
@@ -443,6 +449,41 @@ test_flush_crash_resends_same_message_id(void **state)
 	assert_string_equal(r->state, "sent");
 }
 
+/* A server that is away (no answer within the timeout) is asked once per
+ * run: the other due emails are deferred with its reason, each on its own
+ * schedule, without waiting for the same timeout again; an address the
+ * gate refuses still fails for good. */
+static void
+test_flush_unavailable_server_asked_once(void **state)
+{
+	fake *f = *state;
+	dispo_time t = 1800000000;
+	int64_t a = add_row(f, "budi@kuduskab.go.id", t);
+	int64_t b = add_row(f, "rina@kuduskab.go.id", t);
+	int64_t bad = add_row(f, "x@kuduskab.go.id\r\nDATA", t);
+	int64_t c = add_row(f, "agus@kuduskab.go.id", t);
+	int64_t ids[] = {a, b, c};
+
+	f->script = "uooo";
+	flush(f, t, 0, 3, 1);
+	assert_int_equal(f->calls, 1);
+	for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+		g_autoptr(dispo_outbox_row) r = get_row(f, ids[i]);
+		assert_string_equal(r->state, "pending");
+		assert_int_equal(r->attempts, 1);
+		assert_in_range(r->next_attempt_at, t + 60, t + 75);
+		assert_true(g_str_has_prefix(r->last_error, "the server did not answer in time"));
+		assert_true(i == 0 || strstr(r->last_error, "not tried") != NULL);
+	}
+	{
+		g_autoptr(dispo_outbox_row) r = get_row(f, bad);
+		assert_string_equal(r->state, "failed");
+	}
+	/* back: all three go on their next try, each once */
+	flush(f, t + 75, 3, 0, 0);
+	assert_int_equal(f->calls, 4);
+}
+
 /* The server said 250, but the store is locked past busy_timeout when the
  * row is to be marked sent: the sender remembers it, records it when the
  * store is free again, and never hands it over a second time (a reload's
@@ -683,6 +724,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_gives_up_after_max_age, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_crash_resends_same_message_id, fake_setup,
+	                                    fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_unavailable_server_asked_once, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_busy_store_records_later, fake_setup,
 	                                    fake_teardown),
