@@ -21,7 +21,7 @@
 # can be replayed with the same delays; the moment a delay lands on still
 # varies with the machine's load). FAULTS_TRIALS sets the number of trials.
 #
-#   faults_seed                     FAULTS_SEED chosen (or taken) and printed
+#   faults_seed [TRIALS]            FAULTS_SEED chosen (or taken) and printed
 #   faults_rand MAX                 FAULTS_R: the next number in [0, MAX)
 #   faults_scratch                  FAULTS_TMP: a scratch dir on a tmpfs
 #                                   (/dev/shm) when there is one, else $WORK
@@ -43,7 +43,7 @@ faults_seed() {
 	fi
 	case $FAULTS_SEED in '' | *[!0-9]*) fail "FAULTS_SEED must be a number" ;; esac
 	FAULTS_STATE=$FAULTS_SEED
-	echo "seed=$FAULTS_SEED (replay: FAULTS_SEED=$FAULTS_SEED FAULTS_TRIALS=${FAULTS_TRIALS:-default})"
+	echo "seed=$FAULTS_SEED (replay: FAULTS_SEED=$FAULTS_SEED${1:+ FAULTS_TRIALS=$1})"
 }
 
 # A linear congruential generator in shell arithmetic: no process per

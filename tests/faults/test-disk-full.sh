@@ -17,7 +17,7 @@
 . "$DISPO_SRCDIR/tests/faults/serve-lib.sh"
 TRIALS=${FAULTS_TRIALS:-12}
 servers_start
-faults_seed
+faults_seed "$TRIALS"
 faults_scratch
 FULL="$FAULTS_TMP/full"
 mkdir -p "$FULL"
@@ -73,7 +73,7 @@ DEFERRED=0 FULL_OK=0
 i=0
 while [ $i -lt "$TRIALS" ]; do
 	i=$((i + 1))
-	rm -rf "$FULL"/*
+	rm -rf "${FULL:?}"/*
 	mkdir -p "$T"
 	conf "$T"
 	FAULTS_CONF="$T/dispo.conf"

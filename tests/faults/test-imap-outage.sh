@@ -9,13 +9,15 @@
 # (one log line), reconnected, and taken every message Dovecot holds
 # exactly once: the raw messages dispo stored are exactly the messages in
 # the office's folders (as IMAP serves them), none missing, none twice.
-# Root only (the servers).
+# FAULTS_TRIALS: rounds of the three faults (default 2). Root only (the
+# servers).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/integration/servers.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
 . "$DISPO_SRCDIR/tests/faults/serve-lib.sh"
 servers_start
-faults_seed
+ROUNDS=${FAULTS_TRIALS:-2}
+faults_seed "$ROUNDS"
 faults_scratch
 FEEDER=""
 cleanup() {
@@ -25,7 +27,6 @@ cleanup() {
 	faults_cleanup
 	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
-ROUNDS=${FAULTS_TRIALS:-2}
 
 serve_dir imap $OFFICE "" "idle_renew = 2s"
 FAULTS_CONF="$T/dispo.conf"

@@ -19,7 +19,7 @@
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
 # make check-faults (FAULTS_FULL=1) runs more
 if [ -n "${FAULTS_FULL:-}" ]; then TRIALS=${FAULTS_TRIALS:-100}; else TRIALS=${FAULTS_TRIALS:-20}; fi
-faults_seed
+faults_seed "$TRIALS"
 faults_scratch
 cleanup() {
 	[ -n "${PID:-}" ] && kill -9 "$PID" 2>/dev/null

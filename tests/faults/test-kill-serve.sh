@@ -16,7 +16,7 @@
 . "$DISPO_SRCDIR/tests/faults/serve-lib.sh"
 TRIALS=${FAULTS_TRIALS:-200}
 servers_start
-faults_seed
+faults_seed "$TRIALS"
 faults_scratch
 cleanup() {
 	serve_kill "$SERVE_PID"
