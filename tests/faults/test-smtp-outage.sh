@@ -1,15 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test-smtp-outage.sh: `dispo serve` takes mail in over IMAP while its mail
-# server is away: Postfix stopped (before the daemon starts, or in the
-# middle of its sending), an smtp-sink that answers 421 instead of its
-# greeting, 451 to MAIL FROM or 450 after the data, and one that accepts
-# the connection and never says a word. Meanwhile every message is taken
-# in and every email stays pending (none failed for good); once the server
-# is back, the daemon's own retry (a minute or so later, no nudge) sends
-# each email exactly once. Several daemons run at once, each with its own
-# office mailbox and store, so that the retries' minute passes once per
-# round. Root only (the servers).
+# server is away: Postfix stopped, an smtp-sink that answers 421 instead of
+# its greeting, 451 to MAIL FROM or 450 after the data, one that accepts
+# the connection and never says a word (one timeout per run, not one per
+# email), and one that goes away after four emails. Meanwhile every
+# message is taken in and every email stays pending (none failed for
+# good); once the server is back, the daemon's own retry (a minute or so
+# later, no nudge) sends each email exactly once (the one that went away
+# may have kept an email it never confirmed: that one comes twice, with
+# the same Message-ID). The six daemons run at once, each with its own
+# office mailbox and store, so that the retries' minute passes once.
+# Root only (the servers).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/integration/servers.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
