@@ -11,6 +11,7 @@
 #include "workflow/workflow.h"
 
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <sysexits.h>
 
 typedef struct dispo_cli {
@@ -113,6 +114,12 @@ typedef struct cli_list {
 	GPtrArray *rows;   /* cli_cell[columns->len] each */
 	const char *empty; /* the table's sentence for no rows, or NULL */
 	GStringChunk *strings;
+	/* Streamed (cli_list_stream): each row is written when the next one
+	 * begins, and only the one being filled is kept. */
+	FILE *stream;
+	char *stream_tmp, *stream_path; /* -o FILE: written as FILE.tmp.PID, then renamed */
+	GTimeZone *stream_tz;
+	bool stream_failed;
 } cli_list;
 
 /* A list named name (static text), with no columns yet. */
@@ -142,10 +149,15 @@ void cli_list_shown(cli_list *l, guint col, const char *shown);
 /* Reads --format; refuses xlsx for a terminal without -o. Prints what is
  * wrong and returns false (EX_USAGE). */
 bool cli_format_parse(dispo_cli *cli, const char *text, const char *output, cli_format *fmt);
+/* For a list of any length: in CSV, rows go out as they are made (call
+ * after the columns, before the first row; cli_list_print then finishes
+ * the file). Other formats need every row first and are kept as before.
+ * False, with the error printed (EX_CANTCREAT), when output cannot be made. */
+bool cli_list_stream(dispo_cli *cli, cli_list *l, cli_format fmt, const char *output);
 /* Prints the list in fmt to output (NULL: standard output): an exit code.
  * json, when not NULL, is the command's own JSON (nested members a list
  * cannot hold), printed instead of the list's. */
-int cli_list_print(dispo_cli *cli, const cli_list *l, cli_format fmt, const char *output,
+int cli_list_print(dispo_cli *cli, cli_list *l, cli_format fmt, const char *output,
                    JsonBuilder *json);
 /* Working minutes for people, in the configured language: "45 menit",
  * "2 jam 10 menit" ("2 hours 10 minutes"). Hours, not days: a working day
@@ -153,7 +165,8 @@ int cli_list_print(dispo_cli *cli, const cli_list *l, cli_format fmt, const char
 char *cli_minutes_text(int64_t minutes, const char *lang);
 /* The workbook (output-xlsx.c, the only user of libxlsxwriter): one sheet,
  * a bold frozen header row with a filter, widths from the contents. */
-bool cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, const char *path, GError **error);
+bool cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, dispo_time created, const char *path,
+                         GError **error);
 /* ---- where requests are (where.c) --------------------------------------- */
 
 /* What `requests list` and `records applications` say of where a request
@@ -188,6 +201,9 @@ typedef struct cli_request_at {
 bool cli_where_find(cli_where *w, const dispo_request_row *r, cli_request_at *at, GError **error);
 /* Whether address (any case) is one of at's holders. */
 bool cli_where_held_by(const cli_request_at *at, const char *address);
+/* Who holds role now, into at's holders and emails (as cli_where_find
+ * gives them for a step of that role). */
+bool cli_where_role(cli_where *w, const char *role, cli_request_at *at, GError **error);
 
 /* A day written yyyy-mm-dd, a real date; false for anything else. */
 bool cli_date_parse(const char *s, GDate *out);
@@ -229,6 +245,9 @@ int cli_request_print(dispo_cli *cli, dispo_store *store, const char *number);
  * used by the demo and the benchmarks. With scan_bytes, the KTP is a JPEG
  * scan of that size instead of a small PDF. */
 GBytes *cli_sample_application(unsigned n, dispo_time date, GTimeZone *tz, size_t scan_bytes);
+/* The n-th sample applicant as a line of the employee register (CSV, the
+ * columns of rules/register-contoh.csv), for the benchmarks. */
+char *cli_sample_register_row(unsigned n);
 /* The n-th sample applicant's request to revoke their certificate. */
 GBytes *cli_sample_revocation(unsigned n, dispo_time date, GTimeZone *tz);
 /* A one-page PDF whose page shows lines of text. */

@@ -42,12 +42,14 @@ draw(const dispo_ingest_stats *st, void *user)
 int
 cli_import(dispo_cli *cli, int argc, char **argv)
 {
-	gboolean quiet = FALSE;
+	gboolean quiet = FALSE, no_send = FALSE;
 	int batch = 0;
 	GOptionEntry entries[] = {
 	    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress bar and no summary", NULL},
 	    {"batch", 0, 0, G_OPTION_ARG_INT, &batch,
 	     "messages per transaction (default: [store] import_batch)", "N"},
+	    {"no-send", 0, 0, G_OPTION_ARG_NONE, &no_send,
+	     "leave the emails it decides in the outbox, for dispo serve or outbox flush", NULL},
 	    G_OPTION_ENTRY_NULL};
 	g_autoptr(GError) e = NULL;
 	g_autoptr(dispo_store) store = NULL;
@@ -123,7 +125,7 @@ cli_import(dispo_cli *cli, int argc, char **argv)
 	} else if (st->failed) {
 		rc = EX_IOERR;
 	}
-	if (!e && !cli_outbox_flush(cli, store, NULL, &e)) {
+	if (!e && !no_send && !cli_outbox_flush(cli, store, NULL, &e)) {
 		cli_error(cli, "the outbox could not be delivered: %s", e->message);
 		g_clear_error(&e);
 	}

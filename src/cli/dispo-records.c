@@ -172,96 +172,99 @@ step_columns(const dispo_rules *rules, cli_list *l)
 	return names;
 }
 
-/* Per request (by id), the working time at each step. */
-typedef struct times_ctx {
-	const dispo_rules *rules;
-	const dispo_calendar *cal;
-	GHashTable *by_id; /* int64_t id → dispo_step_times * */
-	dispo_step_times *cur;
-	int64_t request;
-} times_ctx;
-
-static bool
-times_event(const dispo_report_event *ev, void *user, GError **error)
-{
-	times_ctx *t = user;
-
-	(void)error;
-	if (ev->request_id != t->request) {
-		int64_t *key = g_new(int64_t, 1);
-		*key = t->request = ev->request_id;
-		t->cur = workflow_step_times_new(t->cal);
-		workflow_step_times_begin(t->cur, rules_workflow_get(t->rules, ev->workflow),
-		                          ev->received);
-		g_hash_table_insert(t->by_id, key, t->cur);
-	}
-	if (ev->workflow_event)
-		workflow_step_times_event(t->cur, ev->at, ev->kind, ev->step, ev->previous);
-	return true;
-}
-
 static int64_t
 minutes(int64_t secs)
 {
 	return secs < 0 ? -1 : (secs + 30) / 60;
 }
 
+/* One walk over the store, request by request: each request's working
+ * time per step is made from its events, its row written (streamed in
+ * CSV), and both forgotten before the next. */
+typedef struct apps_ctx {
+	dispo_cli *cli;
+	cli_where *where;
+	cli_list *l;
+	GPtrArray *steps;
+	dispo_step_times *times; /* of request */
+	int64_t request;
+} apps_ctx;
+
+static bool
+apps_event(const dispo_report_event *ev, void *user, GError **error)
+{
+	apps_ctx *a = user;
+
+	(void)error;
+	if (ev->request_id != a->request) {
+		g_clear_pointer(&a->times, workflow_step_times_free);
+		a->request = ev->request_id;
+		a->times = workflow_step_times_new(cli_where_calendar(a->where));
+		workflow_step_times_begin(
+		    a->times, rules_workflow_get(cli_where_rules(a->where), ev->workflow),
+		    ev->received);
+	}
+	if (ev->workflow_event)
+		workflow_step_times_event(a->times, ev->at, ev->kind, ev->step, ev->previous);
+	return true;
+}
+
+static bool
+apps_request(dispo_request_row *r, void *user, GError **error)
+{
+	apps_ctx *a = user;
+	const dispo_step_times *times = a->request == r->id ? a->times : NULL;
+	dispo_time now = a->cli->now;
+	cli_list *l = a->l;
+	cli_request_at at;
+
+	if (!cli_where_find(a->where, r, &at, error))
+		return false;
+	cli_list_row(l);
+	cli_list_text(l, AP_REQUEST, r->number);
+	cli_list_text(l, AP_WORKFLOW, r->workflow);
+	cli_list_text(l, AP_NAME, r->name);
+	cli_list_text(l, AP_NIP, r->nip);
+	cli_list_text(l, AP_UNIT, r->unit);
+	cli_list_text(l, AP_APPLICANT, r->applicant);
+	cli_list_text(l, AP_STATE, r->state);
+	cli_list_text(l, AP_STEP, r->step);
+	cli_list_text(l, AP_HOLDER, at.holders);
+	cli_list_time(l, AP_RECEIVED, r->created_at);
+	cli_list_text(l, AP_SUBJECT, r->subject);
+	if (!times)
+		return true;
+	cli_list_time(l, AP_DECIDED, workflow_step_times_closed(times));
+	cli_list_minutes(l, AP_TOTAL, minutes(workflow_step_times_total(times, now)));
+	for (guint k = 0; k < a->steps->len; k++)
+		cli_list_minutes(l, AP_STEPS + k,
+		                 minutes(workflow_step_times_get(times, a->steps->pdata[k], now)));
+	return true;
+}
+
 static int
-applications(dispo_cli *cli, dispo_store *store, cli_list *l)
+applications(dispo_cli *cli, dispo_store *store, cli_list *l, cli_format fmt, const char *output)
 {
 	g_autoptr(GError) e = NULL;
-	g_autoptr(GPtrArray) list = store_requests_list(store, &e);
 	g_autoptr(cli_where) where = NULL;
 	g_autoptr(GPtrArray) steps = NULL;
-	g_autoptr(GHashTable) by_id = NULL;
-	times_ctx t = {0};
+	apps_ctx a = {0};
+	bool ok;
 
-	if (!list) {
-		cli_error(cli, "%s", e->message);
-		return cli_exit_code(e);
-	}
 	if (!(where = cli_where_new(cli, store, &e))) {
 		cli_error(cli, "%s; fix it, then dispo rules check", e->message);
 		return EX_CONFIG;
 	}
 	cli_list_columns(l, application_columns, G_N_ELEMENTS(application_columns));
 	steps = step_columns(cli_where_rules(where), l);
-	by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-	                              (GDestroyNotify)workflow_step_times_free);
-	t = (times_ctx){cli_where_rules(where), cli_where_calendar(where), by_id, NULL, -1};
-	/* Every request's whole history: each began with its received event,
-	 * so the whole store is one range. */
-	if (!store_report_events(store, 0, G_MAXINT64, NULL, times_event, &t, &e)) {
+	if (!cli_list_stream(cli, l, fmt, output))
+		return EX_CANTCREAT;
+	a = (apps_ctx){cli, where, l, steps, NULL, -1};
+	ok = store_requests_each_with_events(store, apps_event, apps_request, &a, &e);
+	g_clear_pointer(&a.times, workflow_step_times_free);
+	if (!ok) {
 		cli_error(cli, "%s", e->message);
 		return cli_exit_code(e);
-	}
-	for (guint i = 0; i < list->len; i++) {
-		const dispo_request_row *r = list->pdata[i];
-		const dispo_step_times *times = g_hash_table_lookup(by_id, &r->id);
-		cli_request_at at;
-		if (!cli_where_find(where, r, &at, &e)) {
-			cli_error(cli, "%s", e->message);
-			return cli_exit_code(e);
-		}
-		cli_list_row(l);
-		cli_list_text(l, AP_REQUEST, r->number);
-		cli_list_text(l, AP_WORKFLOW, r->workflow);
-		cli_list_text(l, AP_NAME, r->name);
-		cli_list_text(l, AP_NIP, r->nip);
-		cli_list_text(l, AP_UNIT, r->unit);
-		cli_list_text(l, AP_APPLICANT, r->applicant);
-		cli_list_text(l, AP_STATE, r->state);
-		cli_list_text(l, AP_STEP, r->step);
-		cli_list_text(l, AP_HOLDER, at.holders);
-		cli_list_time(l, AP_RECEIVED, r->created_at);
-		cli_list_text(l, AP_SUBJECT, r->subject);
-		if (!times)
-			continue;
-		cli_list_time(l, AP_DECIDED, workflow_step_times_closed(times));
-		cli_list_minutes(l, AP_TOTAL, minutes(workflow_step_times_total(times, cli->now)));
-		for (guint k = 0; k < steps->len; k++)
-			cli_list_minutes(l, AP_STEPS + k,
-			                 minutes(workflow_step_times_get(times, steps->pdata[k], cli->now)));
 	}
 	return EX_OK;
 }
@@ -279,18 +282,18 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 
 	/* certificates is a command of its own for the administrator, so its
 	 * help describes the register, not the records command it shares. */
-	if (!cli_parse(cli, entries, fixed ? "[list]" : "applications | letters | certificates",
-	               fixed
-	                   ? "The register of issued certificates: each employee who holds or held "
-	                     "one,\nwith its serial, state (issued or revoked), validity and the "
-	                     "requests\nthat issued and revoked it; the revocation workflow "
-	                     "checks senders\nagainst it. For a spreadsheet, --format xlsx; for "
-	                     "scripts, --format csv."
-	                   : "The SOP's records: the applications (the applicant, where each is, who\n"
-	                     "holds it, and the working time of each step), the recommendation "
-	                     "letters,\nand the employees with certificates (issued and revoked); "
-	                     "for a\nspreadsheet with --format xlsx, for scripts with --format csv.",
-	               &argc, &argv))
+	if (!cli_parse(
+	        cli, entries, fixed ? "[list]" : "applications | letters | certificates",
+	        fixed ? "The register of issued certificates: each employee who holds or held "
+	                "one,\nwith its serial, state (issued or revoked), validity and the "
+	                "requests\nthat issued and revoked it; the revocation workflow "
+	                "checks senders\nagainst it. For a spreadsheet, --format xlsx; for "
+	                "scripts, --format csv."
+	              : "The SOP's records: the applications (the applicant, where each is, who\n"
+	                "holds it, and the working time of each step), the recommendation "
+	                "letters,\nand the employees with certificates (issued and revoked); "
+	                "for a\nspreadsheet with --format xlsx, for scripts with --format csv.",
+	        &argc, &argv))
 		return EX_USAGE;
 	if (!cli_format_parse(cli, format_s, output, &fmt))
 		return EX_USAGE;
@@ -309,7 +312,7 @@ records(dispo_cli *cli, int argc, char **argv, const char *fixed)
 		return rc;
 	l = cli_list_new(what);
 	if (strcmp(what, "applications") == 0)
-		rc = applications(cli, store, l);
+		rc = applications(cli, store, l, fmt, output);
 	else if (strcmp(what, "letters") == 0)
 		rc = letters(cli, store, l);
 	else

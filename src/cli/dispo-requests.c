@@ -154,9 +154,8 @@ filter_check(dispo_cli *cli, const filter *f, const dispo_rules *rules)
 	}
 	if (f->step && !name_known(rules, f->step, false, true)) {
 		cli_error(cli, "--step: no workflow has a step '%s'%s", f->step,
-		          name_known(rules, f->step, true, false)
-		              ? " (it is an end: use --state)"
-		              : " (see 'dispo rules graph')");
+		          name_known(rules, f->step, true, false) ? " (it is an end: use --state)"
+		                                                  : " (see 'dispo rules graph')");
 		return false;
 	}
 	return true;
@@ -168,8 +167,9 @@ filter_match(const filter *f, const dispo_request_row *r, const cli_request_at *
 	if (f->since && r->created_at < f->since)
 		return false;
 	if (f->state && strcmp(f->state, "open") == 0 ? at->closed
-	    : f->state && strcmp(f->state, "closed") == 0 ? !at->closed
-	    : f->state && strcmp(f->state, r->state) != 0)
+	    : f->state && strcmp(f->state, "closed") == 0
+	        ? !at->closed
+	        : f->state && strcmp(f->state, r->state) != 0)
 		return false;
 	if (f->step && (at->closed || g_strcmp0(f->step, r->step) != 0))
 		return false;
@@ -178,18 +178,104 @@ filter_match(const filter *f, const dispo_request_row *r, const cli_request_at *
 	return !f->overdue || at->late_minutes > 0;
 }
 
+/* The workflow, step pairs where address may act now (see
+ * cli_where_find): the store looks only there. A correction step is the
+ * applicant's, so it is always asked (filter_match then checks whose). */
+static GPtrArray *
+steps_held_by(cli_where *where, const char *address, GError **error)
+{
+	const GPtrArray *wfs = rules_workflows(cli_where_rules(where));
+	GPtrArray *pairs = g_ptr_array_new();
+
+	for (guint i = 0; i < wfs->len; i++) {
+		const dispo_rules_workflow *wf = wfs->pdata[i];
+		for (guint k = 0; wf->steps && k < wf->steps->len; k++) {
+			const dispo_rules_step *s = wf->steps->pdata[k];
+			bool held = s->applicant;
+			if (s->is_end || (!s->applicant && !s->role))
+				continue;
+			if (!held) {
+				cli_request_at at = {0};
+				if (!cli_where_role(where, s->role, &at, error)) {
+					g_ptr_array_unref(pairs);
+					return NULL;
+				}
+				held = cli_where_held_by(&at, address);
+			}
+			if (held) {
+				g_ptr_array_add(pairs, wf->name);
+				g_ptr_array_add(pairs, s->name);
+			}
+		}
+	}
+	g_ptr_array_add(pairs, NULL);
+	return pairs;
+}
+
+/* The pairs of every workflow that has a step named step. */
+static GPtrArray *
+steps_named(const dispo_rules *rules, const char *step)
+{
+	const GPtrArray *wfs = rules_workflows(rules);
+	GPtrArray *pairs = g_ptr_array_new();
+
+	for (guint i = 0; i < wfs->len; i++) {
+		const dispo_rules_workflow *wf = wfs->pdata[i];
+		if (rules_step_get(wf, step)) {
+			g_ptr_array_add(pairs, wf->name);
+			g_ptr_array_add(pairs, (gpointer)step);
+		}
+	}
+	g_ptr_array_add(pairs, NULL);
+	return pairs;
+}
+
+typedef struct list_ctx {
+	cli_where *where;
+	const filter *f;
+	cli_list *l;
+} list_ctx;
+
+static bool
+list_one(dispo_request_row *r, void *user, GError **error)
+{
+	list_ctx *c = user;
+	cli_list *l = c->l;
+	cli_request_at at = {.late_minutes = -1};
+
+	if (c->where && !cli_where_find(c->where, r, &at, error))
+		return false;
+	if (!filter_match(c->f, r, &at))
+		return true;
+	cli_list_row(l);
+	cli_list_text(l, RQ_ID, r->number);
+	cli_list_text(l, RQ_WORKFLOW, r->workflow);
+	cli_list_text(l, RQ_STATE, r->state);
+	cli_list_text(l, RQ_STEP, r->step);
+	cli_list_text(l, RQ_APPLICANT, r->applicant);
+	cli_list_time(l, RQ_CREATED, r->created_at);
+	cli_list_time(l, RQ_UPDATED, r->updated_at);
+	cli_list_text(l, RQ_HOLDER, at.holders);
+	cli_list_time(l, RQ_DUE, at.due);
+	cli_list_minutes(l, RQ_LATE, at.late_minutes);
+	if (at.late_minutes == 0)
+		cli_list_shown(l, RQ_LATE, "-");
+	cli_list_text(l, RQ_SHA256, r->message_sha256);
+	cli_list_text(l, RQ_SUBJECT, r->subject);
+	cli_list_int(l, RQ_FILES, r->attachment_count);
+	return true;
+}
+
 static int
 list(dispo_cli *cli, dispo_store *store, cli_format fmt, const char *output, const filter *f)
 {
 	g_autoptr(GError) e = NULL;
-	g_autoptr(GPtrArray) reqs = store_requests_list(store, &e);
 	g_autoptr(cli_where) where = NULL;
 	g_autoptr(cli_list) l = cli_list_new("requests");
+	g_autoptr(GPtrArray) pairs = NULL;
+	dispo_request_filter narrow = {.since = f->since};
+	list_ctx c;
 
-	if (!reqs) {
-		cli_error(cli, "%s", e->message);
-		return cli_exit_code(e);
-	}
 	/* Without rules the list still shows what is stored; only holders,
 	 * lateness and the filters that need them are unknown. */
 	if (!(where = cli_where_new(cli, store, &e))) {
@@ -202,35 +288,26 @@ list(dispo_cli *cli, dispo_store *store, cli_format fmt, const char *output, con
 	}
 	if (!filter_check(cli, f, where ? cli_where_rules(where) : NULL))
 		return EX_USAGE;
+	/* What the indexes can narrow first; filter_match judges each row. */
+	if (f->state && strcmp(f->state, "open") != 0 && strcmp(f->state, "closed") != 0)
+		narrow.state = f->state;
+	if (f->holder && where && !(pairs = steps_held_by(where, f->holder, &e))) {
+		cli_error(cli, "%s", e->message);
+		return cli_exit_code(e);
+	}
+	if (f->step && where && !pairs)
+		pairs = steps_named(cli_where_rules(where), f->step);
+	narrow.steps = pairs ? (const char *const *)pairs->pdata : NULL;
 	cli_list_columns(l, request_columns, G_N_ELEMENTS(request_columns));
 	l->empty = f->any ? "No request matches."
 	                  : "No requests yet. Applications arrive with 'dispo deliver' or "
 	                    "'dispo import'.";
-	for (guint i = 0; i < reqs->len; i++) {
-		const dispo_request_row *r = reqs->pdata[i];
-		cli_request_at at = {.late_minutes = -1};
-		if (where && !cli_where_find(where, r, &at, &e)) {
-			cli_error(cli, "%s", e->message);
-			return cli_exit_code(e);
-		}
-		if (!filter_match(f, r, &at))
-			continue;
-		cli_list_row(l);
-		cli_list_text(l, RQ_ID, r->number);
-		cli_list_text(l, RQ_WORKFLOW, r->workflow);
-		cli_list_text(l, RQ_STATE, r->state);
-		cli_list_text(l, RQ_STEP, r->step);
-		cli_list_text(l, RQ_APPLICANT, r->applicant);
-		cli_list_time(l, RQ_CREATED, r->created_at);
-		cli_list_time(l, RQ_UPDATED, r->updated_at);
-		cli_list_text(l, RQ_HOLDER, at.holders);
-		cli_list_time(l, RQ_DUE, at.due);
-		cli_list_minutes(l, RQ_LATE, at.late_minutes);
-		if (at.late_minutes == 0)
-			cli_list_shown(l, RQ_LATE, "-");
-		cli_list_text(l, RQ_SHA256, r->message_sha256);
-		cli_list_text(l, RQ_SUBJECT, r->subject);
-		cli_list_int(l, RQ_FILES, r->attachment_count);
+	if (!cli_list_stream(cli, l, fmt, output))
+		return EX_CANTCREAT;
+	c = (list_ctx){where, f, l};
+	if (!store_requests_each(store, &narrow, list_one, &c, &e)) {
+		cli_error(cli, "%s", e->message);
+		return cli_exit_code(e);
 	}
 	return cli_list_print(cli, l, fmt, output, NULL);
 }
@@ -380,7 +457,8 @@ since_parse(dispo_cli *cli, const char *s, dispo_time *out)
 	}
 	if (dispo_time_parse_iso8601(s, out, NULL))
 		return true;
-	cli_error(cli, "--since '%s' is not a date: write yyyy-mm-dd (2026-11-01) or an ISO 8601 time",
+	cli_error(cli,
+	          "--since '%s' is not a date: write yyyy-mm-dd (2026-11-01) or an ISO 8601 time",
 	          s);
 	return false;
 }
@@ -428,8 +506,8 @@ cli_requests(dispo_cli *cli, int argc, char **argv)
 	f.any = state || step || holder || overdue || since_s;
 	f.needs_rules = step || holder || overdue || g_strcmp0(state, "open") == 0 ||
 	                g_strcmp0(state, "closed") == 0;
-	if (strcmp(sub, "show") == 0 && (f.any || refused || output ||
-	                                 (fmt != CLI_FORMAT_TABLE && fmt != CLI_FORMAT_JSON))) {
+	if (strcmp(sub, "show") == 0 &&
+	    (f.any || refused || output || (fmt != CLI_FORMAT_TABLE && fmt != CLI_FORMAT_JSON))) {
 		cli_error(cli, "'requests show' takes only --format table or json");
 		return EX_USAGE;
 	}

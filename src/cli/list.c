@@ -6,6 +6,8 @@
 
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,28 +24,38 @@ cli_list_new(const char *name)
 	return l;
 }
 
+static void
+row_free(cli_list *l, cli_cell *cells)
+{
+	for (guint c = 0; c < l->columns->len; c++) {
+		g_free(cells[c].text);
+		g_free(cells[c].shown);
+	}
+	g_free(cells);
+}
+
 void
 cli_list_free(cli_list *l)
 {
 	if (!l)
 		return;
-	for (guint r = 0; r < l->rows->len; r++) {
-		cli_cell *cells = l->rows->pdata[r];
-		for (guint c = 0; c < l->columns->len; c++) {
-			g_free(cells[c].text);
-			g_free(cells[c].shown);
-		}
-		g_free(cells);
-	}
+	for (guint r = 0; r < l->rows->len; r++)
+		row_free(l, l->rows->pdata[r]);
 	g_ptr_array_unref(l->rows);
 	g_array_unref(l->columns);
 	g_string_chunk_free(l->strings);
+	if (l->stream && l->stream != stdout)
+		fclose(l->stream);
+	if (l->stream_tmp)
+		unlink(l->stream_tmp); /* not finished: a reader never sees half an export */
+	g_free(l->stream_tmp);
+	g_free(l->stream_path);
 	g_free(l);
 }
 
 void
-cli_list_column(cli_list *l, const char *key, const char *title, cli_cell_kind kind,
-                unsigned flags, unsigned cut)
+cli_list_column(cli_list *l, const char *key, const char *title, cli_cell_kind kind, unsigned flags,
+                unsigned cut)
 {
 	cli_column c = {g_string_chunk_insert_const(l->strings, key),
 	                g_string_chunk_insert_const(l->strings, title), kind, flags, cut};
@@ -60,9 +72,29 @@ cli_list_columns(cli_list *l, const cli_column *cols, guint n)
 		                cols[i].cut);
 }
 
+static void row_free(cli_list *l, cli_cell *cells);
+static void csv_row_append(GString *out, const cli_list *l, const cli_cell *cells, GTimeZone *tz);
+
+/* A streamed list writes its row out and forgets it. */
+static void
+stream_flush(cli_list *l)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint r = 0; r < l->rows->len; r++) {
+		csv_row_append(out, l, l->rows->pdata[r], l->stream_tz);
+		row_free(l, l->rows->pdata[r]);
+	}
+	g_ptr_array_set_size(l->rows, 0);
+	if (out->len && fwrite(out->str, 1, out->len, l->stream) != out->len)
+		l->stream_failed = true;
+}
+
 void
 cli_list_row(cli_list *l)
 {
+	if (l->stream)
+		stream_flush(l);
 	g_ptr_array_add(l->rows, g_new0(cli_cell, l->columns->len));
 }
 
@@ -133,13 +165,13 @@ cli_minutes_text(int64_t minutes, const char *lang)
 	GString *s = g_string_new(NULL);
 
 	if (h)
-		g_string_append_printf(s, en ? "%" G_GINT64_FORMAT " hour%s" : "%" G_GINT64_FORMAT " jam",
-		                       (gint64)h, h == 1 ? "" : "s");
+		g_string_append_printf(
+		    s, en ? "%" G_GINT64_FORMAT " hour%s" : "%" G_GINT64_FORMAT " jam", (gint64)h,
+		    h == 1 ? "" : "s");
 	if (m || !h)
-		g_string_append_printf(s,
-		                       en ? "%s%" G_GINT64_FORMAT " minute%s"
-		                          : "%s%" G_GINT64_FORMAT " menit",
-		                       h ? " " : "", (gint64)m, m == 1 ? "" : "s");
+		g_string_append_printf(
+		    s, en ? "%s%" G_GINT64_FORMAT " minute%s" : "%s%" G_GINT64_FORMAT " menit",
+		    h ? " " : "", (gint64)m, m == 1 ? "" : "s");
 	return g_string_free(s, false);
 }
 
@@ -152,13 +184,10 @@ cell_data(const cli_column *col, const cli_cell *c, GTimeZone *tz)
 	if (!c->set)
 		return g_strdup("");
 	switch (col->kind) {
-	case CLI_CELL_TIME:
-		return dispo_time_format_iso8601(c->value, tz);
+	case CLI_CELL_TIME: return dispo_time_format_iso8601(c->value, tz);
 	case CLI_CELL_INT:
-	case CLI_CELL_MINUTES:
-		return g_strdup_printf("%" G_GINT64_FORMAT, (gint64)c->value);
-	default:
-		return g_strdup(c->text);
+	case CLI_CELL_MINUTES: return g_strdup_printf("%" G_GINT64_FORMAT, (gint64)c->value);
+	default: return g_strdup(c->text);
 	}
 }
 
@@ -171,14 +200,10 @@ cell_shown(const cli_column *col, const cli_cell *c, GTimeZone *tz, const char *
 	if (!c->set)
 		return g_strdup("");
 	switch (col->kind) {
-	case CLI_CELL_TIME:
-		return dispo_time_format_short(c->value, tz);
-	case CLI_CELL_MINUTES:
-		return cli_minutes_text(c->value, lang);
-	case CLI_CELL_INT:
-		return cell_data(col, c, tz);
-	default:
-		return col->cut ? dispo_utf8_truncate(c->text, col->cut) : g_strdup(c->text);
+	case CLI_CELL_TIME: return dispo_time_format_short(c->value, tz);
+	case CLI_CELL_MINUTES: return cli_minutes_text(c->value, lang);
+	case CLI_CELL_INT: return cell_data(col, c, tz);
+	default: return col->cut ? dispo_utf8_truncate(c->text, col->cut) : g_strdup(c->text);
 	}
 }
 
@@ -216,7 +241,7 @@ table_append(GString *out, const cli_list *l, dispo_cli *cli)
 }
 
 static void
-csv_append(GString *out, const cli_list *l, GTimeZone *tz)
+csv_head_append(GString *out, const cli_list *l)
 {
 	guint n = l->columns->len;
 	g_autofree char **line = g_new0(char *, n + 1);
@@ -224,13 +249,25 @@ csv_append(GString *out, const cli_list *l, GTimeZone *tz)
 	for (guint c = 0; c < n; c++)
 		line[c] = (char *)column(l, c)->key;
 	cli_csv_row_append(out, line, n);
-	for (guint r = 0; r < l->rows->len; r++) {
-		const cli_cell *cells = l->rows->pdata[r];
-		g_auto(GStrv) data = g_new0(char *, n + 1);
-		for (guint c = 0; c < n; c++)
-			data[c] = cell_data(column(l, c), &cells[c], tz);
-		cli_csv_row_append(out, data, n);
-	}
+}
+
+static void
+csv_row_append(GString *out, const cli_list *l, const cli_cell *cells, GTimeZone *tz)
+{
+	guint n = l->columns->len;
+	g_auto(GStrv) data = g_new0(char *, n + 1);
+
+	for (guint c = 0; c < n; c++)
+		data[c] = cell_data(column(l, c), &cells[c], tz);
+	cli_csv_row_append(out, data, n);
+}
+
+static void
+csv_append(GString *out, const cli_list *l, GTimeZone *tz)
+{
+	csv_head_append(out, l);
+	for (guint r = 0; r < l->rows->len; r++)
+		csv_row_append(out, l, l->rows->pdata[r], tz);
 }
 
 static char *
@@ -262,7 +299,7 @@ json_text(const cli_list *l, GTimeZone *tz)
 
 /* The workbook's bytes: libxlsxwriter writes only to a named file. */
 static GBytes *
-xlsx_bytes(const cli_list *l, GTimeZone *tz, GError **error)
+xlsx_bytes(const cli_list *l, GTimeZone *tz, dispo_time created, GError **error)
 {
 	g_autofree char *path = NULL;
 	char *data = NULL;
@@ -273,7 +310,7 @@ xlsx_bytes(const cli_list *l, GTimeZone *tz, GError **error)
 	if (fd < 0)
 		return NULL;
 	close(fd);
-	ok = cli_list_xlsx_write(l, tz, path, error) &&
+	ok = cli_list_xlsx_write(l, tz, created, path, error) &&
 	     dispo_file_read(path, G_MAXSIZE, &data, &len, error);
 	unlink(path);
 	return ok ? g_bytes_new_take(data, len) : NULL;
@@ -298,16 +335,82 @@ cli_format_parse(dispo_cli *cli, const char *text, const char *output, cli_forma
 	/* A workbook is bytes a terminal cannot show: it goes to a file, or
 	 * down a pipe or redirection that the administrator set up. */
 	if (*fmt == CLI_FORMAT_XLSX && !output && isatty(STDOUT_FILENO)) {
-		cli_error(cli, "--format xlsx writes a file: add -o FILE.xlsx (or redirect standard "
-		               "output to one)");
+		cli_error(cli,
+		          "--format xlsx writes a file: add -o FILE.xlsx (or redirect standard "
+		          "output to one)");
 		return false;
 	}
 	return true;
 }
 
+bool
+cli_list_stream(dispo_cli *cli, cli_list *l, cli_format fmt, const char *output)
+{
+	g_autoptr(GString) head = g_string_new(NULL);
+	int fd;
+
+	if (fmt != CLI_FORMAT_CSV)
+		return true;
+	g_return_val_if_fail(l->rows->len == 0 && !l->stream, false);
+	if (output) {
+		l->stream_path = g_strdup(output);
+		l->stream_tmp = g_strdup_printf("%s.tmp.%d", output, (int)getpid());
+		fd = open(l->stream_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0 || !(l->stream = fdopen(fd, "w"))) {
+			cli_error(cli, "cannot create %s: %s", l->stream_tmp, g_strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			g_clear_pointer(&l->stream_tmp, g_free);
+			return false;
+		}
+	} else {
+		l->stream = stdout;
+	}
+	l->stream_tz = cli->config->tz;
+	csv_head_append(head, l);
+	if (fwrite(head->str, 1, head->len, l->stream) != head->len)
+		l->stream_failed = true;
+	return true;
+}
+
+/* The end of a streamed list: the last row, then the file made whole. */
+static int
+stream_finish(dispo_cli *cli, cli_list *l)
+{
+	g_autoptr(GError) e = NULL;
+	g_autofree char *dir = NULL;
+	FILE *f = l->stream;
+
+	stream_flush(l);
+	l->stream = NULL;
+	if (f == stdout) {
+		if (l->stream_failed || fflush(stdout) != 0) {
+			cli_error(cli, "cannot write to standard output");
+			return EX_IOERR;
+		}
+		return EX_OK;
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		l->stream_failed = true;
+	if (fclose(f) != 0 || l->stream_failed) {
+		cli_error(cli, "cannot write %s: %s", l->stream_tmp, g_strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (rename(l->stream_tmp, l->stream_path) != 0) {
+		cli_error(cli, "cannot rename to %s: %s", l->stream_path, g_strerror(errno));
+		return EX_CANTCREAT;
+	}
+	g_clear_pointer(&l->stream_tmp, g_free);
+	dir = g_path_get_dirname(l->stream_path);
+	if (!dispo_fsync_dir(dir, &e)) {
+		cli_error(cli, "%s", e->message);
+		return EX_CANTCREAT;
+	}
+	return EX_OK;
+}
+
 int
-cli_list_print(dispo_cli *cli, const cli_list *l, cli_format fmt, const char *output,
-               JsonBuilder *json)
+cli_list_print(dispo_cli *cli, cli_list *l, cli_format fmt, const char *output, JsonBuilder *json)
 {
 	GTimeZone *tz = cli->config->tz;
 	g_autoptr(GError) e = NULL;
@@ -315,8 +418,10 @@ cli_list_print(dispo_cli *cli, const cli_list *l, cli_format fmt, const char *ou
 	gsize len;
 	const char *data;
 
+	if (l->stream)
+		return stream_finish(cli, l);
 	if (fmt == CLI_FORMAT_XLSX) {
-		if (!(bytes = xlsx_bytes(l, tz, &e))) {
+		if (!(bytes = xlsx_bytes(l, tz, cli->now, &e))) {
 			cli_error(cli, "cannot write the workbook: %s", e->message);
 			return EX_CANTCREAT;
 		}

@@ -58,9 +58,9 @@ local_time(dispo_time t, GTimeZone *tz, lxw_datetime *out)
 
 	if (!local)
 		return false;
-	*out = (lxw_datetime){g_date_time_get_year(local), g_date_time_get_month(local),
+	*out = (lxw_datetime){g_date_time_get_year(local),         g_date_time_get_month(local),
 	                      g_date_time_get_day_of_month(local), g_date_time_get_hour(local),
-	                      g_date_time_get_minute(local), g_date_time_get_second(local)};
+	                      g_date_time_get_minute(local),       g_date_time_get_second(local)};
 	return true;
 }
 
@@ -70,8 +70,8 @@ day(const char *s, lxw_datetime *out)
 	unsigned y, m, d;
 	int n = 0;
 
-	if (!s || sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 || s[n] ||
-	    y < 1900 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+	if (!s || sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 || s[n] || y < 1900 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
 		return false;
 	*out = (lxw_datetime){(int)y, (int)m, (int)d, 0, 0, 0};
 	return true;
@@ -79,8 +79,8 @@ day(const char *s, lxw_datetime *out)
 
 /* Writes one cell; returns its width in characters. */
 static size_t
-cell_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cli_column *c,
-           const cli_cell *v, GTimeZone *tz, const formats *f, lxw_error *err)
+cell_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cli_column *c, const cli_cell *v,
+           GTimeZone *tz, const formats *f, lxw_error *err)
 {
 	lxw_datetime dt;
 
@@ -102,15 +102,15 @@ cell_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cli_column *c,
 		*err = worksheet_write_number(ws, row, col, (double)v->value, NULL);
 		return 8;
 	case CLI_CELL_MINUTES:
-		*err = worksheet_write_number(ws, row, col, (double)v->value / (24 * 60), f->minutes);
+		*err =
+		    worksheet_write_number(ws, row, col, (double)v->value / (24 * 60), f->minutes);
 		return 8;
-	default:
-		break;
+	default: break;
 	}
 	{
-		g_autofree char *s =
-		    v->text ? cell_text(v->text)
-		            : g_strdup_printf("%" G_GINT64_FORMAT, (gint64)v->value);
+		g_autofree char *s = v->text
+		                         ? cell_text(v->text)
+		                         : g_strdup_printf("%" G_GINT64_FORMAT, (gint64)v->value);
 		*err = worksheet_write_string(ws, row, col, s,
 		                              c->kind == CLI_CELL_CODE ? f->code : NULL);
 		return dispo_utf8_width(s);
@@ -118,7 +118,8 @@ cell_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cli_column *c,
 }
 
 bool
-cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, const char *path, GError **error)
+cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, dispo_time created, const char *path,
+                    GError **error)
 {
 	g_autoptr(GArray) cols = g_array_new(false, false, sizeof(guint));
 	g_autofree size_t *width = NULL;
@@ -141,11 +142,18 @@ cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, const char *path, GError *
 		            "cannot create a workbook at %s", path);
 		return false;
 	}
+	/* The same data at the same --now makes the same bytes: the file's
+	 * own creation time is the command's time, not the clock's second. */
+	{
+		lxw_doc_properties props = {.created = (time_t)created};
+		workbook_set_properties(wb, &props);
+	}
 	formats_add(wb, &f);
 	ws = workbook_add_worksheet(wb, l->name);
 	width = g_new0(size_t, cols->len);
 	for (guint i = 0; i < cols->len && ws && !err; i++) {
-		const cli_column *c = &g_array_index(l->columns, cli_column, g_array_index(cols, guint, i));
+		const cli_column *c =
+		    &g_array_index(l->columns, cli_column, g_array_index(cols, guint, i));
 		err = worksheet_write_string(ws, 0, (lxw_col_t)i, c->title, f.head);
 		width[i] = dispo_utf8_width(c->title) + 3; /* room for the filter's button */
 	}
@@ -154,8 +162,8 @@ cli_list_xlsx_write(const cli_list *l, GTimeZone *tz, const char *path, GError *
 		for (guint i = 0; i < cols->len && !err; i++) {
 			guint c = g_array_index(cols, guint, i);
 			size_t w = cell_write(ws, (lxw_row_t)(r + 1), (lxw_col_t)i,
-			                      &g_array_index(l->columns, cli_column, c), &cells[c], tz,
-			                      &f, &err);
+			                      &g_array_index(l->columns, cli_column, c), &cells[c],
+			                      tz, &f, &err);
 			width[i] = MAX(width[i], w + 1);
 		}
 	}

@@ -45,8 +45,8 @@ cli_where_new(dispo_cli *cli, dispo_store *store, GError **error)
 	w->store = store;
 	w->rules = g_steal_pointer(&rules);
 	w->cal = g_steal_pointer(&cal);
-	w->by_role = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	                                   (GDestroyNotify)holders_free);
+	w->by_role =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)holders_free);
 	return w;
 }
 
@@ -102,6 +102,19 @@ role_holders(cli_where *w, const char *role, GError **error)
 }
 
 bool
+cli_where_role(cli_where *w, const char *role, cli_request_at *at, GError **error)
+{
+	const holders *h = role_holders(w, role, error);
+
+	if (!h)
+		return false;
+	at->holders = h->text;
+	at->emails = (const char *const *)h->emails->pdata;
+	at->n_emails = h->emails->len;
+	return true;
+}
+
+bool
 cli_where_find(cli_where *w, const dispo_request_row *r, cli_request_at *at, GError **error)
 {
 	const dispo_rules_step *s;
@@ -119,13 +132,8 @@ cli_where_find(cli_where *w, const dispo_request_row *r, cli_request_at *at, GEr
 		at->holders = r->applicant;
 		at->emails = (const char *const *)&r->applicant;
 		at->n_emails = 1;
-	} else if (s->role) {
-		const holders *h = role_holders(w, s->role, error);
-		if (!h)
-			return false;
-		at->holders = h->text;
-		at->emails = (const char *const *)h->emails->pdata;
-		at->n_emails = h->emails->len;
+	} else if (s->role && !cli_where_role(w, s->role, at, error)) {
+		return false;
 	}
 	if (s->sla_ms > 0) {
 		/* The deadline the report and the reminders count to: the
@@ -135,7 +143,8 @@ cli_where_find(cli_where *w, const dispo_request_row *r, cli_request_at *at, GEr
 		at->late_minutes = 0;
 		/* Once past, at least a minute: "-" would read as on time. */
 		if (now > at->due)
-			at->late_minutes = MAX(1, (workflow_working_seconds(w->cal, at->due, now) + 59) / 60);
+			at->late_minutes =
+			    MAX(1, (workflow_working_seconds(w->cal, at->due, now) + 59) / 60);
 	}
 	return true;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bsre.c: BSrE's own notices ("Sertifikat Elektronik Telah Terbit"): what
  * they say about the holder and the certificate, which request waiting at
- * BSrE they are about (by NIK and email, and the tag when BSrE kept one),
+ * BSrE they are about (by NIK and email, and the tag when BSrE kept one; a
+ * revocation's by its certificate's holder and serial),
  * and the end of that request's BSrE stage. A notice that fits no request,
  * or several, goes to the administrator: it is never guessed. */
 #include "config.h"
@@ -246,6 +247,47 @@ bsre_step(const dispo_rules_workflow *wf, const char *name, dispo_rules_record k
 	return kind == DISPO_RECORD_NONE || t->record == kind ? s : NULL;
 }
 
+/* Whom a notice about the request is about, and what BSrE knows of them:
+ * for an issuance, the applicant and the form's NIK. A revocation is about
+ * the certificate's holder (the applicant, or the holder a superior asked
+ * for), whose NIK is the one the issuing request gave BSrE (a revocation's
+ * form has none) and whose certificate has the register's serial. */
+static bool
+notice_subject(dispo_ingest *ing, const dispo_bsre_notice *n, const dispo_request_row *row,
+               char **email, char **nik, char **serial, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(dispo_certificate_row) cert = NULL;
+	g_autoptr(dispo_request_row) issuing = NULL;
+	g_autoptr(GError) e = NULL;
+	JsonObject *d;
+	const char *target = NULL;
+
+	*email = *nik = *serial = NULL;
+	if (n->kind != DISPO_RECORD_REVOCATION) {
+		*email = g_strdup(row->applicant);
+		*nik = request_nik(row);
+		return true;
+	}
+	if ((d = intake_received_detail(row, parser)) && json_object_has_member(d, "target"))
+		target = json_object_get_string_member_with_default(d, "target", NULL);
+	*email = g_strdup(target ? target : row->applicant);
+	if (!(cert = store_certificate_issued_to(ing->store, *email, &e))) {
+		if (!g_error_matches(e, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND)) {
+			g_propagate_error(error, g_steal_pointer(&e));
+			return false;
+		}
+		return true;
+	}
+	*serial = g_strdup(cert->serial);
+	if (!cert->request)
+		return true;
+	if (!(issuing = store_request_get(ing->store, cert->request, error)))
+		return false;
+	*nik = request_nik(issuing);
+	return true;
+}
+
 /* Whether the request id waits at BSrE for this kind of notice
  * (*waiting, with *number), and whether every identifier the notice gives
  * agrees with it (*fits; false when the notice gives none). */
@@ -255,7 +297,9 @@ request_fits(dispo_ingest *ing, const dispo_bsre_notice *n, int64_t id, bool *wa
 {
 	g_autoptr(dispo_progress) prog = store_progress_get(ing->store, id, error);
 	g_autoptr(dispo_request_row) row = NULL;
+	g_autofree char *email = NULL;
 	g_autofree char *nik = NULL;
+	g_autofree char *serial = NULL;
 	const dispo_rules_workflow *wf;
 
 	*waiting = *fits = false;
@@ -269,10 +313,14 @@ request_fits(dispo_ingest *ing, const dispo_bsre_notice *n, int64_t id, bool *wa
 		return false;
 	*waiting = true;
 	*number = g_strdup(prog->number);
-	nik = request_nik(row);
+	if (!notice_subject(ing, n, row, &email, &nik, &serial, error))
+		return false;
+	/* A serial is only compared for a revocation: at an issuance the
+	 * notice brings it. */
 	*fits = (n->email || n->nik) &&
-	        (!n->email || g_ascii_strcasecmp(n->email, row->applicant) == 0) &&
-	        (!n->nik || g_strcmp0(n->nik, nik) == 0);
+	        (!n->email || (email && g_ascii_strcasecmp(n->email, email) == 0)) &&
+	        (!n->nik || g_strcmp0(n->nik, nik) == 0) &&
+	        (!n->serial || !serial || g_ascii_strcasecmp(n->serial, serial) == 0);
 	return true;
 }
 
@@ -338,7 +386,8 @@ typedef struct {
 } not_acted;
 
 static const not_acted UNVERIFIED = {"unverified", "it failed the sender or authentication checks"};
-static const not_acted NO_MATCH = {"no_match", "no request waiting at BSrE has this NIK and email"};
+static const not_acted NO_MATCH = {
+    "no_match", "no request waiting at BSrE agrees with its NIK, email and serial"};
 static const not_acted NO_IDS = {"no_ids", "it names no NIK, email or request number"};
 static const not_acted SEVERAL = {"several", "several requests waiting at BSrE fit it"};
 static const not_acted NO_SERIAL = {"no_serial", "it gives no certificate serial number"};

@@ -43,8 +43,9 @@ continuation_indent(const char *line, size_t len)
 		;
 	if (i > lead && i + 2 <= len && (line[i] == '.' || line[i] == ')') && line[i + 1] == ' ')
 		return i + 2;
-	colon = lead ? memchr(line, ':', MIN(len, 40)) : NULL;
-	if (colon && (size_t)(colon - line) + 2 <= len && colon[1] == ' ' && colon[-1] == ' ') {
+	/* "  Nama   : value" and "  Waktu baku: value": a short label */
+	colon = lead ? memchr(line + lead, ':', MIN(len - lead, 24)) : NULL;
+	if (colon && (size_t)(colon - line) + 2 <= len && colon[1] == ' ') {
 		for (i = colon - line + 1; i < len && line[i] == ' '; i++)
 			;
 		return i;

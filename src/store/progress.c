@@ -288,42 +288,76 @@ store_certificate_row_free(dispo_certificate_row *c)
 	g_free(c);
 }
 
+#define CERTIFICATE_COLUMNS                                                                        \
+	"SELECT c.email, c.nip, c.name, c.serial, c.state, c.issued_at,"                           \
+	" coalesce(c.revoked_at, 0), r.number, v.number, c.valid_from, c.valid_until"              \
+	" FROM certificates c"                                                                     \
+	" LEFT JOIN requests r ON r.id = c.request_id"                                             \
+	" LEFT JOIN requests v ON v.id = c.revoke_request_id"
+
+static dispo_certificate_row *
+certificate_row_read(sqlite3_stmt *st)
+{
+	dispo_certificate_row *c = g_new0(dispo_certificate_row, 1);
+
+	c->email = store_column_dup(st, 0);
+	c->nip = store_column_dup(st, 1);
+	c->name = store_column_dup(st, 2);
+	c->serial = store_column_dup(st, 3);
+	c->state = store_column_dup(st, 4);
+	c->issued_at = sqlite3_column_int64(st, 5);
+	c->revoked_at = sqlite3_column_int64(st, 6);
+	c->request = store_column_dup(st, 7);
+	c->revoke_request = store_column_dup(st, 8);
+	c->valid_from = store_column_dup(st, 9);
+	c->valid_until = store_column_dup(st, 10);
+	return c;
+}
+
 GPtrArray *
 store_certificates_list(dispo_store *store, GError **error)
 {
 	g_autoptr(GPtrArray) rows =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)store_certificate_row_free);
-	sqlite3_stmt *st =
-	    store_stmt(store,
-	               "SELECT c.email, c.nip, c.name, c.serial, c.state, c.issued_at,"
-	               " coalesce(c.revoked_at, 0), r.number, v.number, c.valid_from, c.valid_until"
-	               " FROM certificates c"
-	               " LEFT JOIN requests r ON r.id = c.request_id"
-	               " LEFT JOIN requests v ON v.id = c.revoke_request_id ORDER BY c.id",
-	               error);
+	sqlite3_stmt *st = store_stmt(store, CERTIFICATE_COLUMNS " ORDER BY c.id", error);
 	int rc;
 
 	if (!st)
 		return NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dispo_certificate_row *c = g_new0(dispo_certificate_row, 1);
-		c->email = store_column_dup(st, 0);
-		c->nip = store_column_dup(st, 1);
-		c->name = store_column_dup(st, 2);
-		c->serial = store_column_dup(st, 3);
-		c->state = store_column_dup(st, 4);
-		c->issued_at = sqlite3_column_int64(st, 5);
-		c->revoked_at = sqlite3_column_int64(st, 6);
-		c->request = store_column_dup(st, 7);
-		c->revoke_request = store_column_dup(st, 8);
-		c->valid_from = store_column_dup(st, 9);
-		c->valid_until = store_column_dup(st, 10);
-		g_ptr_array_add(rows, c);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(rows, certificate_row_read(st));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_fail(store, error, "cannot list certificates");
 		return NULL;
 	}
 	return g_steal_pointer(&rows);
+}
+
+dispo_certificate_row *
+store_certificate_issued_to(dispo_store *store, const char *email, GError **error)
+{
+	sqlite3_stmt *st =
+	    store_stmt(store,
+	               CERTIFICATE_COLUMNS " WHERE c.email = lower(?) AND"
+	                                   " c.state = 'issued' ORDER BY c.id DESC LIMIT 1",
+	               error);
+	dispo_certificate_row *c = NULL;
+	int rc;
+
+	if (!st)
+		return NULL;
+	store_bind_text(st, 1, email);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		c = certificate_row_read(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(store, error, "cannot read the certificate register");
+		return NULL;
+	}
+	if (!c)
+		g_set_error(error, DISPO_STORE_ERROR, DISPO_STORE_ERROR_NOT_FOUND,
+		            "%s holds no issued certificate", email);
+	return c;
 }

@@ -257,10 +257,15 @@ store_request_row_free(dispo_request_row *r)
 	"SELECT r.id, r.number, r.workflow, r.state, r.applicant, r.created_at, r.updated_at,"     \
 	" m.sha256, m.subject,"                                                                    \
 	" (SELECT count(*) FROM attachments a WHERE a.message_id = r.message_id), r.message_id,"   \
-	" r.step, coalesce(r.step_entered, r.updated_at), " RECEIVED_FIELD("'$.form.Nama'") ","    \
-	" coalesce(" RECEIVED_FIELD("'$.nip'") ", " RECEIVED_FIELD("'$.form.NIP'") "),"            \
-	" " RECEIVED_FIELD("'$.form.\"Unit Kerja\"'")                                              \
-	" FROM requests r JOIN messages m ON m.id = r.message_id"
+	" r.step, coalesce(r.step_entered, r.updated_at), " RECEIVED_FIELD(                        \
+	    "'$.form.Nama'") ","                                                                   \
+	                     " coalesce(" RECEIVED_FIELD("'$.nip'") ", " RECEIVED_FIELD(           \
+	                         "'$.form.NIP'") "),"                                              \
+	                                         " " RECEIVED_FIELD(                               \
+	                                             "'$.form.\"Unit Kerja\"'") " FROM requests "  \
+	                                                                        "r JOIN messages " \
+	                                                                        "m ON m.id = "     \
+	                                                                        "r.message_id"
 
 static dispo_request_row *
 request_from_row(sqlite3_stmt *st)
@@ -303,6 +308,104 @@ store_requests_list(dispo_store *store, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer(&out);
+}
+
+/* What the store can narrow by its indexes before `requests list` judges
+ * each row: a state (requests_state), pairs of workflow and step
+ * (requests_step, one range each), received since. */
+bool
+store_requests_each(dispo_store *store, const dispo_request_filter *f, dispo_request_fn fn,
+                    void *user, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new(REQUEST_COLUMNS " WHERE 1");
+	sqlite3_stmt *st;
+	guint n_steps = f && f->steps ? g_strv_length((char **)f->steps) / 2 : 0;
+	int rc, bind = 1;
+
+	if (f && f->steps && n_steps == 0)
+		return true; /* no step can match */
+	if (f && f->state)
+		g_string_append(sql, " AND r.state = ?");
+	if (f && f->since)
+		g_string_append(sql, " AND r.created_at >= ?");
+	for (guint i = 0; i < n_steps; i++)
+		g_string_append(sql, i == 0 ? " AND ((r.workflow = ? AND r.step = ?)"
+		                            : " OR (r.workflow = ? AND r.step = ?)");
+	g_string_append(sql, n_steps ? ") ORDER BY r.id" : " ORDER BY r.id");
+	/* One statement per shape: a command asks a handful. */
+	if (!(st = store_stmt(store, sql->str, error)))
+		return false;
+	if (f && f->state)
+		store_bind_text(st, bind++, f->state);
+	if (f && f->since)
+		sqlite3_bind_int64(st, bind++, f->since);
+	for (guint i = 0; i < 2 * n_steps; i++)
+		store_bind_text(st, bind++, f->steps[i]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		g_autoptr(dispo_request_row) r = request_from_row(st);
+		if (!fn(r, user, error)) {
+			sqlite3_reset(st);
+			return false;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || store_fail(store, error, "cannot list requests");
+}
+
+/* Two cursors walked side by side, each in request order: the requests,
+ * and the events the report's arithmetic needs (the first, then the
+ * engine's); memory stays that of one request whatever the store's size. */
+bool
+store_requests_each_with_events(dispo_store *store, dispo_report_event_fn on_event,
+                                dispo_request_fn on_request, void *user, GError **error)
+{
+	sqlite3_stmt *rq = store_stmt(store, REQUEST_COLUMNS " ORDER BY r.id", error);
+	sqlite3_stmt *ev = rq ? store_stmt(store,
+	                                   "SELECT e.request_id, e.seq, e.at, e.kind,"
+	                                   " json_extract(e.detail, '$.step'),"
+	                                   " json_extract(e.detail, '$.previous'),"
+	                                   " json_type(e.detail, '$.previous') IS NOT NULL"
+	                                   " FROM events e"
+	                                   " WHERE e.seq = 1 OR json_type(e.detail, '$.previous')"
+	                                   " IS NOT NULL ORDER BY e.request_id, e.seq",
+	                                   error)
+	                      : NULL;
+	int rc, erc = SQLITE_ROW;
+	bool ok = true;
+
+	if (!ev)
+		return false;
+	erc = sqlite3_step(ev);
+	while (ok && (rc = sqlite3_step(rq)) == SQLITE_ROW) {
+		g_autoptr(dispo_request_row) r = request_from_row(rq);
+		/* Events of requests this walk does not know (none, in a sound
+		 * store) are passed over. */
+		while (erc == SQLITE_ROW && sqlite3_column_int64(ev, 0) < r->id)
+			erc = sqlite3_step(ev);
+		while (ok && erc == SQLITE_ROW && sqlite3_column_int64(ev, 0) == r->id) {
+			dispo_report_event e = {
+			    .request_id = r->id,
+			    .workflow = r->workflow,
+			    .received = r->created_at,
+			    .seq = (unsigned)sqlite3_column_int(ev, 1),
+			    .at = sqlite3_column_int64(ev, 2),
+			    .kind = (const char *)sqlite3_column_text(ev, 3),
+			    .step = (const char *)sqlite3_column_text(ev, 4),
+			    .previous = (const char *)sqlite3_column_text(ev, 5),
+			    .workflow_event = sqlite3_column_int(ev, 6) != 0,
+			};
+			ok = on_event(&e, user, error);
+			erc = sqlite3_step(ev);
+		}
+		ok = ok && on_request(r, user, error);
+	}
+	sqlite3_reset(rq);
+	sqlite3_reset(ev);
+	if (!ok)
+		return false;
+	if (rc != SQLITE_DONE || (erc != SQLITE_DONE && erc != SQLITE_ROW))
+		return store_fail(store, error, "cannot list requests with their events");
+	return true;
 }
 
 static bool
@@ -617,8 +720,7 @@ store_request_lookup(dispo_store *store, int64_t request_id, char **number, char
 }
 
 bool
-store_request_message_id(dispo_store *store, int64_t request_id, char **message_id,
-                         GError **error)
+store_request_message_id(dispo_store *store, int64_t request_id, char **message_id, GError **error)
 {
 	sqlite3_stmt *st = store_stmt(store,
 	                              "SELECT m.message_id FROM requests r"

@@ -170,6 +170,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_request_row, store_request_row_free)
 
 /* All requests, oldest first. */
 GPtrArray *store_requests_list(dispo_store *store, GError **error);
+/* What may narrow a walk over the requests (store_requests_each); every
+ * field given must hold. */
+typedef struct dispo_request_filter {
+	const char *state;        /* this state exactly; NULL: any */
+	const char *const *steps; /* workflow, step, workflow, step…, NULL-ended; NULL: any */
+	dispo_time since;         /* received at or after; 0: any */
+} dispo_request_filter;
+/* Called with each request of a walk; the row is the walk's (freed after). */
+typedef bool (*dispo_request_fn)(dispo_request_row *r, void *user, GError **error);
+/* The requests that pass f (NULL: all), oldest first, one at a time. */
+bool store_requests_each(dispo_store *store, const dispo_request_filter *f, dispo_request_fn fn,
+                         void *user, GError **error);
+/* Every request, oldest first, each after its report events (as
+ * store_report_events gives them: the first, then the engine's). */
+struct dispo_report_event;
+bool store_requests_each_with_events(dispo_store *store,
+                                     bool (*on_event)(const struct dispo_report_event *ev,
+                                                      void *user, GError **error),
+                                     dispo_request_fn on_request, void *user, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
 /* The Message-ID (without brackets) of the message that opened the
@@ -431,6 +450,7 @@ typedef struct dispo_certificate_row {
 } dispo_certificate_row;
 
 void store_certificate_row_free(dispo_certificate_row *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dispo_certificate_row, store_certificate_row_free)
 bool store_certificate_issue(dispo_store *store, int64_t request_id, const char *email,
                              const char *nip, const char *name, const char *serial, dispo_time at,
                              GError **error);
@@ -442,6 +462,10 @@ bool store_certificate_set_validity(dispo_store *store, int64_t request_id, cons
 bool store_certificate_revoke(dispo_store *store, const char *email, int64_t request_id,
                               dispo_time at, unsigned *revoked, GError **error);
 GPtrArray *store_certificates_list(dispo_store *store, GError **error);
+/* The newest certificate issued to email and not revoked; NULL with
+ * DISPO_STORE_ERROR_NOT_FOUND when there is none. */
+dispo_certificate_row *store_certificate_issued_to(dispo_store *store, const char *email,
+                                                   GError **error);
 
 /* ---- the SLA report (report.c) ------------------------------------------- */
 

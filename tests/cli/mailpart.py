@@ -10,8 +10,30 @@
 #   --names   the attachments' file names, one a line
 #   --readable the header fields decoded, a blank line, then --unflow's text
 import email
+import re
 import sys
 from email import policy
+
+
+def indent(s):
+    return len(s) - len(s.lstrip(" "))
+
+
+def continuation_indent(line):
+    """Where src/lib/text.c goes on with a line it breaks: under the text
+    of "  - item" or "  1. item", under the value of "  Label: value",
+    else at the line's own indentation (0: a paragraph, broken softly)."""
+    lead = indent(line)
+    if not lead:
+        return 0
+    m = re.match(r" *(?:[-*]|[0-9]{1,3}[.)]) ", line)
+    if m:
+        return m.end()
+    colon = line.find(":", lead, lead + 24)
+    if colon >= 0 and line[colon + 1:colon + 2] == " ":
+        value = colon + 1 + indent(line[colon + 1:])
+        return value if value <= 36 else lead  # text.c: at most half the width
+    return lead
 
 
 def main():
@@ -44,18 +66,21 @@ def main():
                         out[-1] = (out[-1][0] + line, soft)
                     else:
                         out.append((line, soft))
-                # An item or value dispo broke under its own start (hard
-                # breaks, the next line indented) is read as one line: a
-                # break there was a wrap, since the next word did not fit.
-                joined = []
+                # A line dispo broke by hand (hard breaks, see
+                # continuation_indent in src/lib/text.c) is read as one: a
+                # line at the indentation dispo continues its first line
+                # with, whose first word did not fit on the line above (72
+                # columns, one of them the stuffing space).
+                joined, last, cont = [], "", -1
                 for line, _ in out:
                     words = line.split()
-                    prev = joined[-1] if joined else ""
-                    if (line.startswith("  ") and prev.startswith("  ") and words
-                            and len(prev) + 2 + len(words[0]) > 72):
-                        joined[-1] = prev + " " + line.strip()
+                    if (words and cont > 0 and indent(line) == cont
+                            and len(last) + 2 + len(words[0]) > 72):
+                        joined[-1] = joined[-1] + " " + line.strip()
                     else:
                         joined.append(line)
+                        cont = continuation_indent(line)
+                    last = line
                 text = "\n".join(joined)
             sys.stdout.write(text)
             return 0

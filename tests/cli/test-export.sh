@@ -121,6 +121,10 @@ export_all() { # PREFIX RUNNER
 		# shellcheck disable=SC2086
 		$2 $cmd --format csv >"$WORK/csv/$1-$name.csv" || fail "$cmd --format csv"
 		# shellcheck disable=SC2086
+		$2 $cmd --format csv -o "$WORK/$1-$name.csv" || fail "$cmd --format csv -o"
+		cmp -s "$WORK/csv/$1-$name.csv" "$WORK/$1-$name.csv" || fail "$cmd: -o FILE is not standard output's CSV"
+		rm "$WORK/$1-$name.csv"
+		# shellcheck disable=SC2086
 		$2 $cmd --format json >"$WORK/json/$1-$name.json" || fail "$cmd --format json"
 		# shellcheck disable=SC2086
 		$2 $cmd --format xlsx -o "$WORK/xlsx/$1-$name.xlsx" || fail "$cmd --format xlsx"
@@ -131,6 +135,7 @@ LIST
 export_all demo DEMO
 export_all wf D
 [ "$(ls csv | wc -l)/$(ls xlsx | wc -l)" = 16/16 ] || fail "an export is missing"
+ls "$WORK" | grep -q '\.tmp\.' && fail "an export left its temporary file"
 # RFC 4180 read strictly (quotes only around a whole field, doubled inside,
 # CRLF after every record, the last one too), then by Python's csv module;
 # every row has the header's fields, the rows are the JSON's, and every
@@ -190,6 +195,7 @@ ok "every list's CSV is RFC 4180 with a header row, the JSON's values, NIP and N
 # Down a pipe or into a file, standard output takes the workbook; a
 # terminal does not, and says to use -o.
 D requests list --format xlsx >xlsx/wf-requests-stdout.xlsx || fail "xlsx to a redirected standard output"
+sleep 1 # a second later, the same --now: the same bytes
 D requests list --format xlsx | cat >piped.xlsx || fail "xlsx down a pipe"
 cmp -s xlsx/wf-requests-stdout.xlsx piped.xlsx || fail "the piped workbook differs"
 if command -v script >/dev/null; then

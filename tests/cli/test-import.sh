@@ -99,3 +99,18 @@ grep -q '\[#*\.*\] *[0-9]*%' tty.out || { cat tty.out; fail "no progress bar on 
 D import md >pipe.out 2>&1
 grep -q '%' pipe.out && fail "a progress bar in a pipe"
 ok "progress bar on a terminal only"
+
+# --no-send leaves what it decided in the outbox (for serve or outbox flush).
+printf '[general]\ndata_dir = later\n[policy]\nrequire_authentication = false\n' >later.conf
+mkdir -p budi/new budi/cur budi/tmp
+application budi.santoso@kuduskab.go.id 9 >budi/new/9.mx
+expect_exit 0 "$DISPO" --config later.conf employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
+expect_exit 0 "$DISPO" --config later.conf import -q --no-send budi
+rows=$(sql later/dispo.db "select count(*) from outbox")
+[ "$rows" -gt 0 ] && [ "$(sql later/dispo.db "select count(*) from outbox where state = 'pending'")" = "$rows" ] ||
+	fail "--no-send: the outbox's $rows rows should all wait"
+[ -z "$(ls later/outbox/new 2>/dev/null)" ] || fail "--no-send delivered something"
+expect_exit 0 "$DISPO" --config later.conf outbox flush
+[ "$(sql later/dispo.db "select count(*) from outbox where state = 'sent'")" = "$rows" ] &&
+	[ "$(ls later/outbox/new | wc -l)" = "$rows" ] || fail "outbox flush after --no-send"
+ok "import --no-send leaves the emails to the outbox's sender"

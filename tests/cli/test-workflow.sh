@@ -182,11 +182,26 @@ C=CABUT-2026-000001
 say $C verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
 say $C kirim_pencabutan dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "TERUSKAN"
 [ "$(state $C)" = permintaan_bsre ] || fail "filed at BSrE"
-say $C permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
-[ "$(state $C)" = dicabut ] || fail "revoked"
+# BSrE's revocation notice names the holder as its issuance notice did:
+# NIK, email, serial. The revocation's form has no NIK: the one the
+# issuing request gave BSrE counts, and the serial must be the register's.
+# revoked NIK EMAIL SERIAL: the notice, delivered
+revoked() {
+	n=$((n + 1))
+	printf 'From: BSrE BSSN <noreply@bsre.go.id>\r\nTo: sertifikat@kuduskab.go.id\r\nSubject: Sertifikat Elektronik Telah Dicabut\r\n' >revoked$n.eml
+	printf 'Message-ID: <dicabut%s@bsre.go.id>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nSertifikat elektronik atas nama berikut telah dicabut:\r\n\r\n' $n >>revoked$n.eml
+	printf 'Nama        : BUDI SANTOSO\r\nNIK         : %s\r\nEmail       : %s\r\nNomor Seri  : %s\r\n' "$1" "$2" "$3" >>revoked$n.eml
+	expect_exit 0 D deliver <revoked$n.eml
+}
+told=$(sql $DB "select count(*) from outbox where template = 'bsre_tidak_cocok'")
+revoked 3319011203850001 budi.santoso@kuduskab.go.id 7F3A-0000-0000
+[ "$(state $C)" = permintaan_bsre ] || fail "a revocation notice for another serial ended the revocation"
+[ "$(sql $DB "select count(*) from outbox where template = 'bsre_tidak_cocok'")" = $((told + 1)) ] || fail "the administrator is not told of a notice for another serial"
+revoked 3319011203850001 budi.santoso@kuduskab.go.id 7F3A-19C2-0B44
+[ "$(state $C)" = dicabut ] || fail "BSrE's revocation notice (NIK, email, serial) did not end the revocation (at $(state $C))"
 expect_exit 0 D certificates list --format json
 jq -e '.[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' out >/dev/null || { cat out; fail "the register marks it revoked"; }
-ok "revocation: a non-holder is refused; the holder's request revokes the certificate"
+ok "revocation: a non-holder is refused; the holder's request revokes the certificate when BSrE's notice (NIK, email, serial) comes; one for another serial goes to the administrator"
 
 # TOLAK ends a request with the reason told to the applicant.
 application siti.baru@kuduskab.go.id 2 | sed 's/Nama: Pemohon 2/Nama: Sïti Rahayu/' >app2.eml
@@ -332,8 +347,10 @@ expect_exit 0 D deliver <head.eml
 [ "$(state CABUT-2026-000001)" = verifikasi_kasi ] || fail "the head's request is taken"
 say CABUT-2026-000001 verifikasi_kasi agus.prasetyo@kuduskab.go.id agus.prasetyo@kuduskab.go.id "SETUJU"
 say CABUT-2026-000001 kirim_pencabutan dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "TERUSKAN"
-say CABUT-2026-000001 permintaan_bsre dewi.lestari@kuduskab.go.id dewi.lestari@kuduskab.go.id "SELESAI"
+# BSrE's notice names the holder, not the head who asked.
+revoked 3319011203850001 budi.santoso@kuduskab.go.id 99AA-01
+[ "$(state CABUT-2026-000001)" = dicabut ] || fail "BSrE's notice about the holder did not end the head's revocation request"
 expect_exit 0 D certificates list --format json
 jq -e '.[0].email == "budi.santoso@kuduskab.go.id" and .[0].state == "revoked" and .[0].revoke_request == "CABUT-2026-000001"' out >/dev/null ||
 	{ cat out; fail "the holder's certificate is revoked at the head's request"; }
-ok "the head of the holder's unit may ask for a revocation; a colleague may not"
+ok "the head of the holder's unit may ask for a revocation, which BSrE's notice about the holder ends; a colleague may not"

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/integration/servers.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
-. "$DISPO_SRCDIR/tests/faults/serve-lib.sh"
+. "$DISPO_SRCDIR/tests/faults/daemons-lib.sh"
 servers_start
 ROUNDS=${FAULTS_TRIALS:-2}
 faults_seed "$ROUNDS"

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/integration/servers.sh"
 . "$DISPO_SRCDIR/tests/faults/faults-lib.sh"
-. "$DISPO_SRCDIR/tests/faults/serve-lib.sh"
+. "$DISPO_SRCDIR/tests/faults/daemons-lib.sh"
 TRIALS=${FAULTS_TRIALS:-200}
 servers_start
 faults_seed "$TRIALS"

@@ -37,22 +37,7 @@ CONF
 DB="$MTA_DIR/data/dispo.db"
 D() { "$MTA_DIR/bin/dispo" --config "$MTA_DIR/etc/dispo.conf" "$@"; }
 
-submit() {
-	smtp_open "$SMTP_PORT" starttls || fail "STARTTLS"
-	mta__say "EHLO pc-tu-07.kuduskab.go.id" 250
-	smtp_auth_plain "$1" >"$WORK/reply"
-	grep -q '^235' "$WORK/reply" || fail "AUTH as $1: $(cat "$WORK/reply")"
-	mta__say "MAIL FROM:<$1>" 250
-	mta__say "RCPT TO:<$2>" 250
-	mta__say DATA 354
-	smtp_write "$3"
-	mta__say . 250
-	smtp_close
-}
-mta__say() {
-	smtp_cmd "$1" >"$WORK/reply"
-	grep -q "^$2 " "$WORK/reply" || fail "$1: $(cat "$WORK/reply")"
-}
+submit() { smtp_submit "$@" || fail "Postfix did not take $3 from $1 for $2"; }
 
 store_lock() {
 	rm -f "$WORK/lock" && mkfifo "$WORK/lock" && chmod 0666 "$WORK/lock" || fail "mkfifo"

@@ -23,6 +23,7 @@
 #               comes back to the sender as a DSN (5.1.1)
 #   SERVERS_BOUNCE_DOMAIN  tidak-ada.invalid: Postfix refuses it at RCPT
 #               (550 5.1.2) over SMTP, or bounces it (DSN) when via sendmail
+#   SERVERS_INTERNET_ADDR  203.0.113.25, the client smtp_relay plays
 #   SERVERS_SPARE_PORT  free when chosen, nothing listens there
 #   SERVERS_OUTSIDE_DIR  mail relayed outside the virtual domains ends here
 #   SERVERS_POSTFIX_CONF  Postfix config_directory (sendmail -C, postqueue -c)
@@ -32,10 +33,12 @@
 # queue_wait_empty, servers_sendmail, sink_start/sink_stop (SINK_PORT,
 # SINK_DIR), sink_spawn/sink_kill (more sinks), servers_listening,
 # servers_group_pids, postfix_stop/postfix_start and dovecot_stop/
-# dovecot_start (one server away and back, same ports).
+# dovecot_start (one server away and back, same ports), smtp_submit and
+# smtp_relay (a whole SMTP conversation), smtp_open and the rest below.
 # Hooks a test may define before servers_start: servers_postfix_hook DIR
-# (Postfix's config_directory, main.cf, master.cf and transport written)
-# and servers_dovecot_hook FILE (dovecot.conf written), to add to them.
+# (Postfix's config_directory, main.cf, master.cf and transport written),
+# servers_dovecot_hook FILE (dovecot.conf written) and servers_milters_hook
+# DIR (opendkim.conf and opendmarc.conf written there), to add to them.
 
 : "${DISPO_BUILDDIR:=$(pwd)}"
 IMAP_FETCH="$DISPO_BUILDDIR/tests/integration/imap-fetch"
@@ -50,6 +53,8 @@ SERVERS_USERS="sertifikat@kuduskab.go.id kadis@kuduskab.go.id
  andini.pratiwi@kuduskab.go.id pemohon.baru@kuduskab.go.id
  admin@dinkes.kuduskab.go.id"
 SERVERS_BOUNCE_DOMAIN=tidak-ada.invalid
+# Where smtp_relay's mail comes from, as Postfix sees it (TEST-NET-3).
+SERVERS_INTERNET_ADDR=203.0.113.25
 # Postfix's map lists it, Dovecot has no such mailbox: Postfix accepts the
 # mail, LMTP refuses it (5.1.1), and Postfix returns a DSN to the sender.
 SERVERS_LOST_USER=pegawai.pindah@kuduskab.go.id
@@ -298,6 +303,9 @@ smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
 smtpd_banner = \$myhostname ESMTP dispo test
 smtpd_error_sleep_time = 0
+# smtp_relay names its client an Internet host (XCLIENT), so that what
+# Postfix and the milters write is what an office's MX writes for one.
+smtpd_authorized_xclient_hosts = 127.0.0.1
 in_flow_delay = 0
 delay_warning_time = 0
 queue_run_delay = 5s
@@ -418,6 +426,10 @@ Syslog false
 UserID nobody
 PidFile $m/opendmarc.pid
 EOF
+	# A test's additions (keys that DNS would publish) go after these.
+	if command -v servers_milters_hook >/dev/null; then
+		servers_milters_hook "$m" || return 1
+	fi
 	servers__spawn "$SERVERS_DIR/opendkim.log" opendkim -f -x "$m/opendkim.conf"
 	SERVERS_PIDS="$SERVERS_PIDS $servers__pid" SERVERS_MILTER_PIDS="$servers__pid"
 	servers__spawn "$SERVERS_DIR/opendmarc.log" opendmarc -f -c "$m/opendmarc.conf"
@@ -722,6 +734,47 @@ smtp_auth_login() {
 	smtp_cmd "AUTH LOGIN" >/dev/null &&
 		smtp_cmd "$(printf '%s' "$1" | base64 -w0)" >/dev/null &&
 		smtp_cmd "$(user_password "$1" | tr -d '\n' | base64 -w0)"
+}
+# Whole conversations, for handing a message to Postfix (FILE: CRLF lines,
+# ready for DATA, no line starting with a dot). Each returns 1, the reply
+# that did not come on stderr, unless Postfix queued the message.
+#   smtp_submit LOGIN RCPT FILE  as a mail client submits it: STARTTLS,
+#                          AUTH PLAIN as LOGIN, MAIL FROM LOGIN
+#   smtp_relay HELO MAIL-FROM RCPT FILE  as another MX hands mail over:
+#                          no TLS, no AUTH, from SERVERS_INTERNET_ADDR (by
+#                          XCLIENT: a loopback client would be the MX's own
+#                          software) (what an office's MX takes from the
+#                          Internet, forgeries included)
+smtp_submit() {
+	smtp_open "$SMTP_PORT" starttls &&
+		smtp__expect "EHLO pc-tu-07.$SERVERS_DOMAIN" 250 &&
+		smtp__expect_reply 235 smtp_auth_plain "$1" &&
+		smtp__send "$1" "$2" "$3"
+}
+smtp_relay() {
+	smtp_open "$SMTP_PORT" plain && smtp__expect_reply 220 smtp_greeting &&
+		smtp__expect "EHLO $1" 250 &&
+		smtp__expect "XCLIENT ADDR=$SERVERS_INTERNET_ADDR NAME=[UNAVAILABLE] HELO=$1" 220 &&
+		smtp__expect "EHLO $1" 250 && smtp__send "$2" "$3" "$4"
+}
+smtp__send() {
+	smtp__expect "MAIL FROM:<$1>" 250 && smtp__expect "RCPT TO:<$2>" 250 &&
+		smtp__expect DATA 354 && smtp_write "$3" && smtp__expect . 250 || {
+		smtp_close
+		return 1
+	}
+	smtp_close
+}
+# smtp__expect LINE CODE: send LINE, want a final reply CODE
+smtp__expect() { smtp__expect_reply "$2" smtp_cmd "$1"; }
+# smtp__expect_reply CODE CMD...: in this shell, not a $(...) one, so that
+# the chat's count of the lines seen goes on
+smtp__expect_reply() {
+	want=$1
+	shift
+	"$@" >"$SMTP_CHAT/reply" && grep -q "^$want " "$SMTP_CHAT/reply" && return 0
+	echo "smtp: $*: want $want, got: $(cat "$SMTP_CHAT/reply")" >&2
+	return 1
 }
 smtp_close() {
 	[ -n "${SMTP_CHAT_PID:-}" ] || return 0

@@ -26,31 +26,15 @@ CONF
 D() { "$DISPO" --config dispo.conf --now 2026-11-23T09:00:00+07:00 "$@"; }
 expect_exit 0 D employees import "$DISPO_SRCDIR/rules/register-contoh.csv"
 
-# send MODE LOGIN FILE: FILE from $BUDI to the office over SMTP; MODE plain
-# (an Internet MX's delivery, no AUTH; LOGIN is then the HELO name) or auth
-# (STARTTLS, AUTH as LOGIN).
+# send MODE LOGIN FILE: FILE to the office over SMTP; MODE plain (an
+# Internet MX's delivery from $BUDI, no AUTH; LOGIN is then the HELO name)
+# or auth (STARTTLS, AUTH as LOGIN).
 send() {
 	if [ "$1" = auth ]; then
-		smtp_open "$SMTP_PORT" starttls || fail "STARTTLS"
-		say "EHLO pc-tu-07.kuduskab.go.id" 250
-		smtp_auth_plain "$2" >reply
-		grep -q '^235' reply || fail "AUTH as $2: $(cat reply)"
+		smtp_submit "$2" $OFFICE "$3" || fail "Postfix did not take $3 from $2"
 	else
-		smtp_open "$SMTP_PORT" plain || fail "connect"
-		smtp_greeting >/dev/null
-		say "EHLO ${2:-vps-203.hosting.example}" 250
+		smtp_relay "${2:-vps-203.hosting.example}" $BUDI $OFFICE "$3" || fail "Postfix did not take $3"
 	fi
-	say "MAIL FROM:<$BUDI>" 250
-	say "RCPT TO:<$OFFICE>" 250
-	say DATA 354
-	smtp_write "$3"
-	say . 250
-	smtp_close
-}
-# say LINE CODE: send LINE, want CODE (in this shell: the chat keeps count)
-say() {
-	smtp_cmd "$1" >reply
-	grep -q "^$2 " reply || fail "$1: $(cat reply)"
 }
 n=0
 # deliver_last: the newest message in the office's Maildir, through dispo.

@@ -12,108 +12,14 @@
 # is refused.
 . "$(dirname "$0")/../cli/lib.sh"
 . "$DISPO_SRCDIR/tests/integration/servers.sh"
-OFFICE=sertifikat@kuduskab.go.id
 BUDI=budi.santoso@kuduskab.go.id
 RINA=rina.marlina@kuduskab.go.id
 KADIS=kadis@kuduskab.go.id
 servers_start
 ok "Postfix and Dovecot are up"
-
-printf 'username = %s\npassword = %s\n' $OFFICE "$(user_password $OFFICE)" >smtp.cred
-printf 'password = %s\n' "$(user_password $OFFICE)" >imap.cred
-chmod 600 smtp.cred imap.cred
-cp -r "$DISPO_SRCDIR/rules" rules
-# conf IMAP-URL [extra [imap] lines]
-conf() {
-	cat >dispo.conf <<CONF
-[general]
-data_dir = data
-rules_dir = rules
-admin_address = admin@dinkes.kuduskab.go.id
-[policy]
-agency_domains = kuduskab.go.id
-require_authentication = true
-trusted_authserv_id = mx.kuduskab.go.id
-[smtp]
-url = smtp://127.0.0.1:$SMTP_PORT
-ca_file = $SERVERS_CA
-credentials_file = $WORK/smtp.cred
-timeout = 10s
-[imap]
-url = $1
-ca_file = $SERVERS_CA
-user = $OFFICE
-credentials_file = $WORK/imap.cred
-processed_folder = Diproses
-quarantine_folder = Karantina
-timeout = 5s
-${2:-}
-CONF
-}
+. "$DISPO_SRCDIR/tests/integration/serve-lib.sh"
+conf() { serve_conf "$@"; }
 conf "imaps://127.0.0.1:$IMAPS_PORT" "idle_renew = 3s"
-D() { "$DISPO" --config dispo.conf "$@"; }
-DB=data/dispo.db
-SERVE_PID=""
-serve_start() {
-	"$DISPO" --config dispo.conf serve 2>>serve.log &
-	SERVE_PID=$!
-}
-serve_stop() {
-	kill -TERM "$SERVE_PID" 2>/dev/null
-	wait "$SERVE_PID"
-	rc=$?
-	SERVE_PID=""
-	return $rc
-}
-cleanup() {
-	[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-# wait_log TEXT [SECONDS]: until serve.log holds TEXT
-wait_log() {
-	i=0 limit=$((${2:-20} * 10))
-	until grep -qF -- "$1" serve.log 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $limit ] && { cat serve.log >&2; return 1; }
-		sleep 0.1
-	done
-}
-wait_log_re() { # REGEX: as wait_log, an extended regular expression
-	i=0
-	until grep -qE -- "$1" serve.log 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && { cat serve.log >&2; return 1; }
-		sleep 0.1
-	done
-}
-wait_sql() {
-	i=0 limit=$((${3:-20} * 10))
-	while [ "$(sqlite3 "$DB" "$1" 2>/dev/null)" != "$2" ]; do
-		i=$((i + 1))
-		[ $i -gt $limit ] && { echo "store: '$1' is '$(sqlite3 "$DB" "$1")', want '$2'" >&2; tail -n 20 serve.log >&2; return 1; }
-		sleep 0.1
-	done
-}
-submit() { # LOGIN RCPT FILE: over SMTP with STARTTLS, AUTH as LOGIN
-	smtp_open "$SMTP_PORT" starttls || fail "STARTTLS"
-	say "EHLO pc-tu-07.kuduskab.go.id" 250
-	smtp_auth_plain "$1" >reply
-	grep -q '^235' reply || fail "AUTH as $1: $(cat reply)"
-	say "MAIL FROM:<$1>" 250
-	say "RCPT TO:<$2>" 250
-	say DATA 354
-	smtp_write "$3"
-	say . 250
-	smtp_close
-}
-say() {
-	smtp_cmd "$1" >reply
-	grep -q "^$2 " reply || fail "$1: $(cat reply)"
-}
-reply_to() {
-	REPLY_MSGID=$(sql $DB "select message_id from outbox where to_addr = '$1' order by id desc limit 1")
-	REPLY_TO=$(sql $DB "select reply_to from outbox where to_addr = '$1' order by id desc limit 1")
-}
 official_reply() { # FROM TO IN-REPLY-TO WORD
 	printf 'From: %s\r\nTo: %s\r\nSubject: Re: Disposisi\r\n' "$1" "$2"
 	printf 'Message-ID: <reply-%s@kuduskab.go.id>\r\nIn-Reply-To: <%s>\r\n' "$(date +%s%N)" "$3"

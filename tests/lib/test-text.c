@@ -76,7 +76,9 @@ test_flow_indented(void **state)
 	                 "Santoso.pdf\n"
 	                 "From now on\n> not a quote\n"
 	                 "  1. Buka email dari BSrE di alamat dinas Anda dan masuk ke sistem BSrE "
-	                 "dengan nama pengguna\n";
+	                 "dengan nama pengguna\n"
+	                 "  Waktu baku: 15 menit, batas 23 November 2026 pukul 09.15 WIB - masih "
+	                 "dalam waktu\n";
 	g_autofree char *out = dispo_text_flow(in, 72);
 	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
 
@@ -92,11 +94,15 @@ test_flow_indented(void **state)
 	assert_string_equal(lines[5], " > not a quote");
 	assert_true(g_str_has_prefix(lines[6], "   1. Buka"));
 	assert_true(g_str_has_prefix(lines[7], "      ") && lines[7][6] != ' ');
+	/* A label with its colon close ("Waktu baku: ") hangs the same way. */
+	assert_true(g_str_has_prefix(lines[8], "   Waktu baku: 15 menit"));
+	assert_true(g_str_has_prefix(lines[9], "               ") && lines[9][15] != ' ');
 	/* Their breaks are hard: a flowed reader joining them would keep the
 	 * continuation's indentation as a run of spaces inside the text. */
 	assert_true(lines[0][strlen(lines[0]) - 1] != ' ');
 	assert_true(lines[2][strlen(lines[2]) - 1] != ' ');
 	assert_true(lines[6][strlen(lines[6]) - 1] != ' ');
+	assert_true(lines[8][strlen(lines[8]) - 1] != ' ');
 }
 
 static void

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# serve-lib.sh: `dispo serve` against the private Postfix and Dovecot, for
-# the fault trials. Sourced after tests/cli/lib.sh, servers.sh (started)
+# daemons-lib.sh: `dispo serve` against the private Postfix and Dovecot, for
+# the fault trials: unlike tests/integration/serve-lib.sh (one daemon in the
+# test's scratch dir, authentication required), any number of daemons,
+# each in its own directory on the trials' tmpfs with its own office
+# mailbox, taking mail put straight into that mailbox. Sourced after tests/cli/lib.sh, servers.sh (started)
 # and faults-lib.sh (faults_scratch done). Several daemons may run at
 # once, each with its own directory and its own office mailbox (any of the
 # harness's mailboxes that receives none of dispo's mail).
