@@ -200,6 +200,14 @@ cli_outbox_flush(dispo_cli *cli, dispo_store *store, dispo_outbox_stats *stats, 
 	outbox->failed = flush_failed;
 	outbox->failed_user = &f;
 	ok = outbox_flush(outbox, store, cli->now, stats, error);
+	/* An email went out but the store could not record it (locked past
+	 * busy_timeout): once this command exits, only the row's lease would
+	 * stop a second copy. Try to record it a few times first. */
+	for (int i = 0; !ok && outbox_unrecorded(outbox) && i < 3; i++) {
+		g_clear_error(error);
+		g_usleep(G_USEC_PER_SEC);
+		ok = outbox_flush(outbox, store, cli->now, stats, error);
+	}
 	ingest_free(f.ing);
 	if (f.rules)
 		rules_unref(f.rules);

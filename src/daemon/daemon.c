@@ -99,6 +99,10 @@ work_schedule(dispo_daemon *d)
 		wait_ms = MIN(wait_ms, MAX(0, (outbox_at - now) * 1000));
 	if (timer_at)
 		wait_ms = MIN(wait_ms, MAX(0, (timer_at - now) * 1000));
+	/* An email sent but not yet recorded: record it as soon as the store
+	 * lets us, before anything is claimed again. */
+	if (outbox_unrecorded(d->set->outbox))
+		wait_ms = MIN(wait_ms, 1000);
 	if (d->work_source)
 		g_source_remove(d->work_source);
 	d->work_source = g_timeout_add((guint)wait_ms, work_run, d);
@@ -183,6 +187,7 @@ reload(dispo_daemon *d)
 		d->watch = NULL;
 	}
 	ingest_free(d->ing);
+	outbox_hand_over(d->set->outbox, set->outbox);
 	daemon_set_free(d->set);
 	d->set = set;
 	d->generation++;

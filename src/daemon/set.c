@@ -120,9 +120,13 @@ daemon_set_load(const char *config_path, unsigned generation, GError **error)
 	          : g_file_new_for_path(set->config->templates_dir);
 	dst = g_file_new_for_path(set->templates_copy);
 	if (!copy_tree(src, dst, 0, &e)) {
-		g_set_error(error, DISPO_IO_ERROR, DISPO_IO_ERROR_PERMANENT,
-		            "cannot read the templates (%s): %s", set->config->templates_dir,
-		            e->message);
+		/* A full disk is no fault of the templates: said so, and
+		 * temporary (the service manager starts dispo again). */
+		bool full = g_error_matches(e, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+		g_set_error(error, DISPO_IO_ERROR,
+		            full ? DISPO_IO_ERROR_TEMPORARY : DISPO_IO_ERROR_PERMANENT,
+		            "cannot %s the templates (%s to %s): %s", full ? "copy" : "read",
+		            set->config->templates_dir, set->templates_copy, e->message);
 		goto fail;
 	}
 	if (!templates_check(set->templates_copy, error))

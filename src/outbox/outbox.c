@@ -16,7 +16,59 @@ outbox_free(dispo_outbox *outbox)
 		return;
 	if (outbox->backend->free)
 		outbox->backend->free(outbox);
+	if (outbox->unrecorded) {
+		for (guint i = 0; i < outbox->unrecorded->len; i++)
+			g_warning("outbox row %" G_GINT64_FORMAT
+			          " was sent but could not be recorded as sent; it is sent again "
+			          "(same Message-ID) once its claim runs out",
+			          (gint64)g_array_index(outbox->unrecorded, dispo_outbox_sent, i).id);
+		g_array_unref(outbox->unrecorded);
+	}
 	g_free(outbox);
+}
+
+guint
+outbox_unrecorded(const dispo_outbox *outbox)
+{
+	return outbox->unrecorded ? outbox->unrecorded->len : 0;
+}
+
+void
+outbox_hand_over(dispo_outbox *from, dispo_outbox *to)
+{
+	if (!outbox_unrecorded(from))
+		return;
+	if (!to->unrecorded)
+		to->unrecorded = g_array_new(FALSE, FALSE, sizeof(dispo_outbox_sent));
+	g_array_append_vals(to->unrecorded, from->unrecorded->data, from->unrecorded->len);
+	g_array_set_size(from->unrecorded, 0);
+}
+
+static bool
+mark_sent(dispo_store *store, int64_t id, dispo_time at, GError **error)
+{
+	if (!store_begin(store, error))
+		return false;
+	if (!store_outbox_mark_sent(store, id, at, error)) {
+		store_rollback(store);
+		return false;
+	}
+	return store_commit(store, error);
+}
+
+/* The rows sent by an earlier run that could not record them, first. */
+static bool
+record_unrecorded(dispo_outbox *outbox, dispo_store *store, dispo_outbox_stats *stats,
+                  GError **error)
+{
+	while (outbox_unrecorded(outbox)) {
+		dispo_outbox_sent *s = &g_array_index(outbox->unrecorded, dispo_outbox_sent, 0);
+		if (!mark_sent(store, s->id, s->at, error))
+			return false;
+		stats->sent++;
+		g_array_remove_index(outbox->unrecorded, 0);
+	}
+	return true;
 }
 
 dispo_time
@@ -77,9 +129,11 @@ record_failure(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row 
 	return store_commit(store, error);
 }
 
+/* *away: the server was found unavailable earlier in this run; set when
+ * it is found so now. */
 static bool
 deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *row, dispo_time now,
-            dispo_outbox_stats *stats, GError **error)
+            GError **away, dispo_outbox_stats *stats, GError **error)
 {
 	g_autofree char *path = store_blob_path(store, row->blob_sha256);
 	g_autofree char *data = NULL;
@@ -105,16 +159,34 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 	for (size_t i = 0; rcpts[i]; i++)
 		if (!outbox_address_check(rcpts[i], &e))
 			return record_failure(outbox, store, row, e, now, stats, error);
-	if (!outbox->backend->deliver(outbox, row, bytes, &e))
+	/* A server that did not answer the last email in time will not answer
+	 * this one either: a hundred emails must not hold the daemon (and its
+	 * IMAP intake) for a hundred timeouts. */
+	if (*away) {
+		g_autoptr(GError) skip = g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
+		                                     "%s (not tried: the server had just failed "
+		                                     "another email so)",
+		                                     (*away)->message);
+		return record_failure(outbox, store, row, skip, now, stats, error);
+	}
+	if (!outbox->backend->deliver(outbox, row, bytes, &e)) {
+		if (g_error_matches(e, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_UNAVAILABLE))
+			*away = g_error_copy(e);
 		return record_failure(outbox, store, row, e, now, stats, error);
-	if (!store_begin(store, error))
-		return false;
-	if (!store_outbox_mark_sent(store, row->id, now, error)) {
-		store_rollback(store);
+	}
+	if (!mark_sent(store, row->id, now, error)) {
+		/* Sent: if it stayed claimed, the next sender after the lease
+		 * would send it again. This sender remembers it instead. */
+		dispo_outbox_sent s = {row->id, now};
+		if (!outbox->unrecorded)
+			outbox->unrecorded = g_array_new(FALSE, FALSE, sizeof(dispo_outbox_sent));
+		g_array_append_val(outbox->unrecorded, s);
+		g_prefix_error(error, "email %s to %s was sent, but cannot be recorded yet: ",
+		               row->message_id, row->to_addr);
 		return false;
 	}
 	stats->sent++;
-	return store_commit(store, error);
+	return true;
 }
 
 bool
@@ -122,9 +194,12 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
              GError **error)
 {
 	dispo_outbox_stats dummy = {0};
+	g_autoptr(GError) away = NULL;
 
 	if (!stats)
 		stats = &dummy;
+	if (!record_unrecorded(outbox, store, stats, error))
+		return false;
 	/* One row at a time, its lease counted from the real clock (now may be
 	 * --now, or the start of a long run): another sender running at the
 	 * same time never takes a row this one is still sending. */
@@ -143,7 +218,7 @@ outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now, dispo_out
 			return false;
 		if (rows->len == 0)
 			return true;
-		if (!deliver_row(outbox, store, rows->pdata[0], now, stats, error))
+		if (!deliver_row(outbox, store, rows->pdata[0], now, &away, stats, error))
 			return false;
 	}
 }

@@ -13,6 +13,9 @@ GQuark dispo_outbox_error_quark(void);
 typedef enum {
 	DISPO_OUTBOX_ERROR_TEMPORARY, /* try again later */
 	DISPO_OUTBOX_ERROR_PERMANENT, /* this message will never go: tell someone */
+	/* try again later, and the same for every email now: the server is
+	 * away (no connection, no answer in time, 421, our login refused) */
+	DISPO_OUTBOX_ERROR_UNAVAILABLE,
 } dispo_outbox_error_code;
 
 typedef struct dispo_outbox dispo_outbox;
@@ -40,7 +43,16 @@ struct dispo_outbox {
 	dispo_time max_age; /* temporary failures become permanent after this; 0 never */
 	dispo_outbox_failed_fn failed;
 	void *failed_user;
+	GArray *unrecorded; /* outbox_sent: accepted by the server, not yet marked sent */
 };
+
+/* An email the server accepted while the store could not record it (the
+ * write lock held past busy_timeout, a full disk): its row stays claimed,
+ * and is marked sent by the next outbox_flush, before anything else. */
+typedef struct dispo_outbox_sent {
+	int64_t id;
+	dispo_time at;
+} dispo_outbox_sent;
 
 /* An address dispo may hand to a mail server or a header: local@domain in
  * printable ASCII, no spaces, quotes, brackets or control characters, one @,
@@ -92,9 +104,18 @@ typedef struct dispo_outbox_stats {
  * after the backend accepted it (SMTP: the server's 250 to the end of data). A row still claimed
  * after a crash becomes due again once its lease ends and is sent with the same bytes, so the same
  * Message-ID. A failed row is retried later with exponential backoff and jitter (temporary) until
- * max_age, or marked failed (permanent); the run goes on. */
+ * max_age, or marked failed (permanent); the run goes on. Once the server is unavailable, the rest
+ * of the run's emails are not handed to it (each would wait for the same timeout) but recorded as
+ * deferred with its reason, on the same schedule. When the store cannot record that a row
+ * was sent, the run stops with that error and the row is remembered (outbox_unrecorded): the next
+ * run records it first, so that a busy store never makes an email go twice. */
 bool outbox_flush(dispo_outbox *outbox, dispo_store *store, dispo_time now,
                   dispo_outbox_stats *stats, GError **error);
+/* How many emails were sent but are not yet recorded as sent. */
+guint outbox_unrecorded(const dispo_outbox *outbox);
+/* Moves what from has not recorded yet to to (a reload replacing the
+ * sender must not forget what the old one sent). */
+void outbox_hand_over(dispo_outbox *from, dispo_outbox *to);
 
 /* When attempt number `attempts` (1 for the first failure) at now is to be
  * followed by the next: 1, 2, 4 … minutes, at most six hours apart, plus up

@@ -236,10 +236,13 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 		    refusal ? g_strdup_printf("%s (%s)", p->reply, lib) : g_strdup(lib);
 		/* 5.7.x to RCPT is about us (relaying refused: a lost login),
 		 * not about the recipient: every email would fail for good. */
+		/* What fails every email alike (no connection, no answer, our
+		 * login or sender refused, 421: the server is closing) is
+		 * UNAVAILABLE: the other emails of this run wait without trying. */
 		if (code >= 500 && code < 600 && p->phase == PHASE_RCPT &&
 		    g_str_has_prefix(p->reply + MIN(strlen(p->reply), 4), "5.7."))
 			return smtp_fail(
-			    error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			    error, DISPO_OUTBOX_ERROR_UNAVAILABLE,
 			    "the server will not take email from dispo (check the SMTP "
 			    "login in [smtp] credentials_file)",
 			    detail);
@@ -249,18 +252,21 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 			                                        : "the server refused the email",
 			                 detail);
 		if (rc == CURLE_OPERATION_TIMEDOUT)
-			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_UNAVAILABLE,
 			                 "the server did not answer in time", detail);
 		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
-			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_UNAVAILABLE,
 			                 "cannot connect to the mail server", detail);
 		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_USE_SSL_FAILED)
-			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_UNAVAILABLE,
 			                 "no trusted TLS connection to the mail server", detail);
 		if (rc == CURLE_LOGIN_DENIED)
-			return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY,
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_UNAVAILABLE,
 			                 "the mail server refused dispo's login", detail);
+		if (refusal && (g_str_has_prefix(p->reply, "421") || p->phase == PHASE_SESSION))
+			return smtp_fail(error, DISPO_OUTBOX_ERROR_UNAVAILABLE, "sending failed",
+			                 detail);
 		return smtp_fail(error, DISPO_OUTBOX_ERROR_TEMPORARY, "sending failed", detail);
 	}
 }

@@ -31,7 +31,9 @@
 #   SERVERS_POSTFIX_PID, SERVERS_DOVECOT_PID  the two master processes
 # Functions: user_password, user_maildir, mail_count, wait_for_mail,
 # queue_wait_empty, servers_sendmail, sink_start/sink_stop (SINK_PORT,
-# SINK_DIR), servers_listening, servers_group_pids, smtp_submit and
+# SINK_DIR), sink_spawn/sink_kill (more sinks), servers_listening,
+# servers_group_pids, postfix_stop/postfix_start and dovecot_stop/
+# dovecot_start (one server away and back, same ports), smtp_submit and
 # smtp_relay (a whole SMTP conversation), smtp_open and the rest below.
 # Hooks a test may define before servers_start: servers_postfix_hook DIR
 # (Postfix's config_directory, main.cf, master.cf and transport written),
@@ -537,14 +539,14 @@ servers_stop() {
 	# in whole seconds; the master takes its children down, and all
 	# servers stop together.
 	# shellcheck disable=SC2086
-	servers__stop_groups $pf ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-} \
+	servers__stop_groups $pf ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SERVERS_SINK_PIDS:-} \
 		${SERVERS_MILTER_PIDS:-} ||
 		echo "servers: some server processes survived SIGKILL" >&2
-	for p in ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SINK_PID:-} ${SERVERS_MILTER_PIDS:-}; do
+	for p in ${SERVERS_DOVECOT_PID:-} ${SERVERS_OUTSIDE_PID:-} ${SERVERS_SINK_PIDS:-} ${SERVERS_MILTER_PIDS:-}; do
 		wait "$p" 2>/dev/null
 	done
 	SERVERS_POSTFIX_PID="" SERVERS_DOVECOT_PID="" SERVERS_OUTSIDE_PID="" SERVERS_PIDS="" SINK_PID=""
-	SERVERS_MILTER_PIDS=""
+	SERVERS_MILTER_PIDS="" SERVERS_SINK_PIDS=""
 	if [ "${servers__own_dir:-}" = 1 ] && [ -z "${KEEP:-}" ]; then
 		rm -rf "$SERVERS_DIR"
 		servers__own_dir=""
@@ -552,43 +554,110 @@ servers_stop() {
 	return 0
 }
 
+# postfix_stop / postfix_start: the Postfix master down (connections to
+# its ports refused; its queue kept) and up again on the same ports.
+postfix_stop() {
+	servers__stop_groups "$SERVERS_POSTFIX_PID" || servers__die "Postfix did not stop"
+	SERVERS_PIDS=$(echo " $SERVERS_PIDS " | sed "s/ $SERVERS_POSTFIX_PID / /")
+	SERVERS_POSTFIX_PID=""
+}
+postfix_start() {
+	/usr/sbin/postfix -c "$SERVERS_POSTFIX_CONF" start >>"$SERVERS_DIR/postfix.start" 2>&1 ||
+		servers__die "Postfix did not start again"
+	SERVERS_POSTFIX_PID=$(tr -d ' \n' <"$SERVERS_DIR/postfix/queue/pid/master.pid")
+	SERVERS_PIDS="$SERVERS_PIDS $SERVERS_POSTFIX_PID"
+	export SERVERS_POSTFIX_PID
+	for p in $SMTP_PORT $SMTPS_PORT; do
+		servers__until servers_listening "$p" || servers__die "Postfix does not listen on $p again"
+	done
+}
+# dovecot_stop / dovecot_start: Dovecot down (IMAP refused, LMTP gone, so
+# Postfix queues) and up again with the same configuration.
+dovecot_stop() {
+	servers__stop_groups "$SERVERS_DOVECOT_PID" || servers__die "Dovecot did not stop"
+	wait "$SERVERS_DOVECOT_PID" 2>/dev/null
+	SERVERS_PIDS=$(echo " $SERVERS_PIDS " | sed "s/ $SERVERS_DOVECOT_PID / /")
+	SERVERS_DOVECOT_PID=""
+}
+dovecot_start() {
+	servers__spawn "$SERVERS_DIR/dovecot.log" dovecot -F -c "$SERVERS_DIR/dovecot/dovecot.conf"
+	SERVERS_DOVECOT_PID=$servers__pid
+	SERVERS_PIDS="$SERVERS_PIDS $SERVERS_DOVECOT_PID"
+	export SERVERS_DOVECOT_PID
+	for p in $IMAP_PORT $IMAPS_PORT; do
+		servers__until servers_listening "$p" || servers__die "Dovecot does not listen on $p again"
+	done
+	servers__until test -S "$SERVERS_DIR/dovecot/run/lmtp" || servers__die "Dovecot's LMTP is not back"
+}
+
 # sink_start MODE: an smtp-sink on SINK_PORT (127.0.0.1) for fault tests.
 #   accept         accepts everything; each message is kept under SINK_DIR
 #   tempfail-rcpt  450 to RCPT TO          reject-rcpt   500 to RCPT TO
 #   tempfail-data  450 after the final dot reject-data   500 after the final dot
+#   tempfail-connect  421 instead of the greeting, and hangs up
+#   tempfail-mail  451 to MAIL FROM
+#   hang-greeting  accepts the connection, never says anything
 #   hang-data      reads the message but never answers the final dot
+#   slow-data      answers the final dot after 3 seconds
 #   drop-data      closes the connection at the final dot without a reply
+#   accept-N       accepts N messages, then exits (a server that goes away)
 #   refused        nothing listens on SINK_PORT: connection refused
 sink_start() {
 	sink_stop
+	SINK_DIR="$SERVERS_DIR/sink"
+	SINK_PORT=$(servers__free_ports 1)
+	export SINK_PORT SINK_DIR
+	sink_spawn "$1" "$SINK_PORT" "$SINK_DIR"
+	SINK_PID=$SINK_SPAWNED
+}
+
+sink_stop() {
+	[ -n "${SINK_PID:-}" ] || return 0
+	sink_kill "$SINK_PID"
+	SINK_PID=""
+}
+
+# sink_spawn MODE PORT DIR: another smtp-sink, in one of sink_start's
+# modes, on PORT, keeping what it accepts under DIR (emptied first); its
+# pid in SINK_SPAWNED (empty for refused). servers_stop stops it too.
+sink_spawn() {
 	case $1 in
 	accept) opt="" ;;
 	tempfail-rcpt) opt="-r RCPT" ;;
 	reject-rcpt) opt="-f RCPT" ;;
 	tempfail-data) opt="-r ." ;;
 	reject-data) opt="-f ." ;;
+	tempfail-connect) opt="-Q CONNECT" ;;
+	tempfail-mail) opt="-r MAIL" ;;
+	hang-greeting) opt="-W CONNECT:86400 -t 86400" ;;
 	hang-data) opt="-W .:86400 -t 86400" ;;
+	slow-data) opt="-W .:3" ;;
 	drop-data) opt="-q ." ;;
+	accept-[0-9]*) opt="-M ${1#accept-}" ;;
 	refused) opt="" ;;
-	*) servers__die "sink_start: unknown mode $1" ;;
+	*) servers__die "sink_spawn: unknown mode $1" ;;
 	esac
-	SINK_DIR="$SERVERS_DIR/sink"
-	rm -rf "$SINK_DIR" && mkdir -p "$SINK_DIR" && chown nobody "$SINK_DIR"
-	SINK_PORT=$(servers__free_ports 1)
-	export SINK_PORT SINK_DIR
+	rm -rf "$3" && mkdir -p "$3" && chown nobody "$3"
+	SINK_SPAWNED=""
 	[ "$1" = refused ] && return 0
 	# shellcheck disable=SC2086
-	servers__spawn "$SERVERS_DIR/sink.log" smtp-sink -4 -u nobody -h sink.example $opt \
-		-d "$SINK_DIR/%H%M%S." "127.0.0.1:$SINK_PORT" 16
-	SINK_PID=$servers__pid
-	servers__until servers_listening "$SINK_PORT" || servers__die "smtp-sink did not start"
+	if [ "$1" = tempfail-mail ]; then
+		servers__spawn "$SERVERS_DIR/sink.log" smtp-sink -4 -u nobody -h sink.example $opt \
+			-b "451 4.3.0 Try again later" -d "$3/%H%M%S." "127.0.0.1:$2" 16
+	else
+		servers__spawn "$SERVERS_DIR/sink.log" smtp-sink -4 -u nobody -h sink.example $opt \
+			-d "$3/%H%M%S." "127.0.0.1:$2" 16
+	fi
+	SINK_SPAWNED=$servers__pid
+	SERVERS_SINK_PIDS="${SERVERS_SINK_PIDS:-} $servers__pid"
+	servers__until servers_listening "$2" || servers__die "smtp-sink did not start"
 }
 
-sink_stop() {
-	[ -n "${SINK_PID:-}" ] || return 0
-	servers__stop_groups "$SINK_PID"
-	wait "$SINK_PID" 2>/dev/null
-	SINK_PID=""
+# sink_kill PID: stops that smtp-sink (and waits until its port is free).
+sink_kill() {
+	servers__stop_groups "$1"
+	wait "$1" 2>/dev/null
+	SERVERS_SINK_PIDS=$(echo " ${SERVERS_SINK_PIDS:-} " | sed "s/ $1 / /")
 }
 
 # A scripted SMTP conversation, for tests that need one the servers or the

@@ -130,13 +130,17 @@ typedef struct fake {
 	char *dir;
 	dispo_store *store;
 	dispo_outbox *outbox;
-	/* what the backend does next, per call: 'o' ok, 't' temporary, 'p' permanent */
+	/* what the backend does next, per call: 'o' ok, 't' temporary, 'p'
+	 * permanent, 'u' the server unavailable */
 	const char *script;
 	unsigned calls;
 	GPtrArray *seen; /* Message-IDs handed over, in order */
 	unsigned failed_calls;
 	bool fail_hook; /* the failure hook itself fails (its transaction rolls back) */
 	char *failed_why;
+	/* 'l': the server accepts, and meanwhile another writer takes the
+	 * store's write lock (this second connection) */
+	dispo_store *locker;
 } fake;
 
 static bool
@@ -156,6 +160,13 @@ fake_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 		            "451 4.3.0 try later");
 		return false;
 	}
+	if (what == 'u') {
+		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_UNAVAILABLE,
+		            "the server did not answer in time");
+		return false;
+	}
+	if (what == 'l')
+		assert_true(store_begin(f->locker, NULL));
 	if (what == 'p') {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_PERMANENT,
 		            "550 5.1.1 no such user");
@@ -214,6 +225,7 @@ fake_teardown(void **state)
 	fake *f = *state;
 
 	outbox_free(f->outbox);
+	store_close(f->locker);
 	store_close(f->store);
 	test_rm_rf(f->dir);
 	g_free(f->dir);
@@ -437,6 +449,103 @@ test_flush_crash_resends_same_message_id(void **state)
 	assert_string_equal(r->state, "sent");
 }
 
+/* A server that is away (no answer within the timeout) is asked once per
+ * run: the other due emails are deferred with its reason, each on its own
+ * schedule, without waiting for the same timeout again; an address the
+ * gate refuses still fails for good. */
+static void
+test_flush_unavailable_server_asked_once(void **state)
+{
+	fake *f = *state;
+	dispo_time t = 1800000000;
+	int64_t a = add_row(f, "budi@kuduskab.go.id", t);
+	int64_t b = add_row(f, "rina@kuduskab.go.id", t);
+	int64_t bad = add_row(f, "x@kuduskab.go.id\r\nDATA", t);
+	int64_t c = add_row(f, "agus@kuduskab.go.id", t);
+	int64_t ids[] = {a, b, c};
+
+	f->script = "uooo";
+	flush(f, t, 0, 3, 1);
+	assert_int_equal(f->calls, 1);
+	for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+		g_autoptr(dispo_outbox_row) r = get_row(f, ids[i]);
+		assert_string_equal(r->state, "pending");
+		assert_int_equal(r->attempts, 1);
+		assert_in_range(r->next_attempt_at, t + 60, t + 75);
+		assert_true(g_str_has_prefix(r->last_error, "the server did not answer in time"));
+		assert_true(i == 0 || strstr(r->last_error, "not tried") != NULL);
+	}
+	{
+		g_autoptr(dispo_outbox_row) r = get_row(f, bad);
+		assert_string_equal(r->state, "failed");
+	}
+	/* back: all three go on their next try, each once */
+	flush(f, t + 75, 3, 0, 0);
+	assert_int_equal(f->calls, 4);
+}
+
+/* The server said 250, but the store is locked past busy_timeout when the
+ * row is to be marked sent: the sender remembers it, records it when the
+ * store is free again, and never hands it over a second time (a reload's
+ * new sender takes over what the old one remembers). Left claimed, the row
+ * would have gone again after its lease. */
+static void
+test_flush_busy_store_records_later(void **state)
+{
+	fake *f = *state;
+	dispo_time t = 1800000000;
+	g_autofree char *db = g_build_filename(f->dir, "dispo.db", NULL);
+	g_autofree char *mail = g_build_filename(f->dir, "mail", NULL);
+	g_autoptr(GError) e = NULL;
+	g_autoptr(dispo_outbox_row) during = NULL;
+	g_autoptr(dispo_outbox_row) after = NULL;
+	g_autoptr(dispo_outbox_row) second = NULL;
+	dispo_outbox *reloaded = g_new0(dispo_outbox, 1);
+	int64_t id, other;
+
+	/* a short busy_timeout, so that the test does not wait a second */
+	store_close(f->store);
+	f->store = store_open(db, mail, 50, NULL);
+	f->locker = store_open(db, mail, 50, NULL);
+	assert_non_null(f->store);
+	assert_non_null(f->locker);
+	id = add_row(f, "budi@kuduskab.go.id", t);
+	other = add_row(f, "rina@kuduskab.go.id", t);
+
+	f->script = "lo";
+	assert_false(outbox_flush(f->outbox, f->store, t, NULL, &e));
+	assert_non_null(strstr(e->message, "was sent, but cannot be recorded yet"));
+	assert_int_equal(outbox_unrecorded(f->outbox), 1);
+	assert_int_equal(f->calls, 1);
+	g_clear_error(&e);
+	/* still locked: nothing else is sent, nothing sent again */
+	assert_false(outbox_flush(f->outbox, f->store, t + 1, NULL, &e));
+	g_clear_error(&e);
+	assert_int_equal(f->calls, 1);
+	store_rollback(f->locker);
+	during = get_row(f, id);
+	assert_string_equal(during->state, "sending");
+
+	/* SIGHUP: a new sender replaces this one and inherits what it owes */
+	reloaded->backend = f->outbox->backend;
+	reloaded->priv = f;
+	outbox_hand_over(f->outbox, reloaded);
+	assert_int_equal(outbox_unrecorded(f->outbox), 0);
+	outbox_free(f->outbox);
+	f->outbox = reloaded;
+	flush(f, t + 2, 2, 0, 0);
+	after = get_row(f, id);
+	assert_string_equal(after->state, "sent");
+	assert_int_equal(after->sent_at, t);
+	assert_int_equal(outbox_unrecorded(f->outbox), 0);
+	/* the other row went once, the first was never handed over again, not
+	 * even after its lease */
+	flush(f, t + 2 * DISPO_OUTBOX_LEASE, 0, 0, 0);
+	assert_int_equal(f->calls, 2);
+	second = get_row(f, other);
+	assert_string_equal(f->seen->pdata[1], second->message_id);
+}
+
 static void
 test_flush_hook_failure_does_not_stall(void **state)
 {
@@ -615,6 +724,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_gives_up_after_max_age, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_crash_resends_same_message_id, fake_setup,
+	                                    fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_unavailable_server_asked_once, fake_setup,
+	                                    fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_busy_store_records_later, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_hook_failure_does_not_stall, fake_setup,
 	                                    fake_teardown),
