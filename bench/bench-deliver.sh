@@ -43,7 +43,9 @@ syncs_of() {
 	sed 's/^data_dir = data$/data_dir = strace-data/' dispo.conf >strace.conf
 	total=0
 	for f in $(ls "$1/new" | sort -n | head -n 10); do
-		strace -f -qq -c -U calls,name -e trace=fsync,fdatasync,syncfs -o syncs.txt \
+		# LeakSanitizer cannot run under ptrace (an ASan build's bench-quick)
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -qq -c -U calls,name -e trace=fsync,fdatasync,syncfs -o syncs.txt \
 			"$dispo" --config strace.conf deliver <"$1/new/$f" >/dev/null
 		total=$((total + $(awk '$2 ~ /sync/ { s += $1 } END { print s + 0 }' syncs.txt)))
 	done
