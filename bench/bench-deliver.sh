@@ -12,12 +12,8 @@ set -eu
 : "${DISPO_BUILDDIR:?run through make bench}"
 : "${DISPO_SRCDIR:=$DISPO_BUILDDIR}"
 . "$DISPO_SRCDIR/bench/lib.sh"
-dispo=$DISPO_BUILDDIR/src/dispo
-b=$DISPO_BUILDDIR/bench
 n=${BENCH_DELIVER:-150}
-out=$(mktemp -d "${TMPDIR:-/tmp}/dispo-bench-deliver.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-cd "$out"
+bench_start bench-deliver
 if ! command -v strace >/dev/null; then
 	echo "bench-deliver: skipped: strace (to count dispo's syncs) is not installed"
 	exit 0

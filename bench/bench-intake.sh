@@ -16,14 +16,10 @@ set -eu
 : "${DISPO_BUILDDIR:?run through make bench}"
 : "${DISPO_SRCDIR:=$DISPO_BUILDDIR}"
 . "$DISPO_SRCDIR/bench/lib.sh"
-dispo=$DISPO_BUILDDIR/src/dispo
-b=$DISPO_BUILDDIR/bench
 n_apps=${BENCH_APPS:-2000}
 n_replies=${BENCH_REPLIES:-20000}
 rounds=${BENCH_ROUNDS:-3}
-out=$(mktemp -d "${TMPDIR:-/tmp}/dispo-bench-intake.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-cd "$out"
+bench_start bench-intake
 
 # best CMD...: the shortest of $rounds runs of a floor ("files bytes secs").
 best() {
@@ -36,20 +32,11 @@ best() {
 	done
 	echo "$_best"
 }
-cat_time() {
+# cat_floor DIR: the files read, as the floors print it ("- - secs").
+cat_floor() {
 	t0=$(now)
 	find "$1" -type f -exec cat {} + >/dev/null
-	elapsed "$t0" "$(now)"
-}
-best_cat() {
-	_best=""
-	_i=0
-	while [ $_i -lt "$rounds" ]; do
-		_s=$(cat_time "$1")
-		_best=$(awk -v a="$_best" -v b="$_s" 'BEGIN { print (a == "" || b < a) ? b : a }')
-		_i=$((_i + 1))
-	done
-	echo "$_best"
+	echo "- - $(elapsed "$t0" "$(now)")"
 }
 
 # compare LABEL DIR DISPO-SECS RATIO-TARGET: the figures of one set.
@@ -57,7 +44,7 @@ compare() {
 	label=$1 dir=$2 dispo_s=$3 target=$4
 	files=$(find "$dir" -type f | wc -l)
 	mb=$(awk -v b="$(du -sb "$dir" | cut -f1)" 'BEGIN { printf "%.2f", b / 1048576 }')
-	cat_s=$(best_cat "$dir")
+	cat_s=$(best cat_floor "$dir")
 	floor_s=$(best "$b/mime-floor" "$dir")
 	py_s=$(best python3 "$DISPO_SRCDIR/bench/py-floor.py" "$dir")
 	echo "intake: $files $label, $mb MB; best of $rounds for each floor, dispo once"

@@ -9,13 +9,8 @@ set -eu
 : "${DISPO_BUILDDIR:?run through make bench}"
 : "${DISPO_SRCDIR:=$DISPO_BUILDDIR}"
 . "$DISPO_SRCDIR/bench/lib.sh"
-dispo=$DISPO_BUILDDIR/src/dispo
-b=$DISPO_BUILDDIR/bench
 mb=${BENCH_ATTACHMENT_MB:-50}
-out=$(mktemp -d "${TMPDIR:-/tmp}/dispo-bench-memory.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-measure() { python3 "$DISPO_SRCDIR/bench/measure.py" "$@"; }
+bench_start bench-memory
 
 "$b/gen-mail" applications 1 small
 "$b/gen-mail" attachment "$mb" big.eml

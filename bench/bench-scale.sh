@@ -15,15 +15,10 @@ set -eu
 : "${DISPO_BUILDDIR:?run through make bench}"
 : "${DISPO_SRCDIR:=$DISPO_BUILDDIR}"
 . "$DISPO_SRCDIR/bench/lib.sh"
-dispo=$DISPO_BUILDDIR/src/dispo
-b=$DISPO_BUILDDIR/bench
 big=${BENCH_SCALE:-1000000}
 small=${BENCH_SCALE_SMALL:-10000}
 seeds=${BENCH_SCALE_SEEDS:-200}
-out=$(mktemp -d "${TMPDIR:-/var/tmp}/dispo-bench-scale.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-cd "$out"
-measure() { python3 "$DISPO_SRCDIR/bench/measure.py" "$@"; }
+bench_start bench-scale "${TMPDIR:-/var/tmp}"
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 
 printf '[general]\ndata_dir = data\n[policy]\nrequire_authentication = false\n' >dispo.conf

@@ -10,7 +10,20 @@
 #       into bench/results/). TARGET is "ratio>=X", "ratio<=X", "value<X",
 #       "value<=X" or "-" (a figure shown for comparison, no target).
 #       RATIO is "-" where nothing is compared side by side.
+#   bench_start NAME [DIR]  sets dispo (the built binary) and b (bench/'s
+#       programs), makes a scratch directory under DIR ($TMPDIR or /tmp),
+#       removed at exit, and enters it
+#   measure ARGS...          bench/measure.py: "SECONDS PEAK-RSS-KB" of a command
 # Figures are printed as they come, so a long run shows its progress.
+
+bench_start() {
+	dispo=$DISPO_BUILDDIR/src/dispo
+	b=$DISPO_BUILDDIR/bench
+	out=$(mktemp -d "${2:-${TMPDIR:-/tmp}}/dispo-$1.XXXXXX")
+	trap 'rm -rf "$out"' EXIT
+	cd "$out" || exit 1
+}
+measure() { python3 "$DISPO_SRCDIR/bench/measure.py" "$@"; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }

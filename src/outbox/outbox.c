@@ -18,10 +18,11 @@ outbox_free(dispo_outbox *outbox)
 		outbox->backend->free(outbox);
 	if (outbox->unrecorded) {
 		for (guint i = 0; i < outbox->unrecorded->len; i++)
-			g_warning("outbox row %" G_GINT64_FORMAT
-			          " was sent but could not be recorded as sent; it is sent again "
-			          "(same Message-ID) once its claim runs out",
-			          (gint64)g_array_index(outbox->unrecorded, dispo_outbox_sent, i).id);
+			g_warning(
+			    "outbox row %" G_GINT64_FORMAT
+			    " was sent but could not be recorded as sent; it is sent again "
+			    "(same Message-ID) once its claim runs out",
+			    (gint64)g_array_index(outbox->unrecorded, dispo_outbox_sent, i).id);
 		g_array_unref(outbox->unrecorded);
 	}
 	g_free(outbox);
@@ -33,14 +34,21 @@ outbox_unrecorded(const dispo_outbox *outbox)
 	return outbox->unrecorded ? outbox->unrecorded->len : 0;
 }
 
+static void
+unrecorded_add(dispo_outbox *outbox, const dispo_outbox_sent *sent, guint n)
+{
+	if (!outbox->unrecorded)
+		outbox->unrecorded = g_array_new(FALSE, FALSE, sizeof(dispo_outbox_sent));
+	g_array_append_vals(outbox->unrecorded, sent, n);
+}
+
 void
 outbox_hand_over(dispo_outbox *from, dispo_outbox *to)
 {
 	if (!outbox_unrecorded(from))
 		return;
-	if (!to->unrecorded)
-		to->unrecorded = g_array_new(FALSE, FALSE, sizeof(dispo_outbox_sent));
-	g_array_append_vals(to->unrecorded, from->unrecorded->data, from->unrecorded->len);
+	unrecorded_add(to, (const dispo_outbox_sent *)(void *)from->unrecorded->data,
+	               from->unrecorded->len);
 	g_array_set_size(from->unrecorded, 0);
 }
 
@@ -163,10 +171,11 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 	 * this one either: a hundred emails must not hold the daemon (and its
 	 * IMAP intake) for a hundred timeouts. */
 	if (*away) {
-		g_autoptr(GError) skip = g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
-		                                     "%s (not tried: the server had just failed "
-		                                     "another email so)",
-		                                     (*away)->message);
+		g_autoptr(GError) skip =
+		    g_error_new(DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY,
+		                "%s (not tried: the server had just failed "
+		                "another email)",
+		                (*away)->message);
 		return record_failure(outbox, store, row, skip, now, stats, error);
 	}
 	if (!outbox->backend->deliver(outbox, row, bytes, &e)) {
@@ -178,9 +187,7 @@ deliver_row(dispo_outbox *outbox, dispo_store *store, const dispo_outbox_row *ro
 		/* Sent: if it stayed claimed, the next sender after the lease
 		 * would send it again. This sender remembers it instead. */
 		dispo_outbox_sent s = {row->id, now};
-		if (!outbox->unrecorded)
-			outbox->unrecorded = g_array_new(FALSE, FALSE, sizeof(dispo_outbox_sent));
-		g_array_append_val(outbox->unrecorded, s);
+		unrecorded_add(outbox, &s, 1);
 		g_prefix_error(error, "email %s to %s was sent, but cannot be recorded yet: ",
 		               row->message_id, row->to_addr);
 		return false;

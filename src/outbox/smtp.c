@@ -234,11 +234,11 @@ smtp_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *message,
 		const char *lib = *p->errbuf ? p->errbuf : curl_easy_strerror(rc);
 		g_autofree char *detail =
 		    refusal ? g_strdup_printf("%s (%s)", p->reply, lib) : g_strdup(lib);
-		/* 5.7.x to RCPT is about us (relaying refused: a lost login),
-		 * not about the recipient: every email would fail for good. */
-		/* What fails every email alike (no connection, no answer, our
-		 * login or sender refused, 421: the server is closing) is
-		 * UNAVAILABLE: the other emails of this run wait without trying. */
+		/* What fails every email alike is UNAVAILABLE: the other emails
+		 * of this run wait without trying. 5.7.x to RCPT is one: it is
+		 * about us (relaying refused: a lost login), not the recipient.
+		 * So are no connection, no answer, our login refused, and 421
+		 * (the server is closing). */
 		if (code >= 500 && code < 600 && p->phase == PHASE_RCPT &&
 		    g_str_has_prefix(p->reply + MIN(strlen(p->reply), 4), "5.7."))
 			return smtp_fail(

@@ -182,13 +182,6 @@ typedef bool (*dispo_request_fn)(dispo_request_row *r, void *user, GError **erro
 /* The requests that pass f (NULL: all), oldest first, one at a time. */
 bool store_requests_each(dispo_store *store, const dispo_request_filter *f, dispo_request_fn fn,
                          void *user, GError **error);
-/* Every request, oldest first, each after its report events (as
- * store_report_events gives them: the first, then the engine's). */
-struct dispo_report_event;
-bool store_requests_each_with_events(dispo_store *store,
-                                     bool (*on_event)(const struct dispo_report_event *ev,
-                                                      void *user, GError **error),
-                                     dispo_request_fn on_request, void *user, GError **error);
 /* One request by number (SE-2026-000001), with attachments and events. */
 dispo_request_row *store_request_get(dispo_store *store, const char *number, GError **error);
 /* The Message-ID (without brackets) of the message that opened the
@@ -484,6 +477,10 @@ typedef struct dispo_report_event {
 } dispo_report_event;
 
 typedef bool (*dispo_report_event_fn)(const dispo_report_event *ev, void *user, GError **error);
+/* Every request, oldest first, each after its report events (as
+ * store_report_events gives them: the first, then the engine's). */
+bool store_requests_each_with_events(dispo_store *store, dispo_report_event_fn on_event,
+                                     dispo_request_fn on_request, void *user, GError **error);
 
 /* For every request (of workflow, NULL: any) with an event in [from, to):
  * its first event, then its workflow events (the engine's: their detail has
