@@ -45,6 +45,8 @@ faults_dump "$FAULTS_TMP/reference/data/dispo.db" >reference.dump
 # after SECONDS; LOCKER is the holder
 lock() {
 	{
+		# waits out the probe below, which may hold the lock for an instant
+		echo '.timeout 5000'
 		echo 'BEGIN IMMEDIATE;'
 		echo "UPDATE daemon_status SET at = at WHERE 0;"
 		sleep "$2"

@@ -13,6 +13,7 @@
 #               (also MAIL FROM), to RCPT; fails unless Postfix queues it
 #   store_lock / store_unlock  another writer holds the store meanwhile,
 #               so that dispo deliver cannot commit (busy_timeout 200ms)
+#   sqlite3 ARGS...  sqlite3 as the service's user
 #   wait_sql QUERY VALUE [SECONDS]  until the store answers VALUE
 #   reply_to ADDRESS  sets REPLY_TO and REPLY_MSGID: the Reply-To (token
 #               address) and Message-ID of dispo's newest email to ADDRESS
@@ -35,6 +36,12 @@ trusted_authserv_id = mx.kuduskab.go.id
 busy_timeout = 200ms
 CONF
 DB="$MTA_DIR/data/dispo.db"
+# Every look into the store as the service's user, as an administrator
+# would (sudo -u): root's sqlite3 opening the store while no one else has
+# it open creates dispo.db-wal and -shm as root's, and a writer of the
+# service's user that comes next finds them read-only ("attempt to write
+# a readonly database").
+sqlite3() { setpriv --reuid nobody --regid "$SERVICE_GROUP" --clear-groups sqlite3 "$@"; }
 D() { "$MTA_DIR/bin/dispo" --config "$MTA_DIR/etc/dispo.conf" "$@"; }
 
 submit() { smtp_submit "$@" || fail "Postfix did not take $3 from $1 for $2"; }
@@ -43,6 +50,8 @@ store_lock() {
 	rm -f "$WORK/lock" && mkfifo "$WORK/lock" && chmod 0666 "$WORK/lock" || fail "mkfifo"
 	# As the service's user, so that no file of root's appears in data/.
 	{
+		# waits out the probe below, which may hold the lock for an instant
+		echo '.timeout 5000'
 		echo 'BEGIN IMMEDIATE;'
 		echo 'SELECT 1;'
 		read -r _ <"$WORK/lock"
