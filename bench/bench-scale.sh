@@ -69,7 +69,7 @@ ask "$small"
 rm -rf "s-$small"
 store "$big"
 ask "$big"
-rm -rf "s-$big"
+[ -n "${BENCH_KEEP:-}" ] || rm -rf "s-$big"
 
 echo "scale: $big requests ($(get "$big" bytes 3) events) against $small ($(get "$small" bytes 3) events); ratio = the big store's time over the small one's"
 for q in holder:50 show:20 timers:50; do

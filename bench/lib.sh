@@ -12,7 +12,8 @@
 #       RATIO is "-" where nothing is compared side by side.
 #   bench_start NAME [DIR]  sets dispo (the built binary) and b (bench/'s
 #       programs), makes a scratch directory under DIR ($TMPDIR or /tmp),
-#       removed at exit, and enters it
+#       removed at exit (kept when BENCH_KEEP is set, to profile what
+#       it made), and enters it
 #   measure ARGS...          bench/measure.py: "SECONDS PEAK-RSS-KB" of a command
 # Figures are printed as they come, so a long run shows its progress.
 
@@ -20,7 +21,11 @@ bench_start() {
 	dispo=$DISPO_BUILDDIR/src/dispo
 	b=$DISPO_BUILDDIR/bench
 	out=$(mktemp -d "${2:-${TMPDIR:-/tmp}}/dispo-$1.XXXXXX")
-	trap 'rm -rf "$out"' EXIT
+	if [ -n "${BENCH_KEEP:-}" ]; then
+		trap 'echo "bench: kept $out" >&2' EXIT
+	else
+		trap 'rm -rf "$out"' EXIT
+	fi
 	cd "$out" || exit 1
 }
 measure() { python3 "$DISPO_SRCDIR/bench/measure.py" "$@"; }

@@ -57,6 +57,25 @@ reader_byte(reader *r)
 	return r->buf[r->at++];
 }
 
+/* Past the next 0xFF byte: 0xFF, or -1 at the end. memchr over the
+ * buffer, for the entropy-coded megabytes of a scan. */
+static int
+reader_next_ff(reader *r)
+{
+	for (;;) {
+		if (r->at < r->len) {
+			const unsigned char *p = memchr(r->buf + r->at, 0xFF, r->len - r->at);
+			if (p) {
+				r->at = (size_t)(p - r->buf) + 1;
+				return 0xFF;
+			}
+			r->at = r->len;
+		}
+		if (!reader_fill(r))
+			return -1;
+	}
+}
+
 static bool
 reader_skip(reader *r, uint64_t n)
 {
@@ -263,11 +282,9 @@ jpeg_check(reader *r, policy_file_facts *f)
 	if (!reader_skip(r, 2)) /* SOI */
 		goto damaged;
 	for (;;) {
-		c = reader_byte(r);
-		if (c < 0)
+		/* entropy-coded data, or stray bytes libjpeg skips too */
+		if (reader_next_ff(r) < 0)
 			goto damaged;
-		if (c != 0xFF)
-			continue; /* entropy-coded data, or stray bytes libjpeg skips too */
 		do
 			c = reader_byte(r);
 		while (c == 0xFF);
