@@ -216,29 +216,40 @@ has_working_time(const dispo_calendar *cal)
 	       cal->start_min < cal->end_min && cal->end_min <= 24 * 60;
 }
 
-/* The instant of minute min (after midnight, seconds sec) of local date d. */
+/* Local times are counted here as GDateTime counts them (g_date_time_new,
+ * g_date_time_to_timezone: the same GTimeZone calls), without making a
+ * GDateTime for each: a year's report computes millions of them. */
+#define JULIAN_1970 719163 /* g_date_get_julian of 1970-01-01 */
+
+/* The instant of minute min (after midnight, seconds sec) of local date d;
+ * a local time that does not exist (a gap at a clock change) as
+ * g_date_time_new resolves it. */
 static dispo_time
 local_instant(GTimeZone *tz, const GDate *d, int min, int sec)
 {
-	g_autoptr(GDateTime) dt =
-	    g_date_time_new(tz, (gint)g_date_get_year(d), (gint)g_date_get_month(d),
-	                    (gint)g_date_get_day(d), min / 60, min % 60, sec);
-	return dt ? g_date_time_to_unix(dt) : 0;
+	gint64 t = ((gint64)g_date_get_julian(d) - JULIAN_1970) * 86400 + min * 60 + sec;
+	int interval = g_time_zone_adjust_time(tz, G_TIME_TYPE_STANDARD, &t);
+
+	return t - (interval >= 0 ? g_time_zone_get_offset(tz, interval) : 0);
 }
 
 static void
 local_date(GTimeZone *tz, dispo_time t, GDate *d, int *min, int *sec)
 {
-	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(t);
-	g_autoptr(GDateTime) dt = g_date_time_to_timezone(utc, tz);
+	int interval = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, t);
+	gint64 local = t + (interval >= 0 ? g_time_zone_get_offset(tz, interval) : 0);
+	gint64 days = local / 86400, rest = local % 86400;
 
+	if (rest < 0) {
+		days--;
+		rest += 86400;
+	}
 	g_date_clear(d, 1);
-	g_date_set_dmy(d, (GDateDay)g_date_time_get_day_of_month(dt),
-	               (GDateMonth)g_date_time_get_month(dt), (GDateYear)g_date_time_get_year(dt));
+	g_date_set_julian(d, (guint32)(days + JULIAN_1970));
 	if (min)
-		*min = g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt);
+		*min = (int)(rest / 60);
 	if (sec)
-		*sec = g_date_time_get_second(dt);
+		*sec = (int)(rest % 60);
 }
 
 /* The first instant at or after t in working time, and its date; false when

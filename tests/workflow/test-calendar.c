@@ -317,6 +317,89 @@ test_calendar_settings(void **state)
 	assert_false(workflow_calendar_is_working_day(NULL, 2026, 8, 18));
 }
 
+/* ---- against GDateTime ----------------------------------------------------
+ * calendar.c counts local times with GTimeZone directly; these are the
+ * GDateTime forms it replaced, and the two must agree everywhere,
+ * across clock changes too (Berlin and New York jump an hour, Lord Howe
+ * half an hour; a working day here starts at 02:30, inside the gap). */
+
+static dispo_time
+ref_instant(GTimeZone *tz, const GDate *d, int min)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new(tz, (gint)g_date_get_year(d),
+	                                          (gint)g_date_get_month(d),
+	                                          (gint)g_date_get_day(d), min / 60, min % 60, 0);
+	return g_date_time_to_unix(dt);
+}
+
+static int64_t
+ref_working_seconds(const dispo_calendar *c, GTimeZone *tz, dispo_time from, dispo_time to)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(from);
+	g_autoptr(GDateTime) local = g_date_time_to_timezone(utc, tz);
+	int64_t total = 0;
+	GDate day;
+
+	g_date_clear(&day, 1);
+	g_date_set_dmy(&day, (GDateDay)g_date_time_get_day_of_month(local),
+	               (GDateMonth)g_date_time_get_month(local),
+	               (GDateYear)g_date_time_get_year(local));
+	for (;; g_date_add_days(&day, 1)) {
+		dispo_time open = ref_instant(tz, &day, c->start_min), close;
+		unsigned wd = (unsigned)g_date_get_weekday(&day);
+		if (open >= to)
+			break;
+		if (!(c->working_days & (1u << (wd - 1))))
+			continue;
+		close = ref_instant(tz, &day, c->end_min);
+		if (MIN(close, to) > MAX(open, from))
+			total += MIN(close, to) - MAX(open, from);
+	}
+	return total;
+}
+
+static void
+test_against_gdatetime(void **state)
+{
+	static const char *const zones[] = {"UTC", "Asia/Jakarta", "Europe/Berlin",
+	                                    "America/New_York", "Australia/Lord_Howe"};
+	static const char *const hours[] = {"07:30-16:00", "02:30-03:15", "00:00-23:59"};
+	GRand *rand = g_rand_new_with_seed(67);
+	unsigned zones_run = 0;
+
+	for (size_t z = 0; z < G_N_ELEMENTS(zones); z++) {
+		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zones[z]);
+		if (!tz) {
+			print_message("test-calendar: zone %s not installed (tzdata), skipped\n", zones[z]);
+			continue;
+		}
+		zones_run++;
+		for (size_t h = 0; h < G_N_ELEMENTS(hours); h++) {
+			dispo_calendar *c = workflow_calendar_new(tz);
+			assert_true(workflow_calendar_set_hours(c, hours[h], NULL));
+			/* clocks change on Sundays */
+			assert_true(workflow_calendar_set_days(c, h == 1 ? "mon-sun" : "mon-fri", NULL));
+			for (int i = 0; i < 400; i++) {
+				/* 2000..2030, spans up to three weeks */
+				dispo_time from = 946684800 + g_rand_int_range(rand, 0, 946684800);
+				dispo_time to = from + g_rand_int_range(rand, 0, 21 * 86400);
+				int64_t sla_ms = (int64_t)g_rand_int_range(rand, 1, 40 * 3600) * 1000;
+				dispo_time due;
+				assert_int_equal(workflow_working_seconds(c, from, to),
+				                 ref_working_seconds(c, tz, from, to));
+				/* a deadline is the first instant with that much working
+				 * time behind it */
+				due = workflow_due(c, from, sla_ms);
+				assert_int_equal(ref_working_seconds(c, tz, from, due), sla_ms / 1000);
+				assert_true(ref_working_seconds(c, tz, from, due - 1) < sla_ms / 1000);
+			}
+			workflow_calendar_free(c);
+		}
+	}
+	assert_true(zones_run > 0);
+	g_rand_free(rand);
+}
+
 int
 main(void)
 {
@@ -325,6 +408,7 @@ main(void)
 	    cmocka_unit_test(test_due_degenerate),
 	    cmocka_unit_test(test_working_seconds),
 	    cmocka_unit_test(test_calendar_settings),
+	    cmocka_unit_test(test_against_gdatetime),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
