@@ -7,27 +7,23 @@
 #include "store/store-private.h"
 
 /* The query plan this relies on (EXPLAIN QUERY PLAN, checked by
- * tests/store/test-store.c):
- *   the subquery is a range of events_at (schema v10): only the period's
- *   events are read, and their request ids kept in a temporary b-tree;
- *   for each id, the UNIQUE (request_id, seq) index gives that request's
- *   events in order, so nothing is sorted and one row at a time is held;
- *   requests is joined by its rowid.
- * So the cost is the period's events plus the history of the requests they
- * belong to, whatever the size of the store. Only workflow events (their
- * detail names "previous") and each request's first event (when it was
- * received) are returned; detail is read by SQLite's JSON functions, so a
- * row whose detail is not JSON fails the query: dispo never writes one,
- * and `dispo audit verify` finds who did. */
+ * tests/store/test-report.c):
+ *   the subquery is a range of events_at (at, request_id), schema v14: only
+ *   the period's index entries are read, and their request ids kept in a
+ *   temporary b-tree;
+ *   for each id, moves' primary key (request_id, seq) gives the first event
+ *   and the workflow events of that request in order, step and previous
+ *   step in columns, so nothing is sorted, no JSON is parsed and one row at
+ *   a time is held; requests is joined by its rowid.
+ * So the cost is the period's events plus the moves of the requests they
+ * belong to, whatever the size of the store. */
 const char store_report_events_sql[] =
-    "SELECT e.request_id, r.workflow, r.created_at, e.seq, e.at, e.kind,"
-    " json_extract(e.detail, '$.step'), json_extract(e.detail, '$.previous'),"
-    " json_type(e.detail, '$.previous') IS NOT NULL"
-    " FROM events e JOIN requests r ON r.id = e.request_id"
-    " WHERE e.request_id IN (SELECT request_id FROM events WHERE at >= ?1 AND at < ?2)"
-    " AND e.at < ?2 AND (?3 IS NULL OR r.workflow = ?3)"
-    " AND (e.seq = 1 OR json_type(e.detail, '$.previous') IS NOT NULL)"
-    " ORDER BY e.request_id, e.seq";
+    "SELECT m.request_id, r.workflow, r.created_at, m.seq, m.at, m.kind, m.step, m.previous,"
+    " m.workflow_event"
+    " FROM moves m JOIN requests r ON r.id = m.request_id"
+    " WHERE m.request_id IN (SELECT request_id FROM events WHERE at >= ?1 AND at < ?2)"
+    " AND m.at < ?2 AND (?3 IS NULL OR r.workflow = ?3)"
+    " ORDER BY m.request_id, m.seq";
 
 bool
 store_report_events(dispo_store *store, dispo_time from, dispo_time to, const char *workflow,

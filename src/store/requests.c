@@ -354,20 +354,17 @@ store_requests_each(dispo_store *store, const dispo_request_filter *f, dispo_req
 
 /* Two cursors walked side by side, each in request order: the requests,
  * and the events the report's arithmetic needs (the first, then the
- * engine's); memory stays that of one request whatever the store's size. */
+ * engine's: moves, schema v14); memory stays that of one request whatever
+ * the store's size. */
 bool
 store_requests_each_with_events(dispo_store *store, dispo_report_event_fn on_event,
                                 dispo_request_fn on_request, void *user, GError **error)
 {
 	sqlite3_stmt *rq = store_stmt(store, REQUEST_COLUMNS " ORDER BY r.id", error);
 	sqlite3_stmt *ev = rq ? store_stmt(store,
-	                                   "SELECT e.request_id, e.seq, e.at, e.kind,"
-	                                   " json_extract(e.detail, '$.step'),"
-	                                   " json_extract(e.detail, '$.previous'),"
-	                                   " json_type(e.detail, '$.previous') IS NOT NULL"
-	                                   " FROM events e"
-	                                   " WHERE e.seq = 1 OR json_type(e.detail, '$.previous')"
-	                                   " IS NOT NULL ORDER BY e.request_id, e.seq",
+	                                   "SELECT request_id, seq, at, kind, step, previous,"
+	                                   " workflow_event FROM moves"
+	                                   " ORDER BY request_id, seq",
 	                                   error)
 	                      : NULL;
 	int rc, erc = SQLITE_ROW;
@@ -549,6 +546,63 @@ gap_text(unsigned expected, unsigned seq)
 	" e.message_id, e.rules_version, e.prev_hash, e.hash"                                      \
 	" FROM events e LEFT JOIN requests r ON r.id = e.request_id"
 
+/* The reports' copy (moves, schema v14) against the events it is taken
+ * from, both ways (request_id 0: every request): a copy changed, deleted
+ * or put in makes reports and exports say what the audit trail does not. */
+#define MOVES_OF_EVENTS                                                                            \
+	"SELECT request_id, seq, at, kind, json_extract(detail, '$.step'),"                        \
+	" json_extract(detail, '$.previous'), json_type(detail, '$.previous') IS NOT NULL"         \
+	" FROM events WHERE (seq = 1 OR json_type(detail, '$.previous') IS NOT NULL)"              \
+	" AND (?1 = 0 OR request_id = ?1)"
+#define MOVES_STORED                                                                               \
+	"SELECT request_id, seq, at, kind, step, previous, workflow_event FROM moves"              \
+	" WHERE ?1 = 0 OR request_id = ?1"
+
+static bool
+audit_moves(dispo_store *store, int64_t request_id, dispo_audit_result *res, GHashTable *broken_ids,
+            GError **error)
+{
+	sqlite3_stmt *st = store_stmt(
+	    store,
+	    "SELECT x.request_id, r.number, x.seq, sum(x.lost), sum(x.extra),"
+	    " (SELECT id FROM events e WHERE e.request_id = x.request_id AND e.seq = x.seq)"
+	    " FROM (SELECT request_id, seq, 1 AS lost, 0 AS extra FROM (" MOVES_OF_EVENTS
+	    " EXCEPT " MOVES_STORED ") UNION ALL SELECT request_id, seq, 0, 1 FROM (" MOVES_STORED
+	    " EXCEPT " MOVES_OF_EVENTS ")) x LEFT JOIN requests r ON r.id = x.request_id"
+	    " GROUP BY x.request_id, x.seq ORDER BY x.request_id, x.seq",
+	    error);
+	int rc;
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, request_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t rid = sqlite3_column_int64(st, 0);
+		const char *num = (const char *)sqlite3_column_text(st, 1);
+		unsigned seq = (unsigned)sqlite3_column_int(st, 2);
+		bool lost = sqlite3_column_int(st, 3) > 0, extra = sqlite3_column_int(st, 4) > 0;
+		bool event = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		bool request_broken = g_hash_table_contains(broken_ids, &rid);
+		const char *what =
+		    lost && extra
+		        ? "its copy for reports (the moves table) differs from it: the copy was "
+		          "changed after it was written, and reports and exports read the copy"
+		    : lost ? "its copy for reports (the moves table) is missing: it was deleted, and "
+		             "reports and exports leave this event out"
+		    : event ? "it has a copy for reports (the moves table) it should not have: the "
+		              "copy was put in, and reports and exports count a step that did not "
+		              "happen"
+		            : "a copy for reports (the moves table) of an event that is not there: "
+		              "the event was deleted, or the copy put in";
+		audit_break(res, num, event ? sqlite3_column_int64(st, 5) : 0, seq, g_strdup(what),
+		            &request_broken);
+		if (request_broken)
+			g_hash_table_add(broken_ids, g_memdup2(&rid, sizeof rid));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || store_fail(store, error, "cannot compare moves with events");
+}
+
 bool
 store_audit_check(dispo_store *store, const char *number, dispo_audit_result *res, GError **error)
 {
@@ -558,6 +612,9 @@ store_audit_check(dispo_store *store, const char *number, dispo_audit_result *re
 	unsigned expect_seq = 1;
 	bool request_broken = false;
 	int rc;
+
+	g_autoptr(GHashTable) broken_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	                                                         NULL);
 
 	memset(res, 0, sizeof *res);
 	if (number) {
@@ -645,11 +702,17 @@ store_audit_check(dispo_store *store, const char *number, dispo_audit_result *re
 		g_free(prev);
 		prev = g_strdup(stored_hash ? stored_hash : "");
 		expect_seq = seq + 1;
+		if (request_broken)
+			g_hash_table_add(broken_ids, g_memdup2(&rid, sizeof rid));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_audit_result_clear(res);
 		return store_fail(store, error, "cannot read events");
+	}
+	if (!audit_moves(store, request_id, res, broken_ids, error)) {
+		store_audit_result_clear(res);
+		return false;
 	}
 	return true;
 }

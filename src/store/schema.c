@@ -290,5 +290,42 @@ static const char v12[] = "ALTER TABLE employees ADD COLUMN rank TEXT;";
  * the whole outbox, which a province's decade makes ten million rows. */
 static const char v13[] = "CREATE INDEX outbox_request ON outbox (request_id, kind);";
 
-const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
+/* v14: the reports' own copy of what their arithmetic reads, so that a
+ * year's report or the applications' export of a province's decade does
+ * not parse ten million events' JSON detail. moves holds each request's
+ * first event and every workflow event (its detail names "previous"), the
+ * step and previous step taken out of the detail; an AFTER INSERT trigger
+ * on events fills it in the event's own statement, so that no writer can
+ * forget it, and moves is append-only as events are. It is derived: the
+ * audit trail is events, and `dispo audit verify` compares the two.
+ * events_at carries the request id, so that the period's requests come
+ * from the index alone. */
+static const char v14[] =
+    "CREATE TABLE moves ("
+    "  request_id INTEGER NOT NULL REFERENCES requests (id),"
+    "  seq INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  step TEXT,"
+    "  previous TEXT,"
+    "  workflow_event INTEGER NOT NULL,"
+    "  PRIMARY KEY (request_id, seq)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO moves SELECT request_id, seq, at, kind, json_extract(detail, '$.step'),"
+    "  json_extract(detail, '$.previous'), json_type(detail, '$.previous') IS NOT NULL"
+    "  FROM events WHERE seq = 1 OR json_type(detail, '$.previous') IS NOT NULL;"
+    "CREATE TRIGGER events_moves AFTER INSERT ON events"
+    "  WHEN NEW.seq = 1 OR json_type(NEW.detail, '$.previous') IS NOT NULL"
+    "  BEGIN INSERT INTO moves VALUES (NEW.request_id, NEW.seq, NEW.at, NEW.kind,"
+    "    json_extract(NEW.detail, '$.step'), json_extract(NEW.detail, '$.previous'),"
+    "    json_type(NEW.detail, '$.previous') IS NOT NULL); END;"
+    "CREATE TRIGGER moves_no_update BEFORE UPDATE ON moves"
+    "  BEGIN SELECT RAISE(ABORT, 'moves are append-only'); END;"
+    "CREATE TRIGGER moves_no_delete BEFORE DELETE ON moves"
+    "  BEGIN SELECT RAISE(ABORT, 'moves are append-only'); END;"
+    "DROP INDEX events_at;"
+    "CREATE INDEX events_at ON events (at, request_id);";
+
+const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13,
+                                        v14};
 const int store_migrations_count = G_N_ELEMENTS(store_migrations);

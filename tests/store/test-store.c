@@ -287,10 +287,95 @@ test_audit_check(void **state)
 	b = res.breaks->pdata[0];
 	assert_int_equal(b->seq, 5);
 	assert_string_equal(b->what, "events 3 to 4 before it are missing: they were deleted");
-	b = res.breaks->pdata[res.breaks->len - 2];
+	b = res.breaks->pdata[res.breaks->len - 3];
 	assert_string_equal(b->request, two);
 	assert_string_equal(b->what, "event 1 before it is missing: it was deleted");
+	/* and the reports' copy of that first event outlives it */
+	b = res.breaks->pdata[res.breaks->len - 1];
+	assert_string_equal(b->request, two);
+	assert_int_equal(b->seq, 1);
+	assert_int_equal(b->event_id, 0);
+	assert_non_null(strstr(b->what, "of an event that is not there"));
 	store_audit_result_clear(&res);
+	store_close(s);
+}
+
+/* moves (schema v14), the reports' copy of the first and the workflow
+ * events, is filled by the store itself, and audit check holds it to the
+ * events: changed, deleted, put in. */
+static void
+test_audit_moves(void **state)
+{
+	dispo_store *s = open_memory();
+	g_autofree char *one = NULL;
+	dispo_audit_result res;
+	const dispo_audit_break *b;
+	int64_t id = 0;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	assert_true(store_begin(s, NULL));
+	one = open_request(s, insert_message(s, 1, NULL), 2026, 100);
+	assert_true(store_request_id(s, one, &id, NULL));
+	{
+		dispo_event_new move = {200, "kadis@kuduskab.go.id", "approve",
+		                        "{\"step\":\"disposisi_kabid\",\"previous\":\"disposisi_kadin\"}",
+		                        0, "rules-v1"};
+		dispo_event_new note = {300, "kadis@kuduskab.go.id", "note", "{\"text\":\"ok\"}", 0,
+		                        "rules-v1"};
+		assert_true(store_event_append(s, id, &move, &e));
+		assert_true(store_event_append(s, id, &note, &e));
+	}
+	assert_true(store_commit(s, NULL));
+	assert_int_equal(sqlite3_prepare_v2(s->db,
+	                                    "SELECT group_concat(seq || ':' || kind || ':' ||"
+	                                    " coalesce(step, '-') || ':' || coalesce(previous, '-')"
+	                                    " || ':' || workflow_event, ' ') FROM moves",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	                    "1:received:-:-:0 2:approve:disposisi_kabid:disposisi_kadin:1");
+	sqlite3_finalize(st);
+	assert_true(store_audit_check(s, NULL, &res, &e));
+	assert_int_equal(res.broken, 0);
+	store_audit_result_clear(&res);
+	/* append-only, as events */
+	assert_false(store_exec(s, "UPDATE moves SET step = 'x'", NULL));
+	assert_false(store_exec(s, "DELETE FROM moves", NULL));
+
+	assert_true(
+	    store_exec(s, "DROP TRIGGER moves_no_update; DROP TRIGGER moves_no_delete", NULL));
+	assert_true(store_exec(s, "UPDATE moves SET step = 'kirim_bsre' WHERE seq = 2", NULL));
+	assert_true(store_audit_check(s, one, &res, &e));
+	assert_int_equal(res.broken, 1);
+	assert_int_equal(res.broken_requests, 1);
+	b = res.breaks->pdata[0];
+	assert_string_equal(b->request, one);
+	assert_int_equal(b->seq, 2);
+	assert_int_equal(b->event_id, 2);
+	assert_non_null(strstr(b->what, "differs from it"));
+	store_audit_result_clear(&res);
+
+	assert_true(store_exec(s, "DELETE FROM moves WHERE seq = 2", NULL));
+	assert_true(store_exec(s,
+	                       "INSERT INTO moves VALUES (1, 3, 300, 'note', 'kirim_bsre',"
+	                       " 'disposisi_kabid', 1)",
+	                       NULL));
+	assert_true(store_audit_check(s, NULL, &res, &e));
+	assert_int_equal(res.broken, 2);
+	assert_int_equal(res.broken_requests, 1);
+	b = res.breaks->pdata[0];
+	assert_int_equal(b->seq, 2);
+	assert_non_null(strstr(b->what, "is missing: it was deleted"));
+	b = res.breaks->pdata[1];
+	assert_int_equal(b->seq, 3);
+	assert_int_equal(b->event_id, 3);
+	assert_non_null(strstr(b->what, "should not have"));
+	store_audit_result_clear(&res);
+	assert_false(store_audit_verify(s, &(int64_t){0}, &e));
+	assert_non_null(strstr(e->message, "moves table"));
+	g_clear_error(&e);
 	store_close(s);
 }
 
@@ -543,6 +628,7 @@ main(void)
 	    cmocka_unit_test(test_request_numbers),
 	    cmocka_unit_test(test_audit_chain),
 	    cmocka_unit_test(test_audit_check),
+	    cmocka_unit_test(test_audit_moves),
 	    cmocka_unit_test(test_spool),
 	    cmocka_unit_test(test_migrate_old_file),
 	    cmocka_unit_test(test_refuses_foreign_and_newer),
