@@ -197,7 +197,16 @@ bool
 dispo_file_write_atomic(const char *path, const void *data, size_t len, int mode, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
-	g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", path, (int)getpid());
+	return dispo_file_write_atomic_via(dir, path, data, len, mode, error);
+}
+
+bool
+dispo_file_write_atomic_via(const char *tmp_dir, const char *path, const void *data, size_t len,
+                            int mode, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *base = g_path_get_basename(path);
+	g_autofree char *tmp = g_strdup_printf("%s/%s.tmp.%d", tmp_dir, base, (int)getpid());
 	int fd;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

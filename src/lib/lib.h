@@ -77,6 +77,10 @@ bool dispo_same_fs(const char *a, const char *b);
  * rename, fsync of the directory. */
 bool dispo_file_write_atomic(const char *path, const void *data, size_t len, int mode,
                              GError **error);
+/* The same with the temp file in tmp_dir (on path's file system): a
+ * Maildir's tmp/, so that nothing half-written is ever in new/. */
+bool dispo_file_write_atomic_via(const char *tmp_dir, const char *path, const void *data, size_t len,
+                                 int mode, GError **error);
 /* Reads a whole file, refusing files over max bytes. */
 bool dispo_file_read(const char *path, size_t max, char **data, size_t *len, GError **error);
 /* Full write and read loops that retry on EINTR and short counts. */

@@ -16,18 +16,16 @@ maildir_deliver(dispo_outbox *outbox, const dispo_outbox_row *row, GBytes *messa
 	/* The name is the row's id: a second delivery of the same row (a crash
 	 * before its commit) replaces the file instead of adding a copy. */
 	g_autofree char *name = g_strdup_printf("%06" G_GINT64_FORMAT ".eml", (gint64)row->id);
-	g_autofree char *tmp = g_build_filename(dir, "tmp", name, NULL);
+	g_autofree char *tmp_dir = g_build_filename(dir, "tmp", NULL);
 	g_autofree char *path = g_build_filename(dir, "new", name, NULL);
-	g_autofree char *new_dir = g_build_filename(dir, "new", NULL);
 	gsize len;
 	const char *data = g_bytes_get_data(message, &len);
 	g_autoptr(GError) e = NULL;
 
-	/* As an MDA does: complete in tmp/, then one rename into new/, so that
-	 * a mail client never sees half a message. */
-	if (!dispo_file_write_atomic(tmp, data, len, 0640, &e) ||
-	    (rename(tmp, path) != 0 && !dispo_io_error_set(&e, errno, "cannot deliver to", path)) ||
-	    !dispo_fsync_dir(new_dir, &e)) {
+	/* As an MDA does: complete (and synced) in tmp/, then one rename into
+	 * new/ and new/ synced, so that a mail client never sees half a
+	 * message. */
+	if (!dispo_file_write_atomic_via(tmp_dir, path, data, len, 0640, &e)) {
 		g_set_error(error, DISPO_OUTBOX_ERROR, DISPO_OUTBOX_ERROR_TEMPORARY, "%s",
 		            e->message);
 		return false;
@@ -53,6 +51,12 @@ outbox_maildir_new(const char *dir, GError **error)
 		g_autofree char *p = g_build_filename(dir, subdirs[i], NULL);
 		if (!dispo_mkdir_p(p, error))
 			return NULL;
+	}
+	{
+		/* what a writer killed mid-write left (none is ever renamed
+		 * from tmp/ an hour later) */
+		g_autofree char *tmp = g_build_filename(dir, "tmp", NULL);
+		dispo_tmp_sweep(tmp, g_get_real_time() / G_USEC_PER_SEC - 3600);
 	}
 	outbox = g_new0(dispo_outbox, 1);
 	outbox->backend = &maildir_backend;

@@ -198,6 +198,12 @@ store_employees_list(dispo_store *store, GError **error)
 	                       NULL, NULL, error);
 }
 
+/* employees_email_lower (schema v14): the address's rows from the index,
+ * not a scan of the register. */
+const char store_employee_by_email_sql[] =
+    "SELECT " EMPLOYEE_COLUMNS " FROM employees WHERE lower(email) = lower(?1)"
+    " ORDER BY status = 'aktif' DESC, id LIMIT 1";
+
 bool
 store_employee_find_by_email(dispo_store *store, const char *email, dispo_employee **employee,
                              GError **error)
@@ -205,11 +211,7 @@ store_employee_find_by_email(dispo_store *store, const char *email, dispo_employ
 	g_autoptr(GPtrArray) found = NULL;
 
 	*employee = NULL;
-	found = employees_query(store,
-	                        "SELECT " EMPLOYEE_COLUMNS " FROM employees"
-	                        " WHERE lower(email) = lower(?1)"
-	                        " ORDER BY status = 'aktif' DESC, id LIMIT 1",
-	                        email, NULL, error);
+	found = employees_query(store, store_employee_by_email_sql, email, NULL, error);
 	if (!found)
 		return false;
 	if (found->len > 0)

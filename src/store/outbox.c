@@ -288,15 +288,17 @@ store_outbox_mark_failed(dispo_store *store, int64_t id, const char *why, bool p
 	return true;
 }
 
+/* outbox_to_kind_created (schema v14): three ranges of the index, only
+ * the answers counted, never the address's other emails. */
+const char store_outbox_count_to_sql[] =
+    "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?"
+    " AND kind IN ('refusal', 'help', 'explanation')";
+
 bool
 store_outbox_count_to(dispo_store *store, const char *address, dispo_time since, int64_t *count,
                       GError **error)
 {
-	sqlite3_stmt *st =
-	    store_stmt(store,
-	               "SELECT count(*) FROM outbox WHERE to_addr = lower(?) AND created_at >= ?"
-	               " AND kind IN ('refusal', 'help', 'explanation')",
-	               error);
+	sqlite3_stmt *st = store_stmt(store, store_outbox_count_to_sql, error);
 
 	if (!st)
 		return false;

@@ -299,7 +299,7 @@ static const char v13[] = "CREATE INDEX outbox_request ON outbox (request_id, ki
  * forget it, and moves is append-only as events are. It is derived: the
  * audit trail is events, and `dispo audit verify` compares the two.
  * events_at carries the request id, so that the period's requests come
- * from the index alone. */
+ * from the index alone. And two indexes that intake at scale was missing. */
 static const char v14[] =
     "CREATE TABLE moves ("
     "  request_id INTEGER NOT NULL REFERENCES requests (id),"
@@ -324,7 +324,15 @@ static const char v14[] =
     "CREATE TRIGGER moves_no_delete BEFORE DELETE ON moves"
     "  BEGIN SELECT RAISE(ABORT, 'moves are append-only'); END;"
     "DROP INDEX events_at;"
-    "CREATE INDEX events_at ON events (at, request_id);";
+    "CREATE INDEX events_at ON events (at, request_id);"
+    /* The answers to an address in the last hour and day (the limit on
+     * answering a loop) by kind, from the index alone: before, each reply
+     * read every email its official had had that day, and 20,000 replies
+     * took in a row slowed from 450 to 200 a second. */
+    "CREATE INDEX outbox_to_kind_created ON outbox (to_addr, kind, created_at);"
+    /* An official found by address whatever its case (the greeting of
+     * every email), without reading the whole register. */
+    "CREATE INDEX employees_email_lower ON employees (lower(email));";
 
 const char *const store_migrations[] = {NULL, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13,
                                         v14};

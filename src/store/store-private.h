@@ -32,6 +32,11 @@ dispo_store *store_open_version(const char *db_path, const char *mail_dir, int b
 
 /* The report's query (report.c), for its test of the query plan. */
 extern const char store_report_events_sql[];
+/* Asked for every reply and every email (tests/store/test-report.c checks
+ * their plans): the answers to an address since a time, and an employee by
+ * address in any case. */
+extern const char store_outbox_count_to_sql[];
+extern const char store_employee_by_email_sql[];
 
 char *store_column_dup(sqlite3_stmt *st, int col);
 /* Binds s, or NULL when s is NULL. */

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 
 /* ---- the address gate --------------------------------------------------- */
 
@@ -607,6 +608,37 @@ test_maildir(void **state)
 	assert_int_equal(st.sent, 1);
 	assert_true(g_file_get_contents(path, &data, NULL, NULL));
 	assert_non_null(strstr(data, r->message_id));
+	{
+		/* complete in new/, nothing left in tmp/ */
+		g_autofree char *tmp = g_build_filename(dir, "tmp", NULL);
+		g_autoptr(GDir) d = g_dir_open(tmp, 0, NULL);
+		assert_non_null(d);
+		assert_null(g_dir_read_name(d));
+	}
+}
+
+/* What a writer killed mid-write leaves in tmp/ goes when the outbox is
+ * next opened, once it is an hour old; a write in progress stays. */
+static void
+test_maildir_sweep(void **state)
+{
+	fake *f = *state;
+	g_autofree char *dir = g_build_filename(f->dir, "sweep", NULL);
+	g_autofree char *old = g_build_filename(dir, "tmp", "000007.eml.tmp.4242", NULL);
+	g_autofree char *fresh = g_build_filename(dir, "tmp", "000008.eml.tmp.4243", NULL);
+	struct utimbuf two_hours_ago = {.actime = time(NULL) - 7200, .modtime = time(NULL) - 7200};
+	dispo_outbox *md = outbox_maildir_new(dir, NULL);
+
+	assert_non_null(md);
+	outbox_free(md);
+	assert_true(g_file_set_contents(old, "From: half", -1, NULL));
+	assert_true(g_file_set_contents(fresh, "From: being written", -1, NULL));
+	assert_int_equal(utime(old, &two_hours_ago), 0);
+	md = outbox_maildir_new(dir, NULL);
+	assert_non_null(md);
+	assert_false(g_file_test(old, G_FILE_TEST_EXISTS));
+	assert_true(g_file_test(fresh, G_FILE_TEST_EXISTS));
+	outbox_free(md);
 }
 
 /* ---- credentials ---------------------------------------------------------- */
@@ -732,6 +764,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_hook_failure_does_not_stall, fake_setup,
 	                                    fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_missing_bytes, fake_setup, fake_teardown),
+	    cmocka_unit_test_setup_teardown(test_maildir_sweep, fake_setup, fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_maildir, fake_setup, fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_credentials, fake_setup, fake_teardown),
 	    cmocka_unit_test_setup_teardown(test_smtp_new_refuses, fake_setup, fake_teardown),

@@ -153,12 +153,46 @@ test_report_plan(void **state)
 	store_close(s);
 }
 
+static char *
+plan_of(dispo_store *s, const char *query)
+{
+	g_autofree char *sql = g_strdup_printf("EXPLAIN QUERY PLAN %s", query);
+	sqlite3_stmt *st = NULL;
+	GString *plan = g_string_new(NULL);
+
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_string_append_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	return g_string_free(plan, false);
+}
+
+/* What every reply and every email asks must not read more as the store
+ * grows: the answers to an address (the loop limit) from the index alone,
+ * an employee by address without a scan of the register. */
+static void
+test_intake_plans(void **state)
+{
+	dispo_store *s = open_memory();
+	g_autofree char *count = plan_of(s, store_outbox_count_to_sql);
+	g_autofree char *employee = plan_of(s, store_employee_by_email_sql);
+
+	if (!strstr(count, "USING COVERING INDEX outbox_to_kind_created (to_addr=? AND kind=? AND "
+	                   "created_at>?)"))
+		fail_msg("the answers' count reads the outbox:\n%s", count);
+	if (!strstr(employee, "SEARCH employees USING INDEX employees_email_lower") ||
+	    strstr(employee, "SCAN"))
+		fail_msg("an employee by address scans the register:\n%s", employee);
+	store_close(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_report_events),
 	    cmocka_unit_test(test_report_plan),
+	    cmocka_unit_test(test_intake_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
