@@ -5,6 +5,14 @@
  * Nomor's line, Yth., body, signature block, continuing onto further pages. */
 #include "config.h"
 
+#ifdef DISPO_LETTER_MODULE
+/* Built into dispo-letter.so, which dispo loads when it first renders a
+ * letter (load.c): its entry points are named apart from the loader's, so
+ * that neither binds to the other. */
+#define letter_render      letter_module_render
+#define letter_render_file letter_module_render_file
+#endif
+
 #include "letter/letter-private.h"
 
 #include <cairo-pdf.h>
@@ -13,7 +21,6 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
-G_DEFINE_QUARK(dispo - letter - error - quark, dispo_letter_error)
 
 /* Tata Naskah Dinas: A4, 3 cm binding margin on the left, 2 cm elsewhere. */
 #define CM(x)        ((x)*72.0 / 2.54)

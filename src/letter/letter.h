@@ -14,6 +14,7 @@ typedef enum {
 	DISPO_LETTER_ERROR_FONT,     /* DejaVu Serif is not installed */
 	DISPO_LETTER_ERROR_TOO_LONG, /* the body exceeds LETTER_BODY_MAX or LETTER_PAGES_MAX */
 	DISPO_LETTER_ERROR_RENDER,   /* Cairo failed (usually out of memory) */
+	DISPO_LETTER_ERROR_MODULE,   /* dispo-letter.so is not installed or cannot be loaded */
 } dispo_letter_error_code;
 
 /* Bounds on what applicants' data can make the letter do. Longer single

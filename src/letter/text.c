@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+G_DEFINE_QUARK(dispo - letter - error - quark, dispo_letter_error)
+
 /* Characters that are invisible yet change how the text around them reads:
  * bidi embeddings, overrides and isolates (U+202E turns "gpj.exe" around),
  * marks, zero-width spaces and joiners used to hide words, the BOM. ZWJ and

@@ -34,6 +34,23 @@ for m in man1/dispo.1 man5/dispo.conf.5 man5/dispo-rules.5; do
 done
 ok "the binary and the three man pages"
 
+# The letter's drawing is a module beside the binary's libraries: the
+# installed binary finds it (relative to itself, as under DESTDIR here)
+# and draws the demo's letter; a binary without it says what is missing.
+module=$(one /lib/dispo/dispo-letter.so)
+mkdir demo-installed && (cd demo-installed && "$bin" demo >out 2>&1) ||
+	{ cat demo-installed/out; fail "the installed binary's demo (with $module)"; }
+[ "$(sqlite3 demo-installed/var/dispo.db "select count(*) from request_files where kind = 'letter' and size > 1000")" = 1 ] ||
+	fail "the installed binary drew no letter"
+if [ ! -e "${module#"$D"}" ]; then
+	mkdir alone demo-alone && cp "$bin" alone/dispo
+	(cd demo-alone && ../alone/dispo demo >out 2>&1) && fail "a binary without its module drew a letter"
+	contains demo-alone/out "the letter's module dispo-letter.so is not installed (looked in"
+	ok "the letter module: the installed binary loads it; without it, dispo says so"
+else
+	ok "the letter module: the installed binary loads it (${module#"$D"} is installed on this machine, so a lone binary would find it)"
+fi
+
 # The shipped rules and templates are the files built into dispo, all of
 # them and nothing else.
 example=$(one /share/dispo/dispo.conf.example)
