@@ -324,6 +324,14 @@ void dispo_csv_row_free(dispo_csv_row *row);
  * when origin is NULL. */
 GPtrArray *dispo_csv_parse(const char *data, size_t len, const char *origin, GError **error);
 
+/* ---- modules (module.c) ---- */
+
+/* The symbol of dispo's module dispo-NAME.so (NAME "letter", "smtp"),
+ * opened once for the life of the process (beside the program, in
+ * ../lib/dispo from it, then in $(pkglibdir)); NULL with a sentence in
+ * *error_text (g_free it) when it cannot be found or loaded. */
+void *dispo_module_symbol(const char *name, const char *symbol, char **error_text);
+
 /* ---- logging (log.c) ---- */
 
 /* Levels are syslog's (<syslog.h>: LOG_ERR, LOG_WARNING, LOG_NOTICE,

@@ -5,6 +5,14 @@
  * for a batch, and the server's answer sorted into retry or give up. */
 #include "config.h"
 
+#ifdef DISPO_SMTP_MODULE
+/* Built into dispo-smtp.so, which dispo loads when it opens an SMTP outbox
+ * (smtp-load.c): the entry points are named apart from the loader's, so
+ * that neither binds to the other. */
+#define outbox_smtp_new         outbox_smtp_module_new
+#define outbox_credentials_read outbox_smtp_module_credentials_read
+#endif
+
 #include "outbox/outbox.h"
 
 #include <curl/curl.h>

@@ -34,10 +34,16 @@ for m in man1/dispo.1 man5/dispo.conf.5 man5/dispo-rules.5; do
 done
 ok "the binary and the three man pages"
 
-# The letter's drawing is a module beside the binary's libraries: the
-# installed binary finds it (relative to itself, as under DESTDIR here)
-# and draws the demo's letter; a binary without it says what is missing.
+# The letter's drawing and the SMTP client are modules beside the binary's
+# libraries: the installed binary finds them (relative to itself, as under
+# DESTDIR here), draws the demo's letter and tries its SMTP server; a
+# binary without them says what is missing.
 module=$(one /lib/dispo/dispo-letter.so)
+smtp_module=$(one /lib/dispo/dispo-smtp.so)
+printf '[general]\ndata_dir = smtp-data\n[policy]\nrequire_authentication = false\n[smtp]\nurl = smtp://127.0.0.1:1\n' >smtp.conf
+"$bin" --config smtp.conf outbox flush >smtp.out 2>&1 ||
+	{ cat smtp.out; fail "the installed binary could not open its SMTP outbox ($smtp_module)"; }
+contains smtp.out "outbox: 0 sent"
 mkdir demo-installed && (cd demo-installed && "$bin" demo >out 2>&1) ||
 	{ cat demo-installed/out; fail "the installed binary's demo (with $module)"; }
 [ "$(sqlite3 demo-installed/var/dispo.db "select count(*) from request_files where kind = 'letter' and size > 1000")" = 1 ] ||
@@ -45,10 +51,12 @@ mkdir demo-installed && (cd demo-installed && "$bin" demo >out 2>&1) ||
 if [ ! -e "${module#"$D"}" ]; then
 	mkdir alone demo-alone && cp "$bin" alone/dispo
 	(cd demo-alone && ../alone/dispo demo >out 2>&1) && fail "a binary without its module drew a letter"
-	contains demo-alone/out "the letter's module dispo-letter.so is not installed (looked in"
-	ok "the letter module: the installed binary loads it; without it, dispo says so"
+	contains demo-alone/out "cannot draw the letter: dispo's module dispo-letter.so is not installed (looked in"
+	alone/dispo --config smtp.conf outbox flush >smtp-alone.out 2>&1 && fail "a binary without its SMTP module sent"
+	contains smtp-alone.out "cannot send by SMTP: dispo's module dispo-smtp.so is not installed"
+	ok "the modules: the installed binary loads them; without the letter's, dispo says so"
 else
-	ok "the letter module: the installed binary loads it (${module#"$D"} is installed on this machine, so a lone binary would find it)"
+	ok "the modules: the installed binary loads them (${module#"$D"} is installed on this machine, so a lone binary would find it)"
 fi
 
 # The shipped rules and templates are the files built into dispo, all of

@@ -6,7 +6,7 @@
 # service's user, here nobody (the harness's mailboxes are nobody's too),
 # all under /tmp so that the mail servers' processes can reach them.
 #
-#   MTA_DIR     bin/dispo, lib/dispo/dispo-letter.so, etc/dispo.conf
+#   MTA_DIR     bin/dispo, lib/dispo/dispo-*.so, etc/dispo.conf
 #               (data_dir = ../data), data/
 #   D ARGS...   the installed dispo with that configuration (as root: it
 #               becomes the data directory's owner, see dispo(1))
@@ -24,8 +24,8 @@ cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$WORK" "$MTA_DIR"; }
 SERVICE_GROUP=$(id -gn nobody)
 mkdir -p "$MTA_DIR/bin" "$MTA_DIR/etc" "$MTA_DIR/data"
 cp "$DISPO" "$MTA_DIR/bin/dispo" && chmod 0755 "$MTA_DIR/bin/dispo"
-# and its letter module where an installed dispo finds it (../lib/dispo)
-mkdir -p "$MTA_DIR/lib/dispo" && cp "$(dirname "$DISPO")/dispo-letter.so" "$MTA_DIR/lib/dispo/"
+# and its modules where an installed dispo finds them (../lib/dispo)
+mkdir -p "$MTA_DIR/lib/dispo" && cp "$(dirname "$DISPO")"/dispo-*.so "$MTA_DIR/lib/dispo/"
 chown nobody:"$SERVICE_GROUP" "$MTA_DIR/data" && chmod 0750 "$MTA_DIR/data"
 # The production defaults: only what the MX vouched for counts.
 cat >"$MTA_DIR/etc/dispo.conf" <<CONF
