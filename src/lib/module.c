@@ -11,6 +11,7 @@
 #include "lib/lib.h"
 
 #include <dlfcn.h>
+#include <string.h>
 
 static char *
 module_find(const char *file, GString *tried)
@@ -62,6 +63,18 @@ dispo_module_symbol(const char *module, const char *symbol, char **error_text)
 			                      file, tried->str);
 		else if (!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)))
 			why = g_strdup_printf("cannot load dispo's module %s: %s", file, dlerror());
+		else {
+			/* A module is built with this very dispo: a serve still running
+			 * after an upgrade must not load the new one into the old. */
+			const char *version = dlsym(handle, "dispo_module_version");
+			if (!version || strcmp(version, PACKAGE_VERSION) != 0) {
+				why = g_strdup_printf("%s is dispo %s's module, this is dispo %s: restart "
+				                      "dispo after an upgrade",
+				                      path, version ? version : "(unknown)",
+				                      PACKAGE_VERSION);
+				dlclose(handle);
+			}
+		}
 		if (why) {
 			g_hash_table_insert(errors, g_strdup(file), why);
 			*error_text = g_strdup(why);

@@ -22,6 +22,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef DISPO_SMTP_MODULE
+extern const char dispo_module_version[];
+DISPO_MODULE_VERSION;
+#endif
+
 /* What the conversation had reached when it failed: a 5xx to the
  * recipient or to the message is about this email; one to the greeting,
  * AUTH or MAIL FROM is about our set-up and is worth retrying once an
