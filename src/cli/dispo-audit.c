@@ -48,14 +48,13 @@ cli_audit(dispo_cli *cli, int argc, char **argv)
 	}
 	for (guint i = 0; i < res.breaks->len; i++) {
 		const dispo_audit_break *b = res.breaks->pdata[i];
+		const char *who = b->request ? b->request : "a deleted request's";
 		/* a copy for reports of an event that is gone has no event id */
 		if (b->event_id)
-			printf("%s event %" G_GINT64_FORMAT " (seq %u): %s\n",
-			       b->request ? b->request : "a deleted request's", (gint64)b->event_id,
-			       b->seq, b->what);
+			printf("%s event %" G_GINT64_FORMAT " (seq %u): %s\n", who,
+			       (gint64)b->event_id, b->seq, b->what);
 		else
-			printf("%s seq %u: %s\n", b->request ? b->request : "a deleted request's",
-			       b->seq, b->what);
+			printf("%s seq %u: %s\n", who, b->seq, b->what);
 	}
 	if (res.broken > res.breaks->len)
 		printf("… and %u more broken links\n", res.broken - res.breaks->len);

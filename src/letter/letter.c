@@ -22,10 +22,8 @@
 #include <string.h>
 
 #ifdef DISPO_LETTER_MODULE
-extern const char dispo_module_version[];
 DISPO_MODULE_VERSION;
 #endif
-
 
 /* Tata Naskah Dinas: A4, 3 cm binding margin on the left, 2 cm elsewhere. */
 #define CM(x)        ((x)*72.0 / 2.54)

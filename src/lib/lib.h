@@ -331,9 +331,11 @@ GPtrArray *dispo_csv_parse(const char *data, size_t len, const char *origin, GEr
  * ../lib/dispo from it, then in $(pkglibdir)); NULL with a sentence in
  * *error_text (g_free it) when it cannot be found or loaded. */
 void *dispo_module_symbol(const char *name, const char *symbol, char **error_text);
-/* Every module defines it (DISPO_MODULE_VERSION), and a module of another
- * version is refused. */
-#define DISPO_MODULE_VERSION const char dispo_module_version[] = PACKAGE_VERSION
+/* Every module says it once (DISPO_MODULE_VERSION;), and a module of
+ * another version is refused. */
+#define DISPO_MODULE_VERSION                                                                       \
+	extern const char dispo_module_version[];                                                  \
+	const char dispo_module_version[] = PACKAGE_VERSION
 
 /* ---- logging (log.c) ---- */
 

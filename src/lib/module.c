@@ -40,8 +40,8 @@ dispo_module_symbol(const char *module, const char *symbol, char **error_text)
 {
 	/* a module stays loaded for the life of the process, or its failure
 	 * is remembered: one line of error, not one per letter */
-	static GHashTable *handles; /* file -> handle, or NULL with its error */
-	static GHashTable *errors;
+	static GHashTable *handles; /* file -> its dlopen handle */
+	static GHashTable *errors;  /* file -> why it could not be loaded */
 	g_autofree char *file = g_strdup_printf("dispo-%s.so", module);
 	void *handle, *sym;
 

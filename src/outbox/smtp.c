@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #ifdef DISPO_SMTP_MODULE
-extern const char dispo_module_version[];
 DISPO_MODULE_VERSION;
 #endif
 

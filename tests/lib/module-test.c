@@ -7,9 +7,9 @@
 #include "lib/lib.h"
 
 int dispo_test_answer(void);
-extern const char dispo_module_version[];
 
 #ifdef MODULE_OLD
+extern const char dispo_module_version[];
 const char dispo_module_version[] = "0.0.0";
 #else
 DISPO_MODULE_VERSION;
